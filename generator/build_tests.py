@@ -1,0 +1,163 @@
+"""The generated tests' cases: calls with valid arguments, and what to expect."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+from urllib.parse import quote
+
+from .build_types import TypeBuilder
+from .examples import parse_date, parse_datetime
+from .filters import literal
+from .ir import Code, ExampleCheck, Model, TypeRef
+from .naming import Identifier
+
+MAX_CHECKS = 80
+MAX_ITEMS = 2
+
+
+def encode_query_value(value: Any) -> list[str]:
+    """How the runtime writes a query value, as the generated test expects it."""
+    if isinstance(value, bool):
+        return ["true" if value else "false"]
+    if isinstance(value, list):
+        return [v for item in value for v in encode_query_value(item)]
+    return [str(value)]
+
+
+def expected_path(path: str, values: dict[str, Any]) -> str:
+    for name, value in values.items():
+        path = path.replace("{" + name + "}", quote(str(value), safe=""))
+    return path
+
+
+def sample_body(t: TypeRef, types: TypeBuilder, depth: int = 0) -> Any:
+    """A JSON value of type ``t``, used when a response has no example."""
+    if t.nullable and depth > 2:
+        return None
+    if t.kind == "model":
+        draft = types.drafts[t.name]  # type: ignore[index]
+        return {
+            p.wire_name: sample_body(p.type, types, depth + 1)
+            for p in draft.properties
+            if p.required or depth < 3
+        }
+    if t.kind == "list":
+        return [] if depth > 3 else [sample_body(t.item, types, depth + 1)]  # type: ignore[arg-type]
+    if t.kind == "dict":
+        return {} if depth > 3 else {"key": sample_body(t.item, types, depth + 1)}  # type: ignore[arg-type]
+    if t.kind == "enum":
+        return types.enums[t.name].members[0].value  # type: ignore[index]
+    return {
+        "str": "example",
+        "int": 1,
+        "float": 1.5,
+        "bool": True,
+        "datetime": "2020-01-02T03:04:05Z",
+        "date": "2020-01-02",
+        "any": {"any": "value"},
+    }[t.kind]
+
+
+class CheckBuilder:
+    """Walks an example alongside its type, producing assertions on the parsed result."""
+
+    def __init__(self, models: dict[Identifier, Model], warn: Callable[[str], None]) -> None:
+        self.models = models
+        self.warn = warn
+        self.checks: list[ExampleCheck] = []
+        self.needs: set[str] = set()
+        self.valid = True
+
+    def add(self, expression: str, operator: str, expected: str) -> None:
+        if len(self.checks) < MAX_CHECKS:
+            self.checks.append(ExampleCheck(Code(expression), Code(operator), Code(expected)))
+
+    def walk(self, value: Any, t: TypeRef, expr: str, where: str) -> None:
+        if value is None:
+            self.add(expr, "is", "None")
+            return
+        kind = t.kind
+        if kind == "model":
+            self._model(value, t, expr, where)
+        elif kind == "list":
+            if not isinstance(value, list):
+                return self._mismatch(where, "a list", value)
+            self.add(f"len({expr})", "==", str(len(value)))
+            assert t.item is not None
+            for index, item in enumerate(value[:MAX_ITEMS]):
+                self._narrowed(item, t.item, f"{expr}[{index}]", f"{where}[{index}]")
+        elif kind == "dict":
+            if not isinstance(value, dict):
+                return self._mismatch(where, "an object", value)
+            assert t.item is not None
+            if t.item.kind in ("model", "list", "dict", "datetime", "date"):
+                for key, item in list(value.items())[:MAX_ITEMS]:
+                    self._narrowed(item, t.item, f"{expr}[{literal(key)}]", f"{where}.{key}")
+            elif all(self._scalar_ok(v, t.item) for v in value.values()):
+                self.add(expr, "==", literal(value))
+            else:
+                return self._mismatch(where, f"an object of {t.item.kind}", value)
+        elif kind in ("datetime", "date"):
+            parsed = parse_datetime(value) if kind == "datetime" and isinstance(value, str) else None
+            if kind == "date" and isinstance(value, str):
+                parsed_date = parse_date(value)
+                if parsed_date is None:
+                    return self._mismatch(where, "a date", value)
+                self.needs.add("date")
+                self.add(expr, "==", f"date.fromisoformat({literal(parsed_date.isoformat())})")
+                return
+            if parsed is None:
+                return self._mismatch(where, "a date-time", value)
+            self.needs.add("datetime")
+            self.add(expr, "==", f"datetime.fromisoformat({literal(parsed.isoformat())})")
+        elif kind == "any":
+            self.add(expr, "==", literal(value))
+        elif self._scalar_ok(value, t):
+            self.add(expr, "is" if isinstance(value, bool) else "==", literal(value))
+        else:
+            self._mismatch(where, kind, value)
+
+    def _narrowed(self, value: Any, t: TypeRef, expr: str, where: str) -> None:
+        if value is not None and t.kind in ("model", "list", "dict") and t.nullable:
+            self.add(expr, "is not", "None")
+        self.walk(value, t, expr, where)
+
+    def _model(self, value: Any, t: TypeRef, expr: str, where: str) -> None:
+        if not isinstance(value, dict):
+            return self._mismatch(where, "an object", value)
+        model = self.models[t.name]  # type: ignore[index]
+        known = set()
+        for f in model.fields:
+            known.add(f.wire_name)
+            if f.wire_name not in value:
+                if f.required:
+                    self._mismatch(f"{where}.{f.wire_name}", "a value (required)", None)
+                continue
+            item = value[f.wire_name]
+            sub_expr = f"{expr}.{f.name}"
+            if item is not None and f.type.kind in ("model", "list", "dict") and not (f.required and not f.nullable):
+                self.add(sub_expr, "is not", "None")
+            if item is None and f.required and not f.nullable:
+                self._mismatch(f"{where}.{f.wire_name}", "a value (not nullable)", None)
+                continue
+            self.walk(item, f.type, sub_expr, f"{where}.{f.wire_name}")
+        for key, item in value.items():
+            if key not in known:
+                self.add(f"{expr}.extra[{literal(key)}]", "==", literal(item))
+
+    def _scalar_ok(self, value: Any, t: TypeRef) -> bool:
+        if value is None:
+            return t.nullable
+        if t.kind in ("str", "enum"):
+            return isinstance(value, str)
+        if t.kind == "bool":
+            return isinstance(value, bool)
+        if t.kind == "int":
+            return isinstance(value, int) and not isinstance(value, bool)
+        if t.kind == "float":
+            return isinstance(value, (int, float)) and not isinstance(value, bool)
+        return t.kind == "any"
+
+    def _mismatch(self, where: str, expected: str, value: Any) -> None:
+        self.valid = False
+        self.warn(f"example value at {where or 'the top'} is not {expected} ({value!r:.40}); the example is not tested")

@@ -1,0 +1,41 @@
+"""Diagnostics: located, one-line messages for people, never tracebacks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem found in a spec, located by file, line and JSON pointer."""
+
+    file: str
+    line: int | None
+    pointer: str
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        prefix = "" if self.severity == "error" else f"{self.severity}: "
+        return f"{where}: {self.pointer or '/'}: {prefix}{self.message}"
+
+
+class SpecError(Exception):
+    """A spec cannot be turned into a client; carries every diagnostic found."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = diagnostics
+        super().__init__("\n".join(str(d) for d in diagnostics))
+
+
+class TemplateSafetyError(Exception):
+    """A template printed a value that did not go through a context filter."""
+
+
+def pointer_join(pointer: str, *parts: object) -> str:
+    """Append reference tokens to a JSON pointer, escaping ``~`` and ``/``."""
+    for part in parts:
+        token = str(part).replace("~", "~0").replace("/", "~1")
+        pointer = f"{pointer}/{token}"
+    return pointer

@@ -1,0 +1,154 @@
+"""Context filters: the only way spec text reaches generated code.
+
+Each filter turns untrusted text into a :class:`Code` fragment that is inert in
+its context: a docstring, a string literal, a comment, or an identifier. The
+render stage refuses to print any plain ``str`` (see ``render.finalize``), so a
+template that forgets a filter fails loudly instead of emitting spec text.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+import unicodedata
+from typing import Any
+
+from .ir import Code
+from .naming import Identifier
+
+# Categories escaped everywhere: controls, format (bidi overrides, zero-width),
+# line and paragraph separators, surrogates, private use, unassigned.
+_UNSAFE_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
+
+
+def _escape_char(char: str) -> str:
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def _is_unsafe(char: str) -> bool:
+    return unicodedata.category(char) in _UNSAFE_CATEGORIES
+
+
+def literal(value: Any) -> Code:
+    """A Python literal for a JSON-like value; strings are double-quoted and all-ASCII."""
+    if isinstance(value, Identifier):
+        value = str(value)
+    if value is None or isinstance(value, bool):
+        return Code(repr(value))
+    if isinstance(value, int):
+        return Code(repr(value))
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"cannot write {value!r} as a literal")
+        return Code(repr(value))
+    if isinstance(value, str):
+        return Code(_string_literal(value))
+    if isinstance(value, (list, tuple)):
+        items = ", ".join(literal(v) for v in value)
+        if isinstance(value, tuple):
+            return Code(f"({items},)" if len(value) == 1 else f"({items})")
+        return Code(f"[{items}]")
+    if isinstance(value, dict):
+        return Code("{" + ", ".join(f"{literal(str(k))}: {literal(v)}" for k, v in value.items()) + "}")
+    raise TypeError(f"no literal for {type(value).__name__}")
+
+
+def _string_literal(text: str) -> str:
+    out = ['"']
+    for char in text:
+        if char == "\\":
+            out.append("\\\\")
+        elif char == '"':
+            out.append('\\"')
+        elif char == "\n":
+            out.append("\\n")
+        elif char == "\r":
+            out.append("\\r")
+        elif char == "\t":
+            out.append("\\t")
+        elif " " <= char <= "~":
+            out.append(char)
+        else:
+            out.append(_escape_char(char))
+    out.append('"')
+    return "".join(out)
+
+
+def _docstring_text(text: str) -> str:
+    """Make text safe inside a non-raw triple-quoted string, keeping it readable."""
+    out = []
+    for char in text:
+        if char == "\\":
+            out.append("\\\\")
+        elif char in "\n\t":
+            out.append(char)
+        elif _is_unsafe(char):
+            out.append(_escape_char(char))
+        else:
+            out.append(char)
+    escaped = "".join(out).replace('"""', '\\"\\"\\"')
+    return escaped
+
+
+def _paragraphs(text: str, width: int) -> list[str]:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines: list[str] = []
+    for para in text.split("\n\n"):
+        para = " ".join(para.split())
+        if not para:
+            continue
+        if lines:
+            lines.append("")
+        lines.extend(textwrap.wrap(para, width=max(width, 20), break_long_words=False, break_on_hyphens=False))
+    return lines
+
+
+def docstring_lines(text: str, width: int = 80) -> list[str]:
+    """Spec text as wrapped, escaped docstring lines (no quotes, no indent)."""
+    return [_docstring_text(line) for line in _paragraphs(text, width)]
+
+
+def docstring(text: str, indent: int = 0) -> Code:
+    """A complete docstring (with quotes) for text, indented for its block."""
+    pad = " " * indent
+    lines = docstring_lines(text, 88 - indent - 6)
+    if not lines:
+        lines = ["(No description.)"]
+    if lines[-1].endswith('"'):
+        lines[-1] += " "
+    if len(lines) == 1:
+        return Code(f'"""{lines[0]}"""')
+    body = "\n".join(f"{pad}{line}" if line else "" for line in lines[1:])
+    return Code(f'"""{lines[0]}\n{body}\n{pad}"""')
+
+
+def doctext(text: str, indent: int = 0, width: int = 88, hanging: bool = False) -> Code:
+    """Lines to embed inside a docstring that the template opens and closes.
+
+    With ``hanging``, the first line is not indented (it follows other text).
+    """
+    pad = " " * indent
+    lines = docstring_lines(text, width - indent)
+    out = "\n".join(f"{pad}{line}" if line else "" for line in lines)
+    return Code(out[indent:] if hanging and lines else out)
+
+
+def comment(text: str) -> Code:
+    """Text for one comment line: newlines folded, unsafe characters escaped."""
+    folded = " ".join(text.replace("\r", "\n").split())
+    return Code("".join(_escape_char(c) if _is_unsafe(c) else c for c in folded))
+
+
+def ident(value: Any) -> Code:
+    """An identifier made by :mod:`generator.naming`; anything else is refused."""
+    if not isinstance(value, Identifier):
+        raise TypeError(f"{value!r} is not an Identifier from generator.naming")
+    return Code(value)
+
+
+FILTERS = {"literal": literal, "docstring": docstring, "doctext": doctext, "comment": comment, "ident": ident}

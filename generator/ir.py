@@ -1,0 +1,201 @@
+"""The intermediate representation: what the generated package contains.
+
+Frozen dataclasses, built from a validated spec by :mod:`generator.build`.
+Templates receive only these. Text that came from the spec (descriptions, wire
+names, paths, example values) stays plain ``str`` here and must go through a
+context filter to reach generated code; ``Identifier`` and ``Code`` values were
+made by the generator and print as they are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .naming import Identifier
+
+
+class Code(str):
+    """A fragment of Python source built by the generator, safe to print as is."""
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True)
+class TypeRef:
+    """A type, as the generated code spells it and decodes it."""
+
+    kind: str  # str, int, float, bool, datetime, date, any, enum, model, list, dict
+    name: Identifier | None = None  # for enum and model
+    item: TypeRef | None = None  # for list and dict
+    nullable: bool = False
+    format: str | None = None
+
+
+@dataclass(frozen=True)
+class EnumMember:
+    name: Identifier
+    value: str
+
+
+@dataclass(frozen=True)
+class Enum:
+    name: Identifier
+    description: str
+    members: tuple[EnumMember, ...]
+    pointer: str
+
+
+@dataclass(frozen=True)
+class Field:
+    name: Identifier
+    wire_name: str
+    type: TypeRef
+    annotation: Code
+    decoder: Code
+    required: bool
+    nullable: bool
+    has_default: bool  # renders ``default=None``
+    nullable_flag: bool  # renders ``nullable=True`` (null allowed although required)
+    description: str
+
+
+@dataclass(frozen=True)
+class Model:
+    name: Identifier
+    description: str
+    fields: tuple[Field, ...]
+    pointer: str
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """One keyword argument of ``_rt.Param`` after the positional ones."""
+
+    keyword: Identifier
+    value: Any  # int, float, bool, str (pattern: untrusted) or tuple of str
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: Identifier
+    wire_name: str
+    location: str  # path, query, header
+    type: TypeRef
+    annotation: Code  # including ``| None`` for optional parameters
+    required: bool
+    positional: bool
+    star_before: bool  # the first keyword-only parameter
+    description: str
+    constraints: tuple[Constraint, ...]
+    doc: str  # description plus rules, for the docstring
+
+
+@dataclass(frozen=True)
+class Pagination:
+    items: TypeRef
+    item_annotation: Code
+    item_decoder: Code
+    page_size_param: str | None
+
+
+@dataclass(frozen=True)
+class ExampleCheck:
+    """One assertion on a parsed response: ``assert expression operator expected``."""
+
+    expression: Code
+    operator: Code  # ``==``, ``is`` or ``is not``
+    expected: Code  # a Python literal or expression
+
+
+@dataclass(frozen=True)
+class TestCase:
+    """A generated test: serve ``body`` for one call and check request and result."""
+
+    name: Identifier
+    title: str
+    status: int
+    body: Code  # Python literal of the JSON body
+    args: tuple[tuple[Identifier | None, Code], ...]  # (keyword or None for positional, literal)
+    expected_path: str
+    expected_query: tuple[tuple[str, str], ...]
+    checks: tuple[ExampleCheck, ...]
+    has_result: bool
+
+
+@dataclass(frozen=True)
+class InvalidCall:
+    """A call that breaks one parameter's rule and must fail before any request."""
+
+    name: Identifier
+    param: Identifier
+    args: tuple[tuple[Identifier | None, Code], ...]
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: Identifier
+    const_name: Identifier
+    operation_id: str
+    method: str
+    path: str
+    summary: str
+    description: str
+    parameters: tuple[Parameter, ...]
+    response: TypeRef | None
+    response_annotation: Code
+    response_decoder: Code
+    return_annotation: Code
+    request_class: Code  # _rt.Request or _rt.PagedRequest
+    pagination: Pagination | None
+    deprecated: bool
+    server: str | None
+    tests: tuple[TestCase, ...]
+    invalid_calls: tuple[InvalidCall, ...]
+    pointer: str
+    doc_title: str
+    doc_body: str
+
+
+@dataclass(frozen=True)
+class Auth:
+    kind: str  # "basic" or "none"
+    username_env: str | None
+    password_env: str | None
+
+
+@dataclass(frozen=True)
+class ClientClass:
+    name: Identifier
+    base: Identifier
+    method: Identifier  # the runtime's method descriptor
+    doc: str
+
+
+@dataclass(frozen=True)
+class Exports:
+    runtime: tuple[Identifier, ...]
+    models: tuple[Identifier, ...]
+    all: tuple[Identifier, ...]
+
+
+@dataclass(frozen=True)
+class Api:
+    package: Identifier
+    source_name: str
+    title: str
+    description: str
+    version: str
+    base_url: str
+    auth: Auth
+    enums: tuple[Enum, ...]
+    models: tuple[Model, ...]
+    operations: tuple[Operation, ...]
+    model_imports: tuple[Code, ...]  # import lines models.py needs
+    test_imports: tuple[Code, ...]
+    test_model_imports: tuple[Identifier, ...]
+    operation_imports: tuple[Identifier, ...]  # model and enum names operations.py uses
+    warnings: tuple[str, ...]
+    package_doc: str
+    exports: Exports
+    clients: tuple[ClientClass, ...]

@@ -1,0 +1,119 @@
+"""Names are a type: every Python name in generated code comes from here.
+
+Spec text is never printed as code directly. A name from the spec is split into
+ASCII words, joined in the wanted style, kept clear of keywords, builtins and
+names the generated code itself uses, and made unique within its scope.
+Collisions are resolved deterministically (in spec order) and reported.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+MAX_LENGTH = 80
+
+_OPERATORS = {"<=": " before or equal ", ">=": " after or equal ", "<": " before ", ">": " after "}
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+")
+
+
+class Identifier(str):
+    """A string that is a valid, non-keyword Python identifier made by this module."""
+
+    __slots__ = ()
+
+    def __new__(cls, value: str) -> Identifier:
+        if not value.isidentifier() or keyword.iskeyword(value) or not value.isascii():
+            raise ValueError(f"not a safe identifier: {value!r}")
+        return super().__new__(cls, value)
+
+
+def ascii_words(raw: str) -> list[str]:
+    """Split spec text into ASCII words: ``'StartTime<'`` -> start, time, before."""
+    for op, word in _OPERATORS.items():
+        raw = raw.replace(op, word)
+    decomposed = unicodedata.normalize("NFKD", raw)
+    text = "".join(c if c.isascii() else " " for c in decomposed if not unicodedata.combining(c))
+    return [w for chunk in re.split(r"[^A-Za-z0-9]+", text) for w in _WORD.findall(chunk)]
+
+
+def snake(raw: str) -> str:
+    return "_".join(w.lower() for w in ascii_words(raw))
+
+
+def pascal(raw: str) -> str:
+    return "".join(w[:1].upper() + w[1:].lower() if not w.isdigit() else w for w in ascii_words(raw))
+
+
+def upper_snake(raw: str) -> str:
+    return snake(raw).upper()
+
+
+_STYLES = {"snake": snake, "pascal": pascal, "upper": upper_snake}
+_BUILTINS = frozenset(dir(builtins))
+_SOFT_KEYWORDS = frozenset(getattr(keyword, "softkwlist", ()))
+
+
+@dataclass
+class Scope:
+    """One namespace of generated code (a module, a class, a parameter list).
+
+    ``reserved`` names are never handed out; ``avoid_builtins`` keeps module-level
+    names from shadowing builtins the generated code relies on.
+    """
+
+    kind: str
+    style: str
+    fallback: str
+    reserved: frozenset[str] = frozenset()
+    avoid_builtins: bool = False
+    taken: dict[str, str] = field(default_factory=dict)
+    collisions: list[str] = field(default_factory=list)
+
+    def claim(self, raw: str, *, where: str = "") -> Identifier:
+        """A unique identifier for spec name ``raw`` in this scope."""
+        base = self.candidate(raw)
+        name = base
+        counter = 2
+        while name in self.taken or self._blocked(name):
+            name = f"{base}_{counter}" if self.style != "pascal" else f"{base}{counter}"
+            counter += 1
+        if name != base and base in self.taken:
+            self.collisions.append(
+                f"{self.kind} {raw!r}{' at ' + where if where else ''} and {self.taken[base]!r} "
+                f"both map to {base!r}; renamed to {name!r}"
+            )
+        self.taken[name] = raw
+        return Identifier(name)
+
+    def candidate(self, raw: str) -> str:
+        name = _STYLES[self.style](raw)
+        if not name:
+            name = self.fallback
+        elif name[0].isdigit():
+            name = f"{self.fallback}_{name}" if self.style != "pascal" else f"{self.fallback}{name}"
+        name = name[:MAX_LENGTH].rstrip("_") or self.fallback
+        if self._blocked(name):
+            name = f"{name}_"
+        return name
+
+    def _blocked(self, name: str) -> bool:
+        return (
+            keyword.iskeyword(name)
+            or name in _SOFT_KEYWORDS and name == "_"
+            or name in self.reserved
+            or (self.avoid_builtins and name in _BUILTINS)
+        )
+
+
+def module_name(raw: str) -> Identifier:
+    """A package or module name for spec text, e.g. a spec file's stem."""
+    name = snake(raw) or "api"
+    if name[0].isdigit():
+        name = f"api_{name}"
+    if keyword.iskeyword(name) or name in _BUILTINS:
+        name = f"{name}_"
+    return Identifier(name[:MAX_LENGTH])

@@ -1,0 +1,76 @@
+"""Stage 4, render: the IR through Jinja2 templates into unformatted source.
+
+The environment is strict: an undefined name is an error, and ``finalize``
+refuses to print any value that is not generator-made code, an identifier or a
+number, so spec text can only reach output through a context filter.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .errors import TemplateSafetyError
+from .filters import FILTERS
+from .ir import Api, Code
+from .naming import Identifier
+
+PACKAGE_DIR = Path(__file__).parent
+RUNTIME_DIR = PACKAGE_DIR / "runtime"
+
+# (output path inside the package, template name); one template per kind of file.
+OUTPUTS = (
+    ("__init__.py", "__init__.py.jinja"),
+    ("models.py", "models.py.jinja"),
+    ("operations.py", "operations.py.jinja"),
+    ("client.py", "client.py.jinja"),
+    ("tests/__init__.py", "tests/__init__.py.jinja"),
+    ("tests/test_operations.py", "tests/test_operations.py.jinja"),
+)
+HEADER_TEMPLATE = "_header.jinja"
+
+
+def templates_dir() -> Path:
+    """Built-in templates: inside the installed wheel, or at the repo root."""
+    bundled = PACKAGE_DIR / "templates"
+    return bundled if bundled.is_dir() else PACKAGE_DIR.parent / "templates"
+
+
+def finalize(value: Any) -> Any:
+    if isinstance(value, (Code, Identifier)):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise TemplateSafetyError(
+        f"a template printed {type(value).__name__} {value!r:.60} without a context filter "
+        "(literal, docstring, doctext, comment or ident)"
+    )
+
+
+def environment(override: Path | None = None) -> jinja2.Environment:
+    search = [str(override)] if override is not None else []
+    search.append(str(templates_dir()))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(search),
+        undefined=jinja2.StrictUndefined,
+        finalize=finalize,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+def render(api: Api, env: jinja2.Environment | None = None) -> dict[str, str]:
+    """Every file of the package, unformatted, keyed by path inside the package."""
+    env = env or environment()
+    files = {path: env.get_template(name).render(api=api) for path, name in OUTPUTS}
+    header = env.get_template(HEADER_TEMPLATE).render(api=api)
+    for source in sorted(RUNTIME_DIR.glob("*.py")):
+        files[f"_runtime/{source.name}"] = header + source.read_text(encoding="utf-8")
+    files["py.typed"] = ""
+    return files

@@ -1,0 +1,105 @@
+"""Stage 6, write: replace output packages atomically, or compare with them."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+
+def safe_target(root: Path, relative: str) -> Path:
+    """``root / relative``, refusing anything that would land outside ``root``."""
+    parts = Path(relative).parts
+    if Path(relative).is_absolute() or any(p in ("..", "") for p in parts) or "\\" in relative:
+        raise ValueError(f"refusing to write outside the output directory: {relative!r}")
+    target = (root / relative).resolve()
+    if not target.is_relative_to(root.resolve()):
+        raise ValueError(f"refusing to write outside the output directory: {relative!r}")
+    return target
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def split_packages(files: dict[str, str]) -> dict[str, dict[str, str]]:
+    packages: dict[str, dict[str, str]] = {}
+    for relative, text in files.items():
+        package, _, inner = relative.partition("/")
+        packages.setdefault(package, {})[inner] = text
+    return packages
+
+
+def write_packages(root: Path, files: dict[str, str]) -> None:
+    """Write every package under ``root``, each swapped in whole.
+
+    All packages are written to temporary folders first; only then is each old
+    package folder swapped for its new one with renames. If writing fails,
+    nothing under ``root`` has changed.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for package, inner in sorted(split_packages(files).items()):
+            final = safe_target(root, package)
+            stage = Path(tempfile.mkdtemp(prefix=f".{package}.new-", dir=root))
+            stage.chmod(0o777 & ~_umask())
+            staged.append((stage, final))
+            for relative, text in sorted(inner.items()):
+                target = safe_target(stage, relative)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with open(target, "w", encoding="utf-8", newline="\n") as handle:
+                    handle.write(text)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+    except BaseException:
+        for stage, _final in staged:
+            shutil.rmtree(stage, ignore_errors=True)
+        raise
+    for stage, final in staged:
+        old = None
+        if final.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old-", dir=root))
+            old.rmdir()
+            os.replace(final, old)
+        os.replace(stage, final)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def read_package(root: Path, package: str) -> dict[str, str]:
+    """The files currently on disk for ``package``, keyed like ``generate``'s output."""
+    base = root / package
+    found: dict[str, str] = {}
+    if not base.is_dir():
+        return found
+    for path in sorted(base.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and not path.name.endswith((".pyc", ".pyo")):
+            relative = path.relative_to(root).as_posix()
+            found[relative] = path.read_text(encoding="utf-8", errors="replace")
+    return found
+
+
+def diff(expected: dict[str, str], actual: dict[str, str]) -> list[str]:
+    """Unified diffs, one per differing file, from what is on disk to what is expected."""
+    out = []
+    for relative in sorted(set(expected) | set(actual)):
+        old = actual.get(relative)
+        new = expected.get(relative)
+        if old == new:
+            continue
+        out.append(
+            "".join(
+                difflib.unified_diff(
+                    (old or "").splitlines(keepends=True),
+                    (new or "").splitlines(keepends=True),
+                    fromfile=f"a/{relative}" if old is not None else "/dev/null",
+                    tofile=f"b/{relative}" if new is not None else "/dev/null",
+                )
+            )
+        )
+    return out
