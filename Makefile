@@ -25,8 +25,8 @@ check: $(INSTALLED)
 
 test: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/specgen check
-	$(BIN)/black --check --quiet generated/ generator/runtime/
-	$(BIN)/mypy --strict --no-incremental generated/
+	$(BIN)/black --check --quiet generated/ tests/golden/ generator/runtime/
+	$(BIN)/mypy --strict --no-incremental generated/ $(wildcard tests/golden/*/expected/)
 	$(BIN)/pytest -q
 
 clean:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import re
+from urllib.parse import urlsplit
 from pathlib import Path
 from typing import Any
 
@@ -230,7 +231,7 @@ class _Builder:
     def _parameters(
         self, path: str, raw: dict[tuple[str, str], tuple[dict[str, Any], str]], context: str
     ) -> list[tuple[Parameter, Any]]:
-        scope = Scope("parameter", "snake", "param")
+        scope = Scope("parameter", "snake", "param", reserved=frozenset({"self", "cls"}))
         order = re.findall(r"{([^}]*)}", path)
         ordered = sorted(
             raw.values(),
@@ -283,7 +284,9 @@ class _Builder:
                 star_before=location != "path" and not any(not p.positional for p, _ in result),
                 description=str(param.get("description") or ""),
                 constraints=tuple(constraints),
-                doc=" ".join(filter(None, [str(param.get("description") or "").strip(), *rules])),
+                doc=" ".join(
+                    filter(None, [str(param.get("description") or "").strip() or f"The {wire} {location} parameter.", *rules])
+                ),
             )
             result.append((parameter, sample))
         for message in scope.collisions:
@@ -380,7 +383,7 @@ class _Builder:
             tests=tests,
             invalid_calls=invalid,
             pointer=draft["pointer"],
-            doc_title=str(op.get("summary") or op.get("description") or name).strip(),
+            doc_title=str(op.get("summary") or op.get("description") or f"{draft['method']} {draft['path']}").strip(),
             doc_body=str(op.get("description") or "").strip() if op.get("summary") else "",
         )
 
@@ -434,7 +437,8 @@ class _Builder:
                     status=draft["status"],
                     body=literal(body),
                     args=args,
-                    expected_path=expected_path(draft["path"], path_values),
+                    expected_path=urlsplit(draft["server"] or self._base_url()).path.rstrip("/")
+                    + expected_path(draft["path"], path_values),
                     expected_query=query,
                     checks=tuple(checker.checks),
                     has_result=response is not None,
@@ -448,7 +452,9 @@ class _Builder:
             bad_args = tuple(
                 (None if p.positional else p.name, literal(bad) if p is param else code) for p, code, _ in entries
             )
-            invalid.append(InvalidCall(Identifier(f"test_{name}_rejects_bad_{param.name}"), param.name, bad_args))
+            invalid.append(
+                InvalidCall(Identifier(f"test_{name}_rejects_bad_{param.name}"), param.name, f"^{param.name}: ", bad_args)
+            )
         return tuple(cases), tuple(invalid)
 
 

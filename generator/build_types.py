@@ -179,7 +179,7 @@ class TypeBuilder:
         for message in members_scope.collisions:
             self.warn(pointer, message)
         description = _text(schema.get("description")) if context == "" else ""
-        description = description or f"One of: {', '.join(values)}."
+        description = description or "One of: " + ", ".join(repr(v) for v in values) + "."
         self.enums[name] = Enum(name, description, members, pointer)
         return TypeRef("enum", name=name, format=fmt)
 

@@ -129,6 +129,7 @@ class InvalidCall:
 
     name: Identifier
     param: Identifier
+    match: str  # regex the error message must match
     args: tuple[tuple[Identifier | None, Code], ...]
 
 

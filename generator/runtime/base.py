@@ -1,0 +1,309 @@
+"""Machinery shared by the synchronous and asynchronous clients.
+
+Everything here is I/O-free: building ``httpx.Request`` objects, deciding
+whether and how long to wait before a retry, mapping error responses to
+exceptions and decoding bodies. ``client.py`` adds the send loops.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import os
+import random
+import sys
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, Generic, NamedTuple, TypeVar
+from urllib.parse import urlencode
+
+import httpx
+
+from .decode import NONE
+from .errors import (
+    ApiConnectionError,
+    ApiTimeoutError,
+    DecodeError,
+    ResponseParseError,
+    error_from_response,
+    redact_url,
+)
+from .operation import Operation, Request
+from .retry import (
+    IDEMPOTENT_METHODS,
+    RETRY_STATUSES,
+    backoff_delay,
+    is_retryable_exception,
+    parse_retry_after,
+)
+
+__all__ = ["ApiResponse", "BaseClient", "DEFAULT_TIMEOUT", "RawPage"]
+
+T = TypeVar("T")
+
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+"""30 s to read, write or get a pooled connection; 5 s to connect."""
+
+
+@dataclasses.dataclass(frozen=True)
+class ApiResponse(Generic[T]):
+    """A decoded response together with its HTTP details (raw access)."""
+
+    parsed: T
+    status_code: int
+    headers: httpx.Headers
+    response: httpx.Response
+
+
+class RawPage(NamedTuple, Generic[T]):
+    """One fetched page: the response, its parsed JSON and decoded model."""
+
+    response: httpx.Response
+    data: object
+    parsed: T
+
+
+class _Unset:
+    """Marker type of ``UNSET``: an argument that was not given."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()
+
+
+class BaseClient:
+    """State and helpers common to ``Client`` and ``AsyncClient``.
+
+    Generated subclasses set the class attributes below. The retry settings
+    are class attributes too, so a subclass can tune them.
+    """
+
+    DEFAULT_BASE_URL: ClassVar[str] = ""
+    USERNAME_ENV: ClassVar[str | None] = None
+    PASSWORD_ENV: ClassVar[str | None] = None
+    PACKAGE: ClassVar[str] = "specgen_client"
+    VERSION: ClassVar[str] = "0.0.0"
+
+    RETRY_STATUSES: ClassVar[frozenset[int]] = RETRY_STATUSES
+    RETRY_METHODS: ClassVar[frozenset[str]] = IDEMPOTENT_METHODS
+    RETRY_BACKOFF_BASE: ClassVar[float] = 0.5
+    RETRY_BACKOFF_MAX: ClassVar[float] = 8.0
+    RETRY_AFTER_MAX: ClassVar[float] = 60.0
+
+    base_url: str
+    timeout: float | httpx.Timeout | None
+    max_retries: int
+    _auth: httpx.BasicAuth | None
+    _headers: dict[str, str]
+    _owns_http: bool
+    _logger: logging.Logger
+    _random: Callable[[], float]
+    _clock: Callable[[], float]
+
+    def _configure(
+        self,
+        username: str | None,
+        password: str | None,
+        base_url: str | None,
+        timeout: float | httpx.Timeout | None,
+        max_retries: int,
+        headers: Mapping[str, str] | None,
+    ) -> None:
+        if username is None and self.USERNAME_ENV:
+            username = os.environ.get(self.USERNAME_ENV) or None
+        if password is None and self.PASSWORD_ENV:
+            password = os.environ.get(self.PASSWORD_ENV) or None
+        if username is not None and password is None:
+            raise ValueError(_missing_credential("password", self.PASSWORD_ENV))
+        if password is not None and username is None:
+            raise ValueError(_missing_credential("username", self.USERNAME_ENV))
+        self._auth = (
+            None if username is None else httpx.BasicAuth(username, password or "")
+        )
+        self.base_url = (base_url or self.DEFAULT_BASE_URL).rstrip("/")
+        if not self.base_url:
+            raise ValueError("base_url is required")
+        self.timeout = timeout
+        self.max_retries = _check_retries(max_retries)
+        version = f"{sys.version_info.major}.{sys.version_info.minor}"
+        self._headers = {
+            "User-Agent": f"{self.PACKAGE}/{self.VERSION} specgen-runtime"
+            f" python/{version} httpx/{httpx.__version__}",
+            "Accept": "application/json",
+            **(headers or {}),
+        }
+        self._logger = logging.getLogger(self.PACKAGE)
+        self._random = random.random
+        self._clock = time.time
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+    def _apply_options(self, timeout: Any, max_retries: Any) -> None:
+        """Apply ``with_options`` arguments to a fresh copy of a client."""
+        self._owns_http = False
+        if timeout is not UNSET:
+            self.timeout = timeout
+        if max_retries is not UNSET:
+            self.max_retries = _check_retries(max_retries)
+
+    def _base_for(self, operation: Operation[Any]) -> str:
+        return (operation.server or self.base_url).rstrip("/")
+
+    def _build(
+        self,
+        http: httpx.Client | httpx.AsyncClient,
+        request: Request[Any],
+        url: str | None,
+    ) -> httpx.Request:
+        """The ``httpx.Request`` for ``request``, or for a next-page ``url``."""
+        operation = request.operation
+        headers = {**self._headers, **request.headers}
+        content: bytes | None = None
+        if request.has_json:
+            content = json.dumps(request.json, separators=(",", ":")).encode()
+            headers["Content-Type"] = "application/json"
+        elif request.form is not None:
+            content = urlencode(request.form).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        params: tuple[tuple[str, str], ...] | None = None
+        if url is None:
+            url = self._base_for(operation) + request.path
+            params = tuple(request.query) or None
+        return http.build_request(
+            operation.method,
+            url,
+            params=params,
+            headers=headers,
+            content=content,
+            timeout=self.timeout,
+        )
+
+    def _send_kwargs(self) -> dict[str, Any]:
+        return {
+            "auth": self._auth if self._auth is not None else httpx.USE_CLIENT_DEFAULT
+        }
+
+    def _retry_delay(
+        self,
+        attempt: int,
+        method: str,
+        response: httpx.Response | None = None,
+        exc: Exception | None = None,
+    ) -> float | None:
+        """Seconds to wait before retrying failed ``attempt``; None: give up."""
+        if attempt >= self.max_retries:
+            return None
+        retry_after = None
+        if response is not None:
+            if response.status_code not in self.RETRY_STATUSES:
+                return None
+            if method not in self.RETRY_METHODS:
+                return None
+            retry_after = parse_retry_after(
+                response.headers.get("Retry-After"), self._clock()
+            )
+        elif exc is None or not is_retryable_exception(exc, method, self.RETRY_METHODS):
+            return None
+        if retry_after is not None:
+            return min(retry_after, self.RETRY_AFTER_MAX)
+        return backoff_delay(
+            attempt, self.RETRY_BACKOFF_BASE, self.RETRY_BACKOFF_MAX, self._random()
+        )
+
+    def _log_attempt(
+        self,
+        http_request: httpx.Request,
+        attempt: int,
+        outcome: httpx.Response | Exception,
+        delay: float | None,
+    ) -> None:
+        """Log one attempt at DEBUG: method, URL (no userinfo), result."""
+        logger = self._logger
+        if not logger.isEnabledFor(logging.DEBUG):
+            return
+        result = (
+            str(outcome.status_code)
+            if isinstance(outcome, httpx.Response)
+            else type(outcome).__name__
+        )
+        retry = f"; retrying in {delay:.3f} s" if delay is not None else ""
+        logger.debug(
+            "%s %s -> %s (attempt %d of %d)%s",
+            http_request.method,
+            redact_url(http_request.url),
+            result,
+            attempt + 1,
+            self.max_retries + 1,
+            retry,
+        )
+
+    def _connection_error(
+        self, exc: httpx.TransportError, http_request: httpx.Request, attempts: int
+    ) -> ApiConnectionError:
+        url = redact_url(http_request.url)
+        cls = (
+            ApiTimeoutError
+            if isinstance(exc, httpx.TimeoutException)
+            else ApiConnectionError
+        )
+        what = "timed out" if cls is ApiTimeoutError else "failed"
+        tries = "attempt" if attempts == 1 else "attempts"
+        message = (
+            f"{http_request.method} {url} {what} after {attempts} {tries}:"
+            f" {type(exc).__name__}: {exc}"
+        )
+        return cls(message, method=http_request.method, url=url, attempts=attempts)
+
+    def _raise_for_status(self, response: httpx.Response) -> None:
+        if response.is_success:
+            return
+        retry_after = None
+        if response.status_code == 429:
+            retry_after = parse_retry_after(
+                response.headers.get("Retry-After"), self._clock()
+            )
+        raise error_from_response(response, retry_after=retry_after)
+
+    @staticmethod
+    def _decode(operation: Operation[T], response: httpx.Response) -> tuple[object, T]:
+        """Parse and decode a 2xx body: (raw JSON, decoded value)."""
+        decoder = operation.response
+        if decoder is NONE:
+            return None, decoder.decode(None)
+        try:
+            data = json.loads(response.content)
+        except (ValueError, RecursionError) as exc:
+            reason = "empty" if not response.content else f"not valid JSON ({exc})"
+            raise ResponseParseError(
+                operation.name, reason, response=response
+            ) from None
+        try:
+            return data, decoder.decode(data)
+        except DecodeError as exc:
+            raise ResponseParseError(
+                operation.name,
+                exc.reason,
+                field=exc.location or None,
+                response=response,
+            ) from None
+
+
+def _check_retries(max_retries: int) -> int:
+    if (
+        isinstance(max_retries, bool)
+        or not isinstance(max_retries, int)
+        or max_retries < 0
+    ):
+        raise ValueError(
+            f"max_retries must be a non-negative integer, got {max_retries!r}"
+        )
+    return max_retries
+
+
+def _missing_credential(missing: str, env: str | None) -> str:
+    hint = f" (pass it or set {env})" if env else ""
+    return f"credentials are incomplete: no {missing} given{hint}"

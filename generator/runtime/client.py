@@ -1,0 +1,344 @@
+"""The synchronous and asynchronous API clients and their method descriptors.
+
+Generated clients subclass ``Client``/``AsyncClient``, set the class
+attributes documented on ``BaseClient`` and expose each operation with
+``method(ops.fn)`` / ``async_method(ops.fn)``.
+
+Transport failures that survive the retries are raised as
+``ApiConnectionError`` (``ApiTimeoutError`` for timeouts) with the
+``httpx`` exception as ``__cause__``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import inspect
+import time
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from types import TracebackType
+from typing import Any, Generic, ParamSpec, Self, TypeVar, overload
+
+import httpx
+
+from .base import DEFAULT_TIMEOUT, UNSET, ApiResponse, BaseClient, RawPage
+from .operation import PagedRequest, Request
+from .pagination import AsyncPaginator, Paginator, prepare_paged_request
+
+__all__ = ["Client", "AsyncClient", "method", "async_method"]
+
+P = ParamSpec("P")
+T = TypeVar("T")
+I = TypeVar("I")  # noqa: E741
+
+
+class Client(BaseClient):
+    """Synchronous API client.
+
+    Credentials default to the environment variables named by
+    ``USERNAME_ENV``/``PASSWORD_ENV`` and are sent with HTTP basic auth;
+    without any, requests are unauthenticated. ``timeout=None`` disables
+    timeouts. An ``http_client`` passed in is never closed by this client;
+    ``transport`` is used for a client created here (e.g. ``MockTransport``).
+    """
+
+    _http: httpx.Client
+    _sleep: Callable[[float], None]
+
+    def __init__(
+        self,
+        username: str | None = None,
+        password: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = 2,
+        http_client: httpx.Client | None = None,
+        transport: httpx.BaseTransport | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        if http_client is not None and transport is not None:
+            raise ValueError("pass either http_client or transport, not both")
+        self._configure(username, password, base_url, timeout, max_retries, headers)
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.Client(transport=transport, timeout=timeout)
+        self._sleep = time.sleep
+
+    def send(self, request: Request[T]) -> T:
+        """Send ``request`` (retrying as configured) and return the decoded body."""
+        return self.send_raw(request).parsed
+
+    def send_raw(self, request: Request[T]) -> ApiResponse[T]:
+        """Like ``send`` but also return the status, headers and response."""
+        response = self._execute(request, None)
+        _, parsed = self._decode(request.operation, response)
+        return ApiResponse(parsed, response.status_code, response.headers, response)
+
+    def paginate(
+        self,
+        request: PagedRequest[T, I],
+        *,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> Paginator[T, I]:
+        """Iterate the items of a paginated operation lazily, page by page.
+
+        ``limit`` caps the number of items; ``page_size`` sets the page-size
+        parameter of the first request (clamped to its allowed range and
+        lowered to ``limit``).
+        """
+        request = prepare_paged_request(request, limit, page_size)
+
+        def fetch(url: str | None) -> RawPage[T]:
+            response = self._execute(request, url)
+            data, parsed = self._decode(request.operation, response)
+            return RawPage(response, data, parsed)
+
+        base_url = self._base_for(request.operation)
+        return Paginator(fetch, request, base_url=base_url, limit=limit)
+
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = UNSET,
+        max_retries: int = UNSET,
+    ) -> Self:
+        """A copy with other settings that shares this client's connections.
+
+        Closing the copy does not close the shared connection pool.
+        """
+        clone = copy.copy(self)
+        clone._apply_options(timeout, max_retries)
+        return clone
+
+    def close(self) -> None:
+        """Close the connection pool unless it was passed in or is shared."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _execute(self, request: Request[Any], url: str | None) -> httpx.Response:
+        """Send with retries; return a 2xx response or raise."""
+        http_request = self._build(self._http, request, url)
+        method = http_request.method
+        for attempt in range(self.max_retries + 1):
+            try:
+                response = self._http.send(http_request, **self._send_kwargs())
+            except httpx.TransportError as exc:
+                delay = self._retry_delay(attempt, method, exc=exc)
+                self._log_attempt(http_request, attempt, exc, delay)
+                if delay is None:
+                    raise self._connection_error(
+                        exc, http_request, attempt + 1
+                    ) from exc
+                self._sleep(delay)
+                continue
+            delay = None
+            if not response.is_success:
+                delay = self._retry_delay(attempt, method, response=response)
+            self._log_attempt(http_request, attempt, response, delay)
+            if delay is None:
+                self._raise_for_status(response)
+                return response
+            response.close()
+            self._sleep(delay)
+        raise AssertionError("unreachable: the last attempt never retries")
+
+
+class AsyncClient(BaseClient):
+    """Asynchronous API client; mirrors ``Client`` with ``await``."""
+
+    _http: httpx.AsyncClient
+    _sleep: Callable[[float], Awaitable[None]]
+
+    def __init__(
+        self,
+        username: str | None = None,
+        password: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = 2,
+        http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        if http_client is not None and transport is not None:
+            raise ValueError("pass either http_client or transport, not both")
+        self._configure(username, password, base_url, timeout, max_retries, headers)
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.AsyncClient(
+            transport=transport, timeout=timeout
+        )
+        self._sleep = asyncio.sleep
+
+    async def send(self, request: Request[T]) -> T:
+        """Send ``request`` (retrying as configured) and return the decoded body."""
+        return (await self.send_raw(request)).parsed
+
+    async def send_raw(self, request: Request[T]) -> ApiResponse[T]:
+        """Like ``send`` but also return the status, headers and response."""
+        response = await self._execute(request, None)
+        _, parsed = self._decode(request.operation, response)
+        return ApiResponse(parsed, response.status_code, response.headers, response)
+
+    def paginate(
+        self,
+        request: PagedRequest[T, I],
+        *,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> AsyncPaginator[T, I]:
+        """Iterate (``async for``) the items of a paginated operation lazily."""
+        request = prepare_paged_request(request, limit, page_size)
+
+        async def fetch(url: str | None) -> RawPage[T]:
+            response = await self._execute(request, url)
+            data, parsed = self._decode(request.operation, response)
+            return RawPage(response, data, parsed)
+
+        base_url = self._base_for(request.operation)
+        return AsyncPaginator(fetch, request, base_url=base_url, limit=limit)
+
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = UNSET,
+        max_retries: int = UNSET,
+    ) -> Self:
+        """A copy with other settings that shares this client's connections."""
+        clone = copy.copy(self)
+        clone._apply_options(timeout, max_retries)
+        return clone
+
+    async def close(self) -> None:
+        """Close the connection pool unless it was passed in or is shared."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def _execute(self, request: Request[Any], url: str | None) -> httpx.Response:
+        """Send with retries; return a 2xx response or raise."""
+        http_request = self._build(self._http, request, url)
+        method = http_request.method
+        for attempt in range(self.max_retries + 1):
+            try:
+                response = await self._http.send(http_request, **self._send_kwargs())
+            except httpx.TransportError as exc:
+                delay = self._retry_delay(attempt, method, exc=exc)
+                self._log_attempt(http_request, attempt, exc, delay)
+                if delay is None:
+                    raise self._connection_error(
+                        exc, http_request, attempt + 1
+                    ) from exc
+                await self._sleep(delay)
+                continue
+            delay = None
+            if not response.is_success:
+                delay = self._retry_delay(attempt, method, response=response)
+            self._log_attempt(http_request, attempt, response, delay)
+            if delay is None:
+                self._raise_for_status(response)
+                return response
+            await response.aclose()
+            await self._sleep(delay)
+        raise AssertionError("unreachable: the last attempt never retries")
+
+
+class _MethodBase(Generic[P, T]):
+    """Shared parts of the ``method``/``async_method`` descriptors."""
+
+    def __init__(self, fn: Callable[P, Request[T]]) -> None:
+        self._fn = fn
+        self.__doc__ = fn.__doc__
+        self.__name__ = fn.__name__
+        self.__qualname__ = getattr(fn, "__qualname__", fn.__name__)
+        self._signature: inspect.Signature | None = None
+
+    def __set_name__(self, owner: type[Any], name: str) -> None:
+        self.__name__ = name
+        self.__qualname__ = f"{owner.__qualname__}.{name}"
+
+    def _decorate(self, bound: Callable[..., Any]) -> None:
+        """Give the bound callable the operation's name, doc and parameters."""
+        bound.__name__ = self.__name__
+        bound.__qualname__ = self.__qualname__
+        bound.__doc__ = self.__doc__
+        if self._signature is None:
+            signature = inspect.signature(self._fn)
+            self._signature = signature.replace(
+                return_annotation=inspect.Signature.empty
+            )
+        bound.__signature__ = self._signature  # type: ignore[attr-defined]
+
+
+class _SyncMethod(_MethodBase[P, T]):
+    @overload
+    def __get__(self, obj: None, owner: type[Any]) -> Self: ...
+
+    @overload
+    def __get__(self, obj: Client, owner: type[Any]) -> Callable[P, T]: ...
+
+    def __get__(self, obj: Client | None, owner: type[Any]) -> Self | Callable[P, T]:
+        if obj is None:
+            return self
+        fn = self._fn
+
+        def bound(*args: P.args, **kwargs: P.kwargs) -> T:
+            return obj.send(fn(*args, **kwargs))
+
+        self._decorate(bound)
+        return bound
+
+
+class _AsyncMethod(_MethodBase[P, T]):
+    @overload
+    def __get__(self, obj: None, owner: type[Any]) -> Self: ...
+
+    @overload
+    def __get__(
+        self, obj: AsyncClient, owner: type[Any]
+    ) -> Callable[P, Coroutine[Any, Any, T]]: ...
+
+    def __get__(
+        self, obj: AsyncClient | None, owner: type[Any]
+    ) -> Self | Callable[P, Coroutine[Any, Any, T]]:
+        if obj is None:
+            return self
+        fn = self._fn
+
+        async def bound(*args: P.args, **kwargs: P.kwargs) -> T:
+            return await obj.send(fn(*args, **kwargs))
+
+        self._decorate(bound)
+        return bound
+
+
+def method(fn: Callable[P, Request[T]]) -> _SyncMethod[P, T]:
+    """Expose operation function ``fn`` as a ``Client`` method that sends it."""
+    return _SyncMethod(fn)
+
+
+def async_method(fn: Callable[P, Request[T]]) -> _AsyncMethod[P, T]:
+    """Expose operation function ``fn`` as an ``AsyncClient`` coroutine method."""
+    return _AsyncMethod(fn)

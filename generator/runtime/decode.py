@@ -1,0 +1,393 @@
+"""Decoders: strict converters between parsed JSON values and typed Python values.
+
+A ``Decoder[T]`` has ``decode(value) -> T`` (JSON value to Python, raising
+``DecodeError`` on a type mismatch) and ``encode(value)`` (Python back to a
+JSON-compatible value). Decoders are immutable and shared; generated code
+composes them, e.g. ``list_of(model(PhoneNumber))``.
+
+Strictness rules: ``bool`` is never accepted as a number; ``INT`` accepts a
+float only when it is integral (JSON Schema treats ``1.0`` as an integer);
+``FLOAT`` accepts ints and returns a float; ``STR`` accepts only strings.
+"""
+
+from __future__ import annotations
+
+import enum as _enum
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, date, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Any, Generic, TypeVar
+
+from .errors import DecodeError
+
+__all__ = [
+    "Decoder",
+    "STR",
+    "INT",
+    "FLOAT",
+    "BOOL",
+    "ANY",
+    "DATETIME",
+    "DATE",
+    "NONE",
+    "list_of",
+    "dict_of",
+    "enum",
+    "describe",
+    "parse_datetime",
+    "format_datetime",
+]
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+E = TypeVar("E", bound=_enum.Enum)
+
+# Kinds let Model.from_dict inline the common scalar checks instead of
+# calling a method per field.
+KIND_OTHER = 0
+KIND_STR = 1
+KIND_INT = 2
+KIND_BOOL = 3
+KIND_FLOAT = 4
+KIND_ANY = 5
+
+
+def describe(value: object) -> str:
+    """Describe ``value`` for an error message, briefly."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        try:
+            text = repr(value)
+        except ValueError:  # an int too large to print
+            return "a very large integer"
+        return text if len(text) <= 60 else text[:57] + "..."
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, Mapping):
+        return "an object"
+    return f"a {type(value).__name__}"
+
+
+class Decoder(Generic[T_co]):
+    """Converts one JSON value to ``T_co`` (``decode``) and back (``encode``)."""
+
+    __slots__ = ()
+    kind: int = KIND_OTHER
+
+    def decode(self, value: object) -> T_co:
+        """Return ``value`` as a ``T_co`` or raise ``DecodeError``."""
+        raise NotImplementedError
+
+    def encode(self, value: Any) -> Any:
+        """Return the JSON-compatible form of ``value``."""
+        return value
+
+    def function(self) -> Callable[[object], T_co]:
+        """The fastest callable equivalent to ``decode`` (for hot loops)."""
+        return self.decode
+
+
+class _Str(Decoder[str]):
+    __slots__ = ()
+    kind = KIND_STR
+
+    def decode(self, value: object) -> str:
+        if isinstance(value, str):
+            return value
+        raise DecodeError(f"expected a string, got {describe(value)}")
+
+
+class _Int(Decoder[int]):
+    __slots__ = ()
+    kind = KIND_INT
+
+    def decode(self, value: object) -> int:
+        if type(value) is int:
+            return value
+        if type(value) is float and value.is_integer():
+            return int(value)
+        raise DecodeError(f"expected an integer, got {describe(value)}")
+
+
+class _Float(Decoder[float]):
+    __slots__ = ()
+    kind = KIND_FLOAT
+
+    def decode(self, value: object) -> float:
+        if type(value) is float:
+            return value
+        if type(value) is int:
+            try:
+                return float(value)
+            except OverflowError:
+                raise DecodeError(f"number out of range: {describe(value)}") from None
+        raise DecodeError(f"expected a number, got {describe(value)}")
+
+
+class _Bool(Decoder[bool]):
+    __slots__ = ()
+    kind = KIND_BOOL
+
+    def decode(self, value: object) -> bool:
+        if value is True or value is False:
+            return value
+        raise DecodeError(f"expected a boolean, got {describe(value)}")
+
+
+class _Any(Decoder[Any]):
+    __slots__ = ()
+    kind = KIND_ANY
+
+    def decode(self, value: object) -> Any:
+        return value
+
+
+class _None(Decoder[None]):
+    """The decoder of an operation without a response body."""
+
+    __slots__ = ()
+
+    def decode(self, value: object) -> None:
+        return None
+
+
+_fromisoformat = datetime.fromisoformat
+_MONTHS = {
+    name: f"{number:02d}"
+    for number, name in enumerate(
+        ("Jan", "Feb", "Mar", "Apr", "May", "Jun")
+        + ("Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+        start=1,
+    )
+}
+_MONTHS.update({name.lower(): number for name, number in _MONTHS.items()})
+_UTC_NAMES = {"GMT": "+00:00", "UT": "+00:00", "UTC": "+00:00", "Z": "+00:00"}
+
+
+def _parse_rfc2822(text: str) -> datetime:
+    """Parse ``[Day,] DD Mon YYYY HH:MM[:SS] (+HHMM|GMT)`` (RFC 2822).
+
+    The common form is rewritten as ISO 8601 for the fast C parser; other
+    variants (obsolete zone names, two-digit years) go to ``email.utils``.
+    """
+    parts = text.split()
+    if len(parts) == 6 and parts[0].endswith(","):
+        del parts[0]
+    if len(parts) == 5:
+        day, month_name, year, clock, zone = parts
+        month = _MONTHS.get(month_name) or _MONTHS.get(month_name.lower(), "")
+        if len(year) == 4 and len(day) <= 2 and month and 1 <= clock.count(":") <= 2:
+            iso = f"{year}-{month}-{day.zfill(2)}T{clock}{_UTC_NAMES.get(zone, zone)}"
+            try:
+                parsed = _fromisoformat(iso)
+            except ValueError:
+                pass
+            else:
+                if parsed.tzinfo is not None:
+                    return parsed
+    parsed = parsedate_to_datetime(text)
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def parse_datetime(text: str) -> datetime:
+    """Parse ISO 8601 or RFC 2822 into an aware datetime (naive means UTC).
+
+    Raises ``ValueError`` when ``text`` is neither.
+    """
+    if text[:1].isdigit():
+        try:
+            parsed = _fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+    try:
+        return _parse_rfc2822(text)
+    except (ValueError, TypeError, IndexError, OverflowError):
+        raise ValueError(f"not an ISO 8601 or RFC 2822 date-time: {text!r}") from None
+
+
+def format_datetime(value: datetime) -> str:
+    """Render ``value`` as ISO 8601, using ``Z`` for UTC (naive means UTC)."""
+    if value.tzinfo is None or value.utcoffset() == timedelta(0):
+        return value.replace(tzinfo=None).isoformat() + "Z"
+    return value.isoformat()
+
+
+class _DateTime(Decoder[datetime]):
+    __slots__ = ()
+
+    def decode(self, value: object) -> datetime:
+        if isinstance(value, str):
+            try:
+                return parse_datetime(value)
+            except ValueError:
+                pass
+        raise DecodeError(f"expected a date-time, got {describe(value)}")
+
+    def encode(self, value: Any) -> Any:
+        return format_datetime(value) if isinstance(value, datetime) else value
+
+
+class _Date(Decoder[date]):
+    __slots__ = ()
+
+    def decode(self, value: object) -> date:
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise DecodeError(f"expected a date, got {describe(value)}")
+
+    def encode(self, value: Any) -> Any:
+        return value.isoformat() if isinstance(value, date) else value
+
+
+def _all_scalar(values: Iterable[object], kind: int) -> bool:
+    """Whether every value is already valid for a scalar ``kind``."""
+    if kind == KIND_ANY:
+        return True
+    if kind == KIND_STR:
+        return all(isinstance(v, str) for v in values)
+    if kind == KIND_BOOL:
+        return all(v is True or v is False for v in values)
+    if kind == KIND_INT:
+        return all(v.__class__ is int for v in values)
+    return False
+
+
+class _ListOf(Decoder[list[T]]):
+    __slots__ = ("item",)
+
+    def __init__(self, item: Decoder[T]) -> None:
+        self.item = item
+
+    def decode(self, value: object) -> list[T]:
+        if not isinstance(value, list):
+            raise DecodeError(f"expected an array, got {describe(value)}")
+        if _all_scalar(value, self.item.kind):
+            return list(value)
+        decode = self.item.function()
+        out: list[T] = []
+        index = 0
+        try:
+            for index, item in enumerate(value):
+                out.append(decode(item))
+        except DecodeError as exc:
+            exc.prepend(index)
+            raise
+        return out
+
+    def encode(self, value: Any) -> Any:
+        if self.item.kind != KIND_OTHER or not isinstance(value, list):
+            return value
+        encode = self.item.encode
+        return [None if item is None else encode(item) for item in value]
+
+
+class _DictOf(Decoder[dict[str, T]]):
+    __slots__ = ("item",)
+
+    def __init__(self, item: Decoder[T]) -> None:
+        self.item = item
+
+    def decode(self, value: object) -> dict[str, T]:
+        if not isinstance(value, Mapping):
+            raise DecodeError(f"expected an object, got {describe(value)}")
+        if _all_scalar(value.values(), self.item.kind):
+            return dict(value)
+        decode = self.item.function()
+        out: dict[str, T] = {}
+        key = ""
+        try:
+            for key, item in value.items():
+                out[key] = decode(item)
+        except DecodeError as exc:
+            exc.prepend(key)
+            raise
+        return out
+
+    def encode(self, value: Any) -> Any:
+        if self.item.kind != KIND_OTHER or not isinstance(value, Mapping):
+            return value
+        encode = self.item.encode
+        return {k: None if v is None else encode(v) for k, v in value.items()}
+
+
+class _Enum(Decoder[E]):
+    """Decodes enum values; an ``OpenEnum`` also accepts unknown strings."""
+
+    __slots__ = ("cls", "_members")
+
+    def __init__(self, cls: type[E]) -> None:
+        self.cls = cls
+        self._members: dict[object, E] = {
+            member.value: member for member in cls if not isinstance(member.value, bool)
+        }
+
+    def decode(self, value: object) -> E:
+        if type(value) is str or type(value) is int:
+            member = self._members.get(value)
+            if member is not None:
+                return member
+        if not isinstance(value, bool):
+            try:
+                return self.cls(value)
+            except (ValueError, TypeError):
+                pass
+        allowed = ", ".join(repr(v) for v in self._members)
+        raise DecodeError(f"expected one of {allowed}, got {describe(value)}")
+
+    def encode(self, value: Any) -> Any:
+        return value.value if isinstance(value, _enum.Enum) else value
+
+
+STR: Decoder[str] = _Str()
+"""A JSON string."""
+INT: Decoder[int] = _Int()
+"""A JSON integer (not a boolean)."""
+FLOAT: Decoder[float] = _Float()
+"""A JSON number, always returned as ``float``."""
+BOOL: Decoder[bool] = _Bool()
+"""A JSON boolean."""
+ANY: Decoder[Any] = _Any()
+"""Any JSON value, returned unchanged."""
+DATETIME: Decoder[datetime] = _DateTime()
+"""An ISO 8601 or RFC 2822 date-time string, returned as an aware datetime."""
+DATE: Decoder[date] = _Date()
+"""An ISO 8601 date string."""
+NONE: Decoder[None] = _None()
+"""No response body: the operation returns ``None``."""
+
+
+class _Optional(Decoder[T | None]):
+    __slots__ = ("inner",)
+
+    def __init__(self, inner: Decoder[T]) -> None:
+        self.inner = inner
+
+    def decode(self, value: object) -> T | None:
+        return None if value is None else self.inner.decode(value)
+
+    def encode(self, value: Any) -> Any:
+        return None if value is None else self.inner.encode(value)
+
+
+def optional(inner: Decoder[T]) -> Decoder[T | None]:
+    """``inner``, or null: for nullable array items and map values."""
+    return _Optional(inner)
+
+
+def list_of(item: Decoder[T]) -> Decoder[list[T]]:
+    """A JSON array whose elements are decoded by ``item``."""
+    return _ListOf(item)
+
+
+def dict_of(item: Decoder[T]) -> Decoder[dict[str, T]]:
+    """A JSON object with arbitrary keys whose values are decoded by ``item``."""
+    return _DictOf(item)
+
+
+def enum(cls: type[E]) -> Decoder[E]:
+    """A member of the enum ``cls`` given its value."""
+    return _Enum(cls)

@@ -1,0 +1,52 @@
+"""``OpenEnum``: a string enum that tolerates values added to the API later."""
+
+from __future__ import annotations
+
+import enum
+import threading
+from typing import Any
+
+__all__ = ["OpenEnum"]
+
+# Unknown values seen per enum class, so that repeated values share one
+# pseudo-member. Bounded so a misbehaving server cannot grow it forever.
+_UNKNOWN: dict[type, dict[str, Any]] = {}
+_UNKNOWN_LIMIT = 1024
+_LOCK = threading.Lock()
+
+
+class OpenEnum(enum.StrEnum):
+    """Base class of generated string enums.
+
+    Unknown values do not raise: ``HttpMethod("PATCH")`` returns a
+    pseudo-member that is an instance of ``HttpMethod``, equals ``"PATCH"``,
+    has ``.value == .name == "PATCH"`` and ``.is_known`` false. Iteration,
+    ``len()`` and ``__members__`` only cover the declared members.
+    ``str(member)`` is its value.
+    """
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, str):
+            return None
+        value = str(value)
+        with _LOCK:
+            seen = _UNKNOWN.setdefault(cls, {})
+            member = seen.get(value)
+            if member is None:
+                member = str.__new__(cls, value)
+                member._value_ = value
+                member._name_ = value
+                if len(seen) < _UNKNOWN_LIMIT:
+                    seen[value] = member
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """Whether this value is declared in the API specification."""
+        return type(self)._member_map_.get(self._name_) is self
+
+    def __repr__(self) -> str:
+        if self.is_known:
+            return super().__repr__()
+        return f"<{type(self).__name__} (unknown): {self._value_!r}>"

@@ -1,0 +1,304 @@
+"""``Model``: the base class of generated schema classes, and its decoders.
+
+Subclassing ``Model`` turns the class into a mutable, keyword-only dataclass
+(``typing.dataclass_transform`` tells type checkers so). Each attribute is
+declared with ``field(wire_name, decoder, default=..., nullable=...)``.
+Keys the server sends that the schema does not declare are kept in ``extra``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from typing import (
+    Any,
+    ClassVar,
+    NamedTuple,
+    Self,
+    TypeVar,
+    dataclass_transform,
+    overload,
+)
+
+from .decode import (
+    ANY,
+    FLOAT,
+    INT,
+    KIND_ANY,
+    KIND_BOOL,
+    KIND_FLOAT,
+    KIND_INT,
+    KIND_STR,
+    Decoder,
+    describe,
+)
+from .errors import DecodeError
+
+__all__ = ["Model", "field", "model", "lazy", "FieldSpec"]
+
+T = TypeVar("T")
+M = TypeVar("M", bound="Model")
+
+_META_KEY = "specgen"
+_MISSING: Any = object()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """How one model attribute maps to the wire."""
+
+    wire_name: str
+    decoder: Decoder[Any]
+    nullable: bool = False
+
+
+@overload
+def field(wire_name: str, decoder: Decoder[T], *, nullable: bool = False) -> T: ...
+
+
+@overload
+def field(
+    wire_name: str, decoder: Decoder[T], *, default: T | None, nullable: bool = False
+) -> T | None: ...
+
+
+def field(
+    wire_name: str,
+    decoder: Decoder[Any],
+    *,
+    default: Any = dataclasses.MISSING,
+    nullable: bool = False,
+) -> Any:
+    """Declare a model attribute sent as ``wire_name`` and decoded by ``decoder``.
+
+    Without ``default`` the attribute is required (a missing key is a
+    ``DecodeError``); ``nullable=True`` additionally accepts JSON ``null``.
+    A field whose default is ``None`` accepts ``null`` too. Defaults must be
+    immutable.
+    """
+    metadata = {_META_KEY: FieldSpec(wire_name, decoder, nullable)}
+    if default is dataclasses.MISSING:
+        return dataclasses.field(metadata=metadata)
+    return dataclasses.field(default=default, metadata=metadata)
+
+
+class _Field(NamedTuple):
+    wire: str
+    attr: str
+    kind: int
+    decode: Callable[[object], Any]
+    encode: Callable[[Any], Any]
+    default: Any  # _MISSING when required
+    accepts_null: bool
+
+
+class _Table(NamedTuple):
+    """Per-class field information, built on first use."""
+
+    fields: tuple[_Field, ...]
+    # wire name -> (attr, kind, decode, accepts_null): drives the decode loop
+    by_wire: dict[str, tuple[str, int, Callable[[object], Any], bool]]
+    # attr -> default, for the optional fields
+    defaults: dict[str, Any]
+    # wire names of the required fields
+    required: frozenset[str]
+
+
+def _build_table(cls: type[Model]) -> _Table:
+    fields = []
+    for f in dataclasses.fields(cls):
+        if f.name == "extra":
+            continue
+        spec = f.metadata.get(_META_KEY)
+        if not isinstance(spec, FieldSpec):
+            spec = FieldSpec(f.name, ANY)
+        default = _MISSING if f.default is dataclasses.MISSING else f.default
+        fields.append(
+            _Field(
+                wire=spec.wire_name,
+                attr=f.name,
+                kind=spec.decoder.kind,
+                decode=spec.decoder.function(),
+                encode=spec.decoder.encode,
+                default=default,
+                accepts_null=spec.nullable or (default is None),
+            )
+        )
+    table = _Table(
+        fields=tuple(fields),
+        by_wire={f.wire: (f.attr, f.kind, f.decode, f.accepts_null) for f in fields},
+        defaults={f.attr: f.default for f in fields if f.default is not _MISSING},
+        required=frozenset(f.wire for f in fields if f.default is _MISSING),
+    )
+    cls._specgen_table = table
+    return table
+
+
+def _table(cls: type[Model]) -> _Table:
+    table = cls.__dict__.get("_specgen_table")
+    return table if table is not None else _build_table(cls)
+
+
+def _missing_field(table: _Table, data: Mapping[str, Any]) -> DecodeError:
+    for f in table.fields:
+        if f.default is _MISSING and f.wire not in data:
+            return DecodeError("required field is missing", [f.wire])
+    return DecodeError("required field is missing")  # pragma: no cover
+
+
+@dataclass_transform(kw_only_default=True, field_specifiers=(field,))
+@dataclasses.dataclass(kw_only=True, repr=False)
+class Model:
+    """Base class of generated models; see the module docstring."""
+
+    extra: dict[str, Any] = dataclasses.field(default_factory=dict)
+    """Keys received from the server that the schema does not declare."""
+
+    _specgen_table: ClassVar[_Table]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        dataclasses.dataclass(cls, kw_only=True, eq=True, repr=False)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """Decode a parsed JSON object, raising ``DecodeError`` on mismatch.
+
+        Missing optional keys take their default; ``null`` is accepted when
+        the field is nullable or defaults to ``None``; unknown keys go to
+        ``extra``. Either a complete instance is returned or nothing.
+        """
+        table = cls.__dict__.get("_specgen_table") or _build_table(cls)
+        if type(data) is not dict:
+            if not isinstance(data, Mapping):
+                raise DecodeError(f"expected an object, got {describe(data)}")
+            data = dict(data)
+        # Walk the received keys (not the declared fields): missing optional
+        # fields cost nothing since the defaults are copied in one go. The
+        # common scalar kinds are checked inline rather than via a call.
+        values = table.defaults.copy()
+        extra: dict[str, Any] = {}
+        lookup = table.by_wire.get
+        key = ""
+        try:
+            for key, value in data.items():
+                spec = lookup(key)
+                if spec is None:
+                    extra[key] = value
+                    continue
+                attr, kind, decode, accepts_null = spec
+                if value is None:
+                    if not accepts_null:
+                        raise DecodeError("must not be null")
+                elif kind == KIND_STR:
+                    if not isinstance(value, str):
+                        raise DecodeError(f"expected a string, got {describe(value)}")
+                elif kind == KIND_INT:
+                    if value.__class__ is not int:
+                        value = INT.decode(value)
+                elif kind == KIND_BOOL:
+                    if value is not True and value is not False:
+                        raise DecodeError(f"expected a boolean, got {describe(value)}")
+                elif kind == KIND_FLOAT:
+                    if value.__class__ is not float:
+                        value = FLOAT.decode(value)
+                elif kind != KIND_ANY:
+                    value = decode(value)
+                values[attr] = value
+        except DecodeError as exc:
+            exc.prepend(key)
+            raise
+        if table.required and not table.required <= data.keys():
+            raise _missing_field(table, data)
+        values["extra"] = extra
+        instance = object.__new__(cls)
+        instance.__dict__ = values
+        return instance
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON-compatible form, keyed by wire names.
+
+        Optional fields that are ``None`` are omitted, required ones are sent
+        as ``null``; ``extra`` keys are merged back in.
+        ``type(m).from_dict(m.to_dict()) == m`` holds.
+        """
+        table = _table(type(self))
+        attrs = self.__dict__
+        out: dict[str, Any] = {}
+        for wire, attr, kind, _, encode, default, _ in table.fields:
+            value = attrs[attr]
+            if value is None:
+                if default is _MISSING:
+                    out[wire] = None
+            elif kind == KIND_STR or kind == KIND_INT or kind == KIND_BOOL:
+                out[wire] = value
+            else:
+                out[wire] = encode(value)
+        for key, value in self.extra.items():
+            if key not in table.by_wire:
+                out[key] = value
+        return out
+
+    def __repr__(self) -> str:
+        table = _table(type(self))
+        parts = [
+            f"{f.attr}={getattr(self, f.attr)!r}"
+            for f in table.fields
+            if f.default is _MISSING or getattr(self, f.attr) is not None
+        ]
+        if self.extra:
+            parts.append(f"extra={self.extra!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    @classmethod
+    def _attribute_for(cls, wire_name: str) -> str | None:
+        """The attribute holding the value sent as ``wire_name``, if any."""
+        spec = _table(cls).by_wire.get(wire_name)
+        return spec[0] if spec is not None else None
+
+
+class _ModelDecoder(Decoder[M]):
+    __slots__ = ("cls",)
+
+    def __init__(self, cls: type[M]) -> None:
+        self.cls = cls
+
+    def decode(self, value: object) -> M:
+        return self.cls.from_dict(value)  # type: ignore[arg-type]  # checked there
+
+    def function(self) -> Callable[[object], M]:
+        return self.cls.from_dict  # type: ignore[return-value]  # checks the type
+
+    def encode(self, value: Any) -> Any:
+        return value.to_dict() if isinstance(value, Model) else value
+
+
+class _LazyDecoder(Decoder[M]):
+    """A model reference resolved on first use (recursive or forward refs)."""
+
+    __slots__ = ("_resolve", "_cls")
+
+    def __init__(self, resolve: Callable[[], type[M]]) -> None:
+        self._resolve = resolve
+        self._cls: type[M] | None = None
+
+    def _target(self) -> type[M]:
+        if self._cls is None:
+            self._cls = self._resolve()
+        return self._cls
+
+    def decode(self, value: object) -> M:
+        return self._target().from_dict(value)  # type: ignore[arg-type]
+
+    def encode(self, value: Any) -> Any:
+        return value.to_dict() if isinstance(value, Model) else value
+
+
+def model(cls: type[M]) -> Decoder[M]:
+    """A JSON object decoded into the model class ``cls``."""
+    return _ModelDecoder(cls)
+
+
+def lazy(resolve: Callable[[], type[M]]) -> Decoder[M]:
+    """Like ``model`` but ``resolve()`` is called on first use, for recursion."""
+    return _LazyDecoder(resolve)

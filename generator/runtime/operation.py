@@ -1,0 +1,315 @@
+"""Operations, their parameters, and validated requests.
+
+Generated code declares one ``Operation`` per API endpoint and one function
+per operation that returns a ``Request`` (or ``PagedRequest``). Building a
+request validates and serializes the arguments immediately, so mistakes
+surface as ``ValueError`` at the call site, before any I/O.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum as _enum
+import os
+import re
+import sys
+import warnings
+from collections.abc import Mapping
+from datetime import date, datetime
+from functools import cached_property
+from typing import Any, Generic, Literal, Self, TypeVar
+from urllib.parse import quote
+
+from .decode import Decoder, describe, format_datetime
+from .model import Model
+
+__all__ = ["Param", "Operation", "Request", "PagedRequest", "Location"]
+
+T = TypeVar("T")
+I = TypeVar("I")  # noqa: E741  (the item type of a paginated operation)
+
+Location = Literal["path", "query", "header", "form", "body"]
+"""Where an argument goes: the URL path, the query string, a header, an
+``application/x-www-form-urlencoded`` body field, or the whole JSON body."""
+
+_DELIMITERS = {"form": ",", "simple": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
+_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+_UNSET: Any = object()
+
+
+@dataclasses.dataclass(frozen=True)
+class Param:
+    """One operation parameter and its JSON Schema constraints.
+
+    String constraints (lengths, ``pattern`` with ``re.search`` semantics)
+    apply to string values, range constraints to numbers (never ``bool``),
+    ``enum`` to any value; enum members are checked by their value. For a
+    list argument every element is checked.
+    """
+
+    wire_name: str
+    location: Location
+    python_name: str
+    _: dataclasses.KW_ONLY
+    required: bool = False
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: float | None = None
+    exclusive_maximum: float | None = None
+    enum: tuple[object, ...] | None = None
+    style: str | None = None
+    explode: bool | None = None
+
+    @cached_property
+    def _regex(self) -> re.Pattern[str] | None:
+        return None if self.pattern is None else re.compile(self.pattern)
+
+    def check(self, value: object) -> None:
+        """Raise ``ValueError`` if ``value`` (not ``None``) breaks a constraint."""
+        if isinstance(value, (list, tuple)):
+            for item in value:
+                self._check_scalar(item)
+        else:
+            self._check_scalar(value)
+
+    def _check_scalar(self, value: object) -> None:
+        if isinstance(value, _enum.Enum):
+            value = value.value
+        name = self.python_name
+        if self.enum is not None and value not in self.enum:
+            allowed = ", ".join(repr(v) for v in self.enum)
+            raise ValueError(f"{name}: must be one of {allowed}, got {describe(value)}")
+        if isinstance(value, str):
+            if self.min_length is not None and len(value) < self.min_length:
+                raise ValueError(
+                    f"{name}: must be at least {self.min_length} characters long,"
+                    f" got {describe(value)}"
+                )
+            if self.max_length is not None and len(value) > self.max_length:
+                raise ValueError(
+                    f"{name}: must be at most {self.max_length} characters long,"
+                    f" got {describe(value)}"
+                )
+            regex = self._regex
+            if regex is not None and regex.search(value) is None:
+                raise ValueError(
+                    f"{name}: must match pattern {self.pattern}, got {describe(value)}"
+                )
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            rule: str | None = None
+            if self.minimum is not None and value < self.minimum:
+                rule = f">= {self.minimum}"
+            elif self.maximum is not None and value > self.maximum:
+                rule = f"<= {self.maximum}"
+            elif self.exclusive_minimum is not None and value <= self.exclusive_minimum:
+                rule = f"> {self.exclusive_minimum}"
+            elif self.exclusive_maximum is not None and value >= self.exclusive_maximum:
+                rule = f"< {self.exclusive_maximum}"
+            if rule is not None:
+                raise ValueError(f"{name}: must be {rule}, got {value}")
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Operation(Generic[T]):
+    """A static description of one API endpoint.
+
+    ``response`` decodes a 2xx body (``NONE`` when there is none). Paginated
+    operations also set ``items`` (the decoder of one list element) and
+    ``page_size_param`` (the wire name of the page-size parameter);
+    ``items_key`` optionally names the response property holding the list
+    (otherwise ``meta.key`` or the only list-valued property is used).
+    ``server`` overrides the client's base URL for this operation.
+    """
+
+    name: str
+    method: str
+    path: str
+    params: tuple[Param, ...] = ()
+    response: Decoder[T]
+    items: Decoder[Any] | None = None
+    items_key: str | None = None
+    page_size_param: str | None = None
+    deprecated: bool = False
+    server: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "method", self.method.upper())
+        if (
+            self.page_size_param is not None
+            and self.param(self.page_size_param) is None
+        ):
+            raise ValueError(
+                f"{self.name}: page_size_param {self.page_size_param!r} is not a parameter"
+            )
+
+    @cached_property
+    def _params_by_wire(self) -> dict[str, Param]:
+        return {p.wire_name: p for p in self.params}
+
+    def param(self, wire_name: str) -> Param | None:
+        """The parameter sent as ``wire_name``, if any."""
+        return self._params_by_wire.get(wire_name)
+
+
+def _scalar(value: object) -> str:
+    """Serialize one parameter value for a URL, header or form field."""
+    if isinstance(value, _enum.Enum):
+        value = value.value
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, datetime):
+        return format_datetime(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _json(value: object) -> object:
+    """Convert a body argument (models, enums, dates, containers) to JSON."""
+    if isinstance(value, Model):
+        return value.to_dict()
+    if isinstance(value, _enum.Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return format_datetime(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_json(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _json(v) for k, v in value.items()}
+    return value
+
+
+_THIS_PACKAGE = os.path.dirname(os.path.abspath(__file__))
+_OUTER_PACKAGE = os.path.dirname(_THIS_PACKAGE) + os.sep
+
+
+def _caller_stacklevel() -> int:
+    """The ``stacklevel`` of the first frame outside the generated package.
+
+    Called by the function that calls ``warnings.warn``; skips the runtime
+    and generated code (e.g. the operation function and client method).
+    """
+    level = 1
+    frame = sys._getframe(1)
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(
+        _OUTER_PACKAGE
+    ):
+        frame = frame.f_back
+        level += 1
+    return level
+
+
+class Request(Generic[T]):
+    """A validated call of ``operation``; send it with ``Client.send``.
+
+    ``args`` maps wire names to the given (non-``None``) values. The
+    serialized parts are ``path`` (placeholders substituted, percent-encoded
+    with no safe characters), ``query`` and ``form`` (lists of pairs; lists
+    become repeated keys unless ``explode=False``), ``headers`` and ``json``.
+    """
+
+    operation: Operation[T]
+    args: dict[str, object]
+    path: str
+    query: list[tuple[str, str]]
+    headers: dict[str, str]
+    form: list[tuple[str, str]] | None
+    json: object
+
+    def __init__(self, operation: Operation[T], args: Mapping[str, object]) -> None:
+        if operation.deprecated:
+            warnings.warn(
+                f"operation {operation.name} is deprecated",
+                DeprecationWarning,
+                stacklevel=_caller_stacklevel(),
+            )
+        self._bind(operation, args)
+
+    def _bind(self, operation: Operation[T], args: Mapping[str, object]) -> None:
+        self.operation = operation
+        self.args = {}
+        self.query = []
+        self.headers = {}
+        self.form = None
+        self.json = _UNSET
+        path_values: dict[str, str] = {}
+        for key in args:
+            if operation.param(key) is None:
+                raise ValueError(f"{operation.name}: unknown parameter {key!r}")
+        for param in operation.params:
+            value = args.get(param.wire_name)
+            if value is None:
+                if param.required:
+                    raise ValueError(f"{param.python_name}: is required")
+                continue
+            param.check(value)
+            self.args[param.wire_name] = value
+            self._place(param, value, path_values)
+        self.path = _PLACEHOLDER.sub(
+            lambda m: path_values.get(m.group(1), m.group(0)), operation.path
+        )
+        missing = _PLACEHOLDER.search(self.path)
+        if missing is not None:
+            raise ValueError(f"{operation.name}: no value for path {missing.group(0)}")
+
+    def _place(self, param: Param, value: object, path_values: dict[str, str]) -> None:
+        items = value if isinstance(value, (list, tuple)) else None
+        if param.location == "body":
+            self.json = _json(value)
+        elif param.location == "path":
+            parts = items if items is not None else (value,)
+            path_values[param.wire_name] = ",".join(
+                quote(_scalar(v), safe="") for v in parts
+            )
+        elif param.location == "header":
+            parts = items if items is not None else (value,)
+            self.headers[param.wire_name] = ",".join(_scalar(v) for v in parts)
+        else:
+            pairs = self.query if param.location == "query" else self._form_pairs()
+            if items is None:
+                pairs.append((param.wire_name, _scalar(value)))
+            elif param.explode is False:
+                delimiter = _DELIMITERS.get(param.style or "form", ",")
+                pairs.append(
+                    (param.wire_name, delimiter.join(_scalar(v) for v in items))
+                )
+            else:
+                pairs.extend((param.wire_name, _scalar(v)) for v in items)
+
+    def _form_pairs(self) -> list[tuple[str, str]]:
+        if self.form is None:
+            self.form = []
+        return self.form
+
+    @property
+    def has_json(self) -> bool:
+        """Whether the request carries a JSON body."""
+        return self.json is not _UNSET
+
+    def replace(self, updates: Mapping[str, object]) -> Self:
+        """A copy with some arguments (by wire name) changed; no warning."""
+        clone = object.__new__(type(self))
+        clone._bind(self.operation, {**self.args, **updates})
+        return clone
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.operation.name}, {self.args!r})"
+
+
+class PagedRequest(Request[T], Generic[T, I]):
+    """A request of a paginated operation; ``Client.paginate`` iterates it.
+
+    ``T`` is the page (response) type, ``I`` the item type.
+    """
+
+    def _bind(self, operation: Operation[T], args: Mapping[str, object]) -> None:
+        if operation.items is None:
+            raise ValueError(f"{operation.name}: not a paginated operation")
+        super()._bind(operation, args)

@@ -1,0 +1,1 @@
+"""Tests of the specgen runtime package (generator/runtime)."""
