@@ -142,10 +142,10 @@ def list_phone_numbers(
     return _rt.PagedRequest(
         _LIST_PHONE_NUMBERS,
         {
-            "TrunkSid": trunk_sid,
-            "PageSize": page_size,
-            "Page": page,
-            "PageToken": page_token,
+            "trunk_sid": trunk_sid,
+            "page_size": page_size,
+            "page": page,
+            "page_token": page_token,
         },
     )
 
@@ -155,7 +155,7 @@ def fetch_phone_number(
 ) -> _rt.Request[PhoneNumber]:
     """Fetch one phone number."""
     return _rt.Request(
-        _FETCH_PHONE_NUMBER, {"TrunkSid": trunk_sid, "Sid": sid, "X-Trace": trace}
+        _FETCH_PHONE_NUMBER, {"trunk_sid": trunk_sid, "sid": sid, "trace": trace}
     )
 
 
@@ -165,13 +165,17 @@ def create_phone_number(
     """Associate a phone number with a trunk."""
     return _rt.Request(
         _CREATE_PHONE_NUMBER,
-        {"TrunkSid": trunk_sid, "PhoneNumberSid": phone_number_sid, "Method": method},
+        {
+            "trunk_sid": trunk_sid,
+            "phone_number_sid": phone_number_sid,
+            "method": method,
+        },
     )
 
 
 def delete_phone_number(trunk_sid: str, sid: str) -> _rt.Request[None]:
     """Remove a phone number from a trunk."""
-    return _rt.Request(_DELETE_PHONE_NUMBER, {"TrunkSid": trunk_sid, "Sid": sid})
+    return _rt.Request(_DELETE_PHONE_NUMBER, {"trunk_sid": trunk_sid, "sid": sid})
 
 
 def old_thing() -> _rt.Request[Any]:

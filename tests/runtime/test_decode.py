@@ -52,7 +52,7 @@ def test_float_accepts_int_and_returns_float() -> None:
         (rt.INT, 1.5, "expected an integer, got 1.5"),
         (rt.INT, "1", "expected an integer, got '1'"),
         (rt.FLOAT, False, "expected a number, got False"),
-        (rt.FLOAT, "1.0", "expected a number, got '1.0'"),
+        (rt.FLOAT, "1.0x", "expected a number, got '1.0x'"),
         (rt.FLOAT, 10**400, "number out of range"),
         (rt.BOOL, 1, "expected a boolean, got 1"),
         (rt.BOOL, "yes", "expected a boolean, got 'yes'"),
@@ -208,7 +208,17 @@ def test_datetime_round_trip(value: datetime) -> None:
 def test_optional_items_accept_null_and_decode_the_rest() -> None:
     decoder = rt.list_of(rt.optional(rt.DATETIME))
     decoded = decoder.decode(["2020-01-02T03:04:05Z", None])
-    assert decoded[1] is None and decoded[0] is not None and decoded[0].tzinfo is not None
+    assert (
+        decoded[1] is None and decoded[0] is not None and decoded[0].tzinfo is not None
+    )
     assert decoder.encode(decoded) == ["2020-01-02T03:04:05Z", None]
     with pytest.raises(rt.DecodeError):
         rt.list_of(rt.DATETIME).decode([None])
+
+
+def test_float_accepts_numeric_strings_as_twilio_sends_prices() -> None:
+    assert rt.FLOAT.decode("-0.0075") == -0.0075
+    assert rt.FLOAT.decode("0") == 0.0
+    for bad in ("abc", "nan", "inf", ""):
+        with pytest.raises(rt.DecodeError):
+            rt.FLOAT.decode(bad)

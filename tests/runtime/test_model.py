@@ -60,7 +60,7 @@ def test_missing_required_field() -> None:
         ({"page": "1", "url": None}, "page: expected an integer, got '1'"),
         ({"page": True, "url": None}, "page: expected an integer, got True"),
         ({"page": 1, "url": 5}, "url: expected a string, got 5"),
-        ({"page": 1, "url": None, "price": "1"}, "price: expected a number, got '1'"),
+        ({"page": 1, "url": None, "price": "x1"}, "price: expected a number, got 'x1'"),
         (
             {"page": 1, "url": None, "capabilities": {"sms": "no"}},
             "capabilities.sms: expected a boolean, got 'no'",

@@ -74,8 +74,8 @@ def test_exclusive_bounds_and_enum() -> None:
     with pytest.raises(
         ValueError, match="method: must be one of 'GET', 'POST', got 'PUT'"
     ):
-        rt.Request(op, {"m": "PUT"})
-    request = rt.Request(op, {"n": 5, "m": HttpMethod.POST})
+        rt.Request(op, {"method": "PUT"})
+    request = rt.Request(op, {"n": 5, "method": HttpMethod.POST})
     assert request.query == [("n", "5"), ("m", "POST")]
 
 
@@ -87,8 +87,21 @@ def test_list_values_are_checked_item_by_item() -> None:
 
 def test_none_values_are_dropped() -> None:
     request = api.list_phone_numbers(TRUNK_SID, page_size=None)
-    assert request.args == {"TrunkSid": TRUNK_SID}
+    assert request.args == {"trunk_sid": TRUNK_SID}
     assert request.query == []
+
+
+def test_arguments_are_keyed_by_python_name_so_wire_names_may_repeat() -> None:
+    # Twilio: AccountSid is both the path's account and a form field (the new owner).
+    op = make_op(
+        rt.Param("AccountSid", "path", "account_sid", required=True),
+        rt.Param("AccountSid", "form", "account_sid_2"),
+        method="POST",
+        path="/Accounts/{AccountSid}/Numbers",
+    )
+    request = rt.Request(op, {"account_sid": "AC1", "account_sid_2": "AC2"})
+    assert request.path == "/Accounts/AC1/Numbers"
+    assert request.form == [("AccountSid", "AC2")]
 
 
 def test_unknown_argument() -> None:
@@ -160,7 +173,7 @@ def test_headers_form_and_json_body() -> None:
         rt.Param("Tag", "form", "tags"),
         method="POST",
     )
-    request = rt.Request(op, {"X-Ids": [1, 2], "Name": "n", "Tag": ["a", "b"]})
+    request = rt.Request(op, {"ids": [1, 2], "name": "n", "tags": ["a", "b"]})
     assert request.headers == {"X-Ids": "1,2"}
     assert request.form == [("Name", "n"), ("Tag", "a"), ("Tag", "b")]
     assert not request.has_json
@@ -187,10 +200,10 @@ def test_paged_request_needs_items() -> None:
 
 def test_replace_revalidates() -> None:
     request = api.list_phone_numbers(TRUNK_SID, page_size=5)
-    assert request.replace({"PageSize": 7}).query == [("PageSize", "7")]
+    assert request.replace({"page_size": 7}).query == [("PageSize", "7")]
     assert request.query == [("PageSize", "5")]
     with pytest.raises(ValueError):
-        request.replace({"PageSize": 0})
+        request.replace({"page_size": 0})
 
 
 def test_deprecated_operation_warns_at_the_caller(generated_api: ModuleType) -> None:

@@ -286,7 +286,7 @@ def test_relative_next_page_uri() -> None:
     )
     with client:
         request: rt.PagedRequest[CallPage, Call] = rt.PagedRequest(
-            _LIST_CALLS, {"AccountSid": "AC1"}
+            _LIST_CALLS, {"account_sid": "AC1"}
         )
         sids = [call.sid for call in client.paginate(request, page_size=2)]
     assert sids == ["CA00", "CA01", "CA10", "CA11", "CA20", "CA21"]
@@ -303,7 +303,7 @@ def test_items_key_is_required_when_ambiguous() -> None:
         base_url="https://api.example.test", transport=script.transport()
     )
     with client, pytest.raises(rt.ResponseParseError, match="which property"):
-        list(client.paginate(rt.PagedRequest(_LIST_CALLS, {"AccountSid": "AC1"})))
+        list(client.paginate(rt.PagedRequest(_LIST_CALLS, {"account_sid": "AC1"})))
 
 
 def test_explicit_items_key() -> None:

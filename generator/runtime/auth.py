@@ -1,0 +1,86 @@
+"""Token credentials: HTTP bearer, and API keys in a header or the query.
+
+HTTP basic auth uses ``httpx.BasicAuth`` directly. The token is never part of
+``repr()``, and a query-string API key is removed from every URL the runtime
+prints (see ``errors.redact_url``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Generator
+
+import httpx
+
+#: Query parameters that carry a secret; their values are redacted in URLs.
+SECRET_QUERY_PARAMS: set[str] = set()
+
+
+def redact_query(url: httpx.URL) -> httpx.URL:
+    """``url`` with the values of secret query parameters replaced."""
+    secret = SECRET_QUERY_PARAMS.intersection(url.params.keys())
+    if not secret:
+        return url
+    params = [
+        (k, "REDACTED" if k in secret else v) for k, v in url.params.multi_items()
+    ]
+    return url.copy_with(params=params)
+
+
+def redact_text(text: str) -> str:
+    """``text`` with the values of secret query parameters replaced (URLs in messages)."""
+    for name in SECRET_QUERY_PARAMS:
+        text = re.sub(rf"([?&]{re.escape(name)}=)[^&#\s'\"]*", r"\1REDACTED", text)
+    return text
+
+
+class _RedactingFilter(logging.Filter):
+    """Redacts query API keys from httpx's own request log lines."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and SECRET_QUERY_PARAMS:
+            # Text, not URL objects, so that every runtime copy's filter (one
+            # per generated package) can redact the names it knows.
+            record.args = tuple(
+                redact_text(str(a)) if isinstance(a, (httpx.URL, str)) else a
+                for a in record.args
+            )
+        return True
+
+
+_FILTER = _RedactingFilter()
+
+
+class TokenAuth(httpx.Auth):
+    """Send ``token`` as a bearer token, a header, or a query parameter.
+
+    ``where`` is ``"bearer"``, ``"header"`` or ``"query"``; ``name`` is the
+    header or query parameter name (unused for bearer).
+    """
+
+    def __init__(self, where: str, name: str, token: str) -> None:
+        if where not in ("bearer", "header", "query"):
+            raise ValueError(f"unknown token placement {where!r}")
+        self._where = where
+        self._name = name
+        self._token = token
+        if where == "query":
+            SECRET_QUERY_PARAMS.add(name)
+            logger = logging.getLogger("httpx")
+            if _FILTER not in logger.filters:
+                logger.addFilter(_FILTER)
+
+    def auth_flow(
+        self, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
+        if self._where == "bearer":
+            request.headers["Authorization"] = f"Bearer {self._token}"
+        elif self._where == "header":
+            request.headers[self._name] = self._token
+        else:
+            request.url = request.url.copy_merge_params({self._name: self._token})
+        yield request
+
+    def __repr__(self) -> str:
+        return f"TokenAuth({self._where!r}, {self._name!r})"
