@@ -5,8 +5,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.installed
+BENCH_VENV := bench/.venv
+BENCH_INSTALLED := $(BENCH_VENV)/.installed
+BENCH_ARGS ?=
 
-.PHONY: generate test check fuzz clean
+.PHONY: generate test check lint fuzz clean bench
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +26,9 @@ generate: $(INSTALLED)
 check: $(INSTALLED)
 	$(BIN)/specgen check
 
+lint: $(INSTALLED)
+	$(BIN)/specgen lint
+
 test: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/specgen check
 	$(BIN)/black --check --quiet generated/ tests/golden/ generator/runtime/
@@ -31,3 +37,15 @@ test: $(INSTALLED) $(NODE_INSTALLED)
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache
+
+# The benchmark suite (issue 7; not part of `make test`): its own venv with the
+# pinned reference tools and specgen installed from this checkout, then a run
+# that writes docs/benchmarks.md and docs/benchmarks.png (~15 minutes).
+# `make bench BENCH_ARGS=--quick` is a short smoke run.
+$(BENCH_INSTALLED): bench/requirements.txt pyproject.toml
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt -e .
+	touch $@
+
+bench: $(BENCH_INSTALLED)
+	$(BENCH_VENV)/bin/python -m bench.run $(BENCH_ARGS)

@@ -1,43 +1,53 @@
 """Stage 3, IR: a validated spec becomes an :class:`~generator.ir.Api`.
 
-Every decision about the generated code is made here: names, types, defaults,
-imports, pagination, tests. Templates only print what this module decided.
+Every decision about the generated code is made here and in the ``build_*``
+modules: names, types, arguments, imports, pagination, module layout, tests.
+Templates only print what was decided.
 """
 
 from __future__ import annotations
 
 import ast
+import json
 import re
-from urllib.parse import urlsplit
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from . import build_types as bt
+from .build_params import ParamBuilder, arg_code
 from .build_tests import CheckBuilder, encode_query_value, expected_path, sample_body
 from .errors import Diagnostic, pointer_join
-from .examples import sample_scalar
 from .filters import literal
-from .ir import Api, Auth, ClientClass, Code, Exports, Constraint, InvalidCall, Operation, Pagination, Parameter, TestCase, TypeRef
+from .ir import (
+    Api,
+    Auth,
+    ClientClass,
+    Code,
+    Exports,
+    InvalidCall,
+    Operation,
+    OperationGroup,
+    Pagination,
+    Parameter,
+    TestCase,
+    TypeRef,
+)
 from .load import LoadedSpec
-from .naming import Identifier, Scope, module_name, pascal
+from .naming import Identifier, Scope, module_name, pascal, snake
 from .validate import HTTP_METHODS, resolve_pointer
 
 RUNTIME_DIR = Path(__file__).parent / "runtime"
-_PAGE_SIZE_NAMES = ("page_size", "pagesize", "per_page", "limit")
-_CONSTRAINTS = (
-    ("minLength", "min_length"),
-    ("maxLength", "max_length"),
-    ("pattern", "pattern"),
-    ("minimum", "minimum"),
-    ("maximum", "maximum"),
-)
+_PAGE_SIZE_NAMES = {"pagesize", "perpage", "limit"}
 _MODULE_NAMES = frozenset(
     {"annotations", "Any", "datetime", "date", "timezone", "Client", "AsyncClient", "operations", "models", "client"}
 )
+MAX_OPTIONAL_ARGS = 8  # optional arguments a generated test passes, beyond the required ones
+_VERSION_SEGMENT = re.compile(r"^(v\d+(\.\d+)*|\d{4}-\d{2}-\d{2})$", re.IGNORECASE)
 
 
 def runtime_names() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """Names the runtime defines: its exports, Client attributes, Model attributes.
+    """Names the runtime defines: its exports, client attributes, model attributes.
 
     Read from the runtime's source with :mod:`ast`, so that a spec can never
     produce an operation called ``send`` or a property called ``to_dict``.
@@ -72,20 +82,15 @@ class _Builder:
         self.doc = spec.document
         self.package = module_name(package or spec.path.stem)
         self.warnings: list[Diagnostic] = []
-        self.test_needs: set[str] = set()
-        exports, client_names, model_names = runtime_names()
-        self.model_scope = Scope(
-            "schema", "pascal", "Model", reserved=_MODULE_NAMES | exports, avoid_builtins=True
-        )
+        self.data_files: list[tuple[str, str]] = []
+        self.exports, client_names, model_names = runtime_names()
+        self.model_scope = Scope("schema", "pascal", "Model", reserved=_MODULE_NAMES | self.exports, avoid_builtins=True)
         self.op_scope = Scope(
-            "operation",
-            "snake",
-            "operation",
-            reserved=_MODULE_NAMES | client_names | {"_rt"},
-            avoid_builtins=True,
+            "operation", "snake", "operation", reserved=_MODULE_NAMES | client_names | {"_rt"}, avoid_builtins=True
         )
-        bt.MODEL_RESERVED = bt.MODEL_RESERVED | {n for n in model_names if not n.startswith("_")}
-        self.types = bt.TypeBuilder(self.doc, self.model_scope, self.warn)
+        model_reserved = bt.MODEL_RESERVED | {n for n in model_names if not n.startswith("_")}
+        self.types = bt.TypeBuilder(self.doc, self.model_scope, self.warn, model_reserved)
+        self.params = ParamBuilder(self.doc, self.types, self.warn)
 
     def warn(self, pointer: str, message: str) -> None:
         self.warnings.append(self.spec.diagnostic(pointer, message, "warning"))
@@ -100,21 +105,19 @@ class _Builder:
             self.warn("/components/schemas", message)
         for message in self.op_scope.collisions:
             self.warn("/paths", message)
-        info = self.doc.get("info") or {}
+        info = self.doc.get("info") if isinstance(self.doc.get("info"), dict) else {}
         title = str(info.get("title") or self.package)
         description = str(info.get("description") or "")
-        exports, _client, _model = runtime_names()
-        runtime_exports = tuple(Identifier(n) for n in sorted(exports) if n.endswith("Error") or n == "ApiResponse")
-        model_exports = tuple(sorted([*(e.name for e in self.types.enums.values()), *(m.name for m in models)]))
-        needs_datetime = any(_uses(m.fields, "datetime") for m in models)
-        needs_date = any(_uses(m.fields, "date") for m in models)
-        imports = []
-        if needs_datetime or needs_date:
-            names = ", ".join(n for n, used in (("date", needs_date), ("datetime", needs_datetime)) if used)
-            imports.append(Code(f"from datetime import {names}"))
-        test_imports = []
-        if self.test_needs:
-            test_imports.append(Code(f"from datetime import {', '.join(sorted(self.test_needs))}"))
+        runtime_exports = tuple(Identifier(n) for n in sorted(self.exports) if n.endswith("Error") or n == "ApiResponse")
+        model_exports = tuple(
+            sorted([*(e.name for e in self.types.enums.values()), *(m.name for m in models), *self.types.aliases])
+        )
+        used = {kind for kind in ("date", "datetime") if any(_uses(f.type, kind) for m in models for f in m.fields)}
+        model_imports = [Code(f"from datetime import {', '.join(sorted(used))}")] if used else []
+        typing_names = [n for n, used in (("Any", any(_uses(f.type, "any") for m in models for f in m.fields)), ("TypeAlias", bool(self.types.aliases))) if used]
+        if typing_names:
+            model_imports.append(Code(f"from typing import {', '.join(typing_names)}"))
+        groups = self._groups(drafts, operations)
         return Api(
             package=self.package,
             source_name=self.spec.source_name,
@@ -125,13 +128,13 @@ class _Builder:
             auth=self._auth(),
             enums=tuple(self.types.enums.values()),
             models=models,
+            aliases=tuple(self.types.aliases.values()),
             operations=operations,
-            model_imports=tuple(imports),
-            test_imports=tuple(test_imports),
-            operation_imports=_operation_imports(operations),
-            test_model_imports=tuple(
-                sorted({p.type.name for op in operations for p in op.parameters if p.type.kind == "enum" and p.type.name})
-            ),
+            paginated=tuple(op for op in operations if op.pagination is not None),
+            data_files=tuple(sorted(self.data_files)),
+            groups=groups,
+            model_imports=tuple(model_imports),
+            test_model_imports=tuple(sorted({n for g in groups for n in g.test_model_imports})),
             warnings=tuple(str(w) for w in self.warnings),
             package_doc=f"{title}: {description}" if description else title,
             exports=Exports(
@@ -142,7 +145,10 @@ class _Builder:
             clients=(
                 ClientClass(Identifier("Client"), Identifier("Client"), Identifier("method"), f"Synchronous client for {title}."),
                 ClientClass(
-                    Identifier("AsyncClient"), Identifier("AsyncClient"), Identifier("async_method"), f"Asynchronous client for {title}."
+                    Identifier("AsyncClient"),
+                    Identifier("AsyncClient"),
+                    Identifier("async_method"),
+                    f"Asynchronous client for {title}.",
                 ),
             ),
         )
@@ -162,18 +168,33 @@ class _Builder:
         return url.rstrip("/")
 
     def _auth(self) -> Auth:
+        """The first security scheme the runtime supports, by the spec's own order."""
         schemes = (self.doc.get("components") or {}).get("securitySchemes") or {}
-        for name, scheme in schemes.items():
-            if isinstance(scheme, dict) and scheme.get("type") == "http" and str(scheme.get("scheme")).lower() == "basic":
-                env = scheme.get("x-specgen-env") if isinstance(scheme.get("x-specgen-env"), dict) else {}
-                prefix = self.package.upper()
+        order = [name for req in self.doc.get("security") or [] if isinstance(req, dict) for name in req]
+        names = list(dict.fromkeys([*order, *schemes]))
+        prefix = self.package.upper()
+        for name in names:
+            scheme = schemes.get(name)
+            if not isinstance(scheme, dict):
+                continue
+            env = scheme.get("x-specgen-env") if isinstance(scheme.get("x-specgen-env"), dict) else {}
+            kind = scheme.get("type")
+            http_scheme = str(scheme.get("scheme", "")).lower()
+            if kind == "http" and http_scheme == "basic":
                 return Auth(
                     "basic",
                     _env_name(env.get("username"), f"{prefix}_USERNAME"),
                     _env_name(env.get("password"), f"{prefix}_PASSWORD"),
+                    None,
+                    None,
                 )
-            self.warn(pointer_join("/components/securitySchemes", name), "only HTTP basic auth is supported yet")
-        return Auth("none", None, None)
+            if kind == "http" and http_scheme == "bearer" or kind == "oauth2":
+                return Auth("bearer", None, None, _env_name(env.get("token"), f"{prefix}_TOKEN"), None)
+            if kind == "apiKey" and scheme.get("in") in ("header", "query") and isinstance(scheme.get("name"), str):
+                token_env = _env_name(env.get("token"), f"{prefix}_API_KEY")
+                return Auth(str(scheme["in"]), None, None, token_env, str(scheme["name"]))
+            self.warn(pointer_join("/components/securitySchemes", name), f"security scheme {kind!r} is not supported")
+        return Auth("none", None, None, None, None)
 
     # -- operations ---------------------------------------------------------
 
@@ -191,30 +212,33 @@ class _Builder:
                 drafts.append(self._operation_draft(path, method, item, item[method], pointer))
         return drafts
 
-    def _operation_draft(self, path: str, method: str, item: dict[str, Any], op: dict[str, Any], pointer: str) -> dict[str, Any]:
+    def _operation_draft(
+        self, path: str, method: str, item: dict[str, Any], op: dict[str, Any], pointer: str
+    ) -> dict[str, Any]:
         op_id = op.get("operationId") if isinstance(op.get("operationId"), str) else f"{method} {path}"
         name = self.op_scope.claim(op_id, where=pointer)
         context = pascal(op_id) or "Operation"
-        raw_params: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
+        raw: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
         for source, base in ((item.get("parameters"), pointer.rsplit("/", 1)[0]), (op.get("parameters"), pointer)):
             for index, param in enumerate(source if isinstance(source, list) else []):
                 param_pointer = pointer_join(base, "parameters", index)
                 if isinstance(param, dict) and "$ref" in param:
                     param = resolve_pointer(self.doc, param["$ref"])
                 if isinstance(param, dict):
-                    raw_params[(str(param.get("name")), str(param.get("in")))] = (param, param_pointer)
-        if isinstance(op.get("requestBody"), dict):
-            self.warn(pointer_join(pointer, "requestBody"), "request bodies are not supported yet; the body is not sent")
-        response, status, examples = self._response(op, pointer, context)
+                    raw[(str(param.get("name")), str(param.get("in")))] = (param, param_pointer)
+        body, content_type = self.params.request_body(op, pointer)
+        response, status, examples, accept = self._response(op, pointer, context)
         return {
+            "accept": accept,
             "name": name,
             "op_id": op_id,
             "path": path,
             "method": method.upper(),
             "op": op,
             "pointer": pointer,
-            "context": context,
-            "params": self._parameters(path, raw_params, context),
+            "params": self.params.parameters(path, [*raw.values(), *body], context),
+            "content_type": None if content_type in (None, "application/json") else content_type,
+            "authenticated": self._authenticated(op),
             "response": response,
             "status": status,
             "examples": examples,
@@ -228,72 +252,16 @@ class _Builder:
                 return None if url == self._base_url() else url
         return None
 
-    def _parameters(
-        self, path: str, raw: dict[tuple[str, str], tuple[dict[str, Any], str]], context: str
-    ) -> list[tuple[Parameter, Any]]:
-        scope = Scope("parameter", "snake", "param", reserved=frozenset({"self", "cls"}))
-        order = re.findall(r"{([^}]*)}", path)
-        ordered = sorted(
-            raw.values(),
-            key=lambda pair: (
-                0 if pair[0].get("in") == "path" else 1,
-                order.index(pair[0]["name"]) if pair[0].get("name") in order else 0,
-            ),
-        )
-        result = []
-        for param, pointer in ordered:
-            location = param.get("in")
-            if location not in ("path", "query", "header"):
-                self.warn(pointer, f"{location} parameters are not supported yet; {param.get('name')!r} is not sent")
-                continue
-            schema = param.get("schema") if isinstance(param.get("schema"), dict) else {}
-            wire = str(param.get("name"))
-            t = self.types.type_of(schema, pointer_join(pointer, "schema"), f"{context}{pascal(wire)}")
-            required = bool(param.get("required")) or location == "path"
-            py_name = scope.claim(wire, where=pointer)
-            constraints = []
-            rules = []
-            for key, keyword in _CONSTRAINTS:
-                value = schema.get(key)
-                if value is None or isinstance(value, bool):
-                    continue
-                constraints.append(Constraint(Identifier(keyword), value))
-                rules.append(_rule(key, value))
-            for key, keyword in (("exclusiveMinimum", "exclusive_minimum"), ("exclusiveMaximum", "exclusive_maximum")):
-                value = schema.get(key)
-                bound = schema.get("minimum" if key == "exclusiveMinimum" else "maximum")
-                if value is True and bound is not None:
-                    constraints.append(Constraint(Identifier(keyword), bound))
-                elif isinstance(value, (int, float)) and not isinstance(value, bool):
-                    constraints.append(Constraint(Identifier(keyword), value))
-                    rules.append(f"{'greater' if 'Min' in key else 'less'} than {value}")
-            if "default" in schema:
-                rules.append(f"The server's default is {schema['default']!r}.")
-            sample = sample_scalar(t, {**schema, **({"example": param["example"]} if "example" in param else {})})
-            if t.kind == "enum":
-                members = self.types.enums[t.name].members  # type: ignore[index]
-                sample = members[0].value
-            parameter = Parameter(
-                name=py_name,
-                wire_name=wire,
-                location=location,
-                type=t,
-                annotation=bt.field_annotation(t, required),
-                required=required,
-                positional=location == "path",
-                star_before=location != "path" and not any(not p.positional for p, _ in result),
-                description=str(param.get("description") or ""),
-                constraints=tuple(constraints),
-                doc=" ".join(
-                    filter(None, [str(param.get("description") or "").strip() or f"The {wire} {location} parameter.", *rules])
-                ),
-            )
-            result.append((parameter, sample))
-        for message in scope.collisions:
-            self.warn(pointer_join("/paths", path), message)
-        return result
+    def _authenticated(self, op: dict[str, Any]) -> bool:
+        """False when the operation opts out of security (``security: []`` or ``[{}]``)."""
+        security = op.get("security")
+        if not isinstance(security, list):
+            return True
+        return any(isinstance(req, dict) and req for req in security)
 
-    def _response(self, op: dict[str, Any], pointer: str, context: str) -> tuple[TypeRef | None, int, list[tuple[str, Any]]]:
+    def _response(
+        self, op: dict[str, Any], pointer: str, context: str
+    ) -> tuple[TypeRef | None, int, list[tuple[str, Any]], str | None]:
         responses = op.get("responses") or {}
         for status in sorted(responses, key=str):
             code = str(status)
@@ -308,9 +276,10 @@ class _Builder:
             media = next((m for m in content if m == "application/json" or m.endswith("+json")), None)
             if media is None:
                 if content:
-                    self.warn(response_pointer, f"response media type {next(iter(content))!r} is not JSON; returned as Any")
-                    return TypeRef("any"), number, []
-                return None, number, []
+                    first = str(next(iter(content)))
+                    kind = "str" if first.startswith("text/") or first.endswith("xml") else "bytes"
+                    return TypeRef(kind, format="raw"), number, [], first
+                return None, number, [], None
             body = content[media] or {}
             schema_pointer = pointer_join(response_pointer, "content", media, "schema")
             t = self.types.type_of(body.get("schema"), schema_pointer, f"{context}Response")
@@ -323,11 +292,11 @@ class _Builder:
                         examples.append((str(example_name), example["value"]))
             elif "example" in body:
                 examples.append(("example", body["example"]))
-            return t, number, examples
-        return None, 204, []
+            return t, number, examples, None
+        return None, 204, [], None
 
     def _pagination(self, response: TypeRef | None, params: list[tuple[Parameter, Any]]) -> Pagination | None:
-        """A list response: an array property plus a ``meta`` with ``next_page_url``."""
+        """A list response: an array property plus ``meta.next_page_url`` or ``next_page_uri``."""
         if response is None or response.kind != "model":
             return None
         draft = self.types.drafts[response.name]  # type: ignore[index]
@@ -343,7 +312,11 @@ class _Builder:
         items = arrays[0].type.item
         assert items is not None
         page_size = next(
-            (p.wire_name for p, _ in params if p.location == "query" and p.wire_name.lower().replace("_", "") in {n.replace("_", "") for n in _PAGE_SIZE_NAMES}),
+            (
+                p.wire_name
+                for p, _ in params
+                if p.location == "query" and re.sub(r"[^a-z]", "", p.wire_name.lower()) in _PAGE_SIZE_NAMES
+            ),
             None,
         )
         return Pagination(items, Code(bt.annotation(items)), bt.decoder(items), page_size)
@@ -352,8 +325,12 @@ class _Builder:
         response: TypeRef | None = draft["response"]
         params: list[tuple[Parameter, Any]] = draft["params"]
         pagination = self._pagination(response, params)
-        response_annotation = Code(bt.annotation(response)) if response is not None else Code("None")
-        response_decoder = bt.decoder(response) if response is not None else Code("_rt.NONE")
+        if response is not None and response.format == "raw":
+            response_annotation = Code(response.kind)
+            response_decoder = Code("_rt.TEXT" if response.kind == "str" else "_rt.BYTES")
+        else:
+            response_annotation = Code(bt.annotation(response)) if response is not None else Code("None")
+            response_decoder = bt.decoder(response) if response is not None else Code("_rt.NONE")
         if pagination is not None:
             request_class = Code("_rt.PagedRequest")
             return_annotation = Code(f"_rt.PagedRequest[{response_annotation}, {pagination.item_annotation}]")
@@ -362,15 +339,23 @@ class _Builder:
             return_annotation = Code(f"_rt.Request[{response_annotation}]")
         op = draft["op"]
         name: Identifier = draft["name"]
-        tests, invalid = self._tests(draft, models, response)
+        tests, invalid, draft["test_needs"], draft["test_models"] = self._tests(draft, models, response)
+        example_models: set[Identifier] = set()
+        example_args = []
+        for param, sample in params:
+            if param.required:
+                code = arg_code(param.type, sample, self.types, set(), example_models) if sample is not None else None
+                example_args.append((None if param.positional else param.name, code or Code("...")))
+        summary = str(op.get("summary") or "").strip()
+        description = str(op.get("description") or "").strip()
         return Operation(
             name=name,
             const_name=Identifier(f"_{name.upper()}"),
             operation_id=draft["op_id"],
             method=draft["method"],
             path=draft["path"],
-            summary=str(op.get("summary") or ""),
-            description=str(op.get("description") or ""),
+            summary=summary,
+            description=description,
             parameters=tuple(p for p, _ in params),
             response=response,
             response_annotation=response_annotation,
@@ -380,68 +365,123 @@ class _Builder:
             pagination=pagination,
             deprecated=bool(op.get("deprecated")),
             server=draft["server"],
+            content_type=draft["content_type"],
+            accept=draft["accept"],
+            authenticated=draft["authenticated"],
             tests=tests,
             invalid_calls=invalid,
             pointer=draft["pointer"],
-            doc_title=str(op.get("summary") or op.get("description") or f"{draft['method']} {draft['path']}").strip(),
-            doc_body=str(op.get("description") or "").strip() if op.get("summary") else "",
+            doc_title=summary or description or f"{draft['method']} {draft['path']}",
+            doc_body=description if summary else "",
+            example_args=tuple(example_args),
+            example_imports=tuple(sorted(example_models)),
         )
+
+    # -- module layout ------------------------------------------------------
+
+    def _groups(self, drafts: list[dict[str, Any]], operations: tuple[Operation, ...]) -> tuple[OperationGroup, ...]:
+        """Operations grouped by resource: the first path segment past the common prefix."""
+        statics = {op.path: _static_segments(op.path) for op in operations}
+        common = _common_prefix(list(statics.values()))
+        scope = Scope("module", "snake", "resource", reserved=frozenset({"init"}), avoid_builtins=True)
+        by_title: dict[str, list[tuple[Operation, dict[str, Any]]]] = {}
+        for op, draft in zip(operations, drafts):
+            segments = statics[op.path]
+            cut = min(len(common), max(len(segments) - 1, 0))
+            title = segments[cut] if segments else "root"
+            by_title.setdefault(title, []).append((op, draft))
+        groups = []
+        for title, members in sorted(by_title.items(), key=lambda pair: snake(pair[0])):
+            ops = tuple(op for op, _ in members)
+            needs = set().union(*(d["test_needs"] for _, d in members))
+            test_models = set().union(*(d["test_models"] for _, d in members))
+            test_models |= set(_operation_imports(tuple(op for op in ops if op.tests), responses_only=True))
+            groups.append(
+                OperationGroup(
+                    name=scope.claim(title),
+                    title=title,
+                    operations=ops,
+                    model_imports=_operation_imports(ops),
+                    imports=_std_imports(ops),
+                    test_imports=(Code(f"from datetime import {', '.join(sorted(needs))}"),) if needs else (),
+                    test_model_imports=tuple(sorted(test_models)),
+                    tests_use_pytest=any(op.invalid_calls or any(t.warns for t in op.tests) for op in ops),
+                )
+            )
+        return tuple(groups)
 
     # -- generated tests ----------------------------------------------------
 
-    def _call_args(self, params: list[tuple[Parameter, Any]]) -> list[tuple[Parameter, Code, Any]]:
-        """The arguments a generated test passes: every parameter it can spell."""
-        entries: list[tuple[Parameter, Code, Any]] = []
-        for param, sample in params:
-            if param.type.kind not in ("str", "int", "float", "bool", "enum") or sample is None:
-                if param.required:
-                    entries.append((param, literal(sample), sample))
-                continue
-            if param.type.kind == "enum":
-                enum = self.types.enums[param.type.name]  # type: ignore[index]
-                member = next(m for m in enum.members if m.value == sample)
-                code = Code(f"{enum.name}.{member.name}")
-            else:
-                code = literal(sample)
-            entries.append((param, code, sample))
-        return entries
-
     def _tests(
         self, draft: dict[str, Any], models: dict[Identifier, Any], response: TypeRef | None
-    ) -> tuple[tuple[TestCase, ...], tuple[InvalidCall, ...]]:
+    ) -> tuple[tuple[TestCase, ...], tuple[InvalidCall, ...], set[str], set[Identifier]]:
         name: Identifier = draft["name"]
-        entries = self._call_args(draft["params"])
+        needs: set[str] = set()
+        used_models: set[Identifier] = set()
+        entries: list[tuple[Parameter, Code, Any]] = []
+        for param, sample in draft["params"]:
+            code = arg_code(param.type, sample, self.types, needs, used_models) if sample is not None else None
+            if code is None:
+                if param.required:
+                    self.warn(draft["pointer"], f"no test: cannot write an example value for {param.name!r}")
+                    return (), (), set(), set()
+                continue
+            if not param.required and sum(1 for p, _, _ in entries if not p.required) >= MAX_OPTIONAL_ARGS:
+                continue  # enough to check how optional arguments are sent; keeps tests short
+            entries.append((param, code, sample))
         args = tuple((None if p.positional else p.name, code) for p, code, _ in entries)
-        path_values = {p.wire_name: s for p, _, s in entries if p.location == "path"}
-        query = tuple(
-            sorted((p.wire_name, v) for p, _, s in entries if p.location == "query" for v in encode_query_value(s))
+        warns = bool(draft["op"].get("deprecated")) or any(
+            c.keyword == "deprecated" for p, _, _ in entries for c in p.constraints
         )
+        base_path = urlsplit(draft["server"] or self._base_url()).path.rstrip("/")
+        path_values = {p.wire_name: s for p, _, s in entries if p.location == "path"}
+
+        def pairs(location: str) -> tuple[tuple[str, str], ...]:
+            return tuple(
+                sorted((p.wire_name, v) for p, _, s in entries if p.location == location for v in encode_query_value(s))
+            )
+
+        body = next((s for p, _, s in entries if p.location == "body"), None)
+        headers = tuple((p.wire_name, ",".join(encode_query_value(s))) for p, _, s in entries if p.location == "header")
         examples = list(draft["examples"])
-        if not examples and response is not None:
+        raw = response is not None and response.format == "raw"
+        if raw:
+            examples = [("raw_body", None)]
+        elif not examples and response is not None:
             examples = [("synthesised", sample_body(response, self.types))]
         if response is None:
             examples = [("no_content", None)]
         cases = []
         test_scope = Scope("test", "snake", "example")
-        for example_name, body in examples:
+        for example_name, example in examples:
             checker = CheckBuilder(models, lambda m: self.warn(draft["pointer"], m))
-            if response is not None:
-                checker.walk(body, response, "result", "")
+            if response is not None and not raw:
+                checker.walk(example, response, "result", "")
             if not checker.valid:
                 continue
-            self.test_needs |= checker.needs
+            needs |= checker.needs
+            case_name = Identifier(f"test_{name}_{test_scope.claim(example_name)}")
+            body_file = None
+            if example is not None:
+                body_file = f"{case_name[len('test_'):]}.json"
+                self.data_files.append((f"tests/examples/{body_file}", json.dumps(example, indent=2, ensure_ascii=True) + "\n"))
             cases.append(
                 TestCase(
-                    name=Identifier(f"test_{name}_{test_scope.claim(example_name)}"),
+                    name=case_name,
                     title=example_name,
                     status=draft["status"],
-                    body=literal(body),
+                    body_file=body_file,
                     args=args,
-                    expected_path=urlsplit(draft["server"] or self._base_url()).path.rstrip("/")
-                    + expected_path(draft["path"], path_values),
-                    expected_query=query,
+                    expected_path=base_path + expected_path(draft["path"], path_values),
+                    expected_query=pairs("query"),
+                    expected_form=pairs("form"),
+                    expected_json=literal(_json_form(body)) if any(p.location == "body" for p, _, _ in entries) else None,
+                    expected_headers=headers,
+                    expected_content=next((code for p, code, _ in entries if p.location == "content"), None),
+                    multipart=any(p.location in ("multipart", "file") for p, _, _ in entries),
                     checks=tuple(checker.checks),
                     has_result=response is not None,
+                    warns=warns,
                 )
             )
         invalid = []
@@ -449,13 +489,48 @@ class _Builder:
             bad = _invalid_value(param)
             if bad is None:
                 continue
+            # only what the call needs: the required arguments and the bad one
             bad_args = tuple(
-                (None if p.positional else p.name, literal(bad) if p is param else code) for p, code, _ in entries
+                (None if p.positional else p.name, literal(bad) if p is param else code)
+                for p, code, _ in entries
+                if p.required or p is param
             )
             invalid.append(
-                InvalidCall(Identifier(f"test_{name}_rejects_bad_{param.name}"), param.name, f"^{param.name}: ", bad_args)
+                InvalidCall(
+                    Identifier(f"test_{name}_rejects_bad_{param.name}"), param.name, f"^{param.name}: ", bad_args, warns
+                )
             )
-        return tuple(cases), tuple(invalid)
+        return tuple(cases), tuple(invalid), needs, used_models
+
+
+def _json_form(value: Any) -> Any:
+    """How the runtime writes a sample body: date-times with ``Z`` for UTC."""
+    if isinstance(value, dict):
+        return {k: _json_form(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_form(v) for v in value]
+    return value
+
+
+def _static_segments(path: str) -> list[str]:
+    segments = []
+    for segment in path.strip("/").split("/"):
+        segment = re.sub(r"\.json$", "", segment)
+        if not segment or "{" in segment or _VERSION_SEGMENT.match(segment):
+            continue
+        segments.append(segment)
+    return segments
+
+
+def _common_prefix(paths: list[list[str]]) -> list[str]:
+    if len(paths) < 2:
+        return paths[0][:-1] if paths else []
+    prefix = []
+    for parts in zip(*paths):
+        if len(set(parts)) != 1:
+            break
+        prefix.append(parts[0])
+    return prefix
 
 
 def _invalid_value(param: Parameter) -> Any:
@@ -463,8 +538,11 @@ def _invalid_value(param: Parameter) -> Any:
     if param.type.kind == "str":
         if "pattern" in rules:
             for candidate in ("!", "", "x" * 2000):
-                if not re.search(rules["pattern"], candidate):
-                    return candidate
+                try:
+                    if not re.search(rules["pattern"], candidate):
+                        return candidate
+                except re.error:
+                    return None
         if "min_length" in rules and rules["min_length"] > 0:
             return ""
         if "max_length" in rules:
@@ -477,41 +555,42 @@ def _invalid_value(param: Parameter) -> Any:
     return None
 
 
-def _rule(key: str, value: Any) -> str:
-    return {
-        "minLength": f"At least {value} characters.",
-        "maxLength": f"At most {value} characters.",
-        "pattern": f"Must match ``{value}``.",
-        "minimum": f"At least {value}.",
-        "maximum": f"At most {value}.",
-    }[key]
-
-
 def _env_name(value: Any, fallback: str) -> str:
     if isinstance(value, str) and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,100}", value):
         return value
     return fallback
 
 
-def _uses(fields: Any, kind: str) -> bool:
-    def walk(t: TypeRef | None) -> bool:
-        return t is not None and (t.kind == kind or walk(t.item))
-
-    return any(walk(f.type) for f in fields)
+def _uses(t: TypeRef | None, kind: str) -> bool:
+    return t is not None and (t.kind == kind or _uses(t.item, kind) or any(_uses(v, kind) for v in t.variants))
 
 
-def _operation_imports(operations: tuple[Operation, ...]) -> tuple[Identifier, ...]:
+def _operation_imports(operations: tuple[Operation, ...], responses_only: bool = False) -> tuple[Identifier, ...]:
     names: set[Identifier] = set()
 
     def walk(t: TypeRef | None) -> None:
         while t is not None:
             if t.name is not None:
                 names.add(t.name)
+            if not (responses_only and t.kind == "union" and t.name is not None):
+                for variant in t.variants:  # the decoder names the variants, the annotation only the alias
+                    walk(variant)
             t = t.item
 
     for op in operations:
-        walk(op.response)
+        if op.response is not None and op.response.format != "raw":
+            walk(op.response)
         walk(op.pagination.items if op.pagination else None)
-        for param in op.parameters:
+        for param in () if responses_only else op.parameters:
             walk(param.type)
     return tuple(sorted(names))
+
+
+def _std_imports(operations: tuple[Operation, ...]) -> tuple[Code, ...]:
+    lines = []
+    kinds = {k for op in operations for p in op.parameters for k in ("date", "datetime") if _uses(p.type, k)}
+    if kinds:
+        lines.append(Code(f"from datetime import {', '.join(sorted(kinds))}"))
+    if any(_uses(p.type, "any") for op in operations for p in op.parameters):
+        lines.append(Code("from typing import Any"))
+    return tuple(lines)

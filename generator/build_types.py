@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .errors import pointer_join
-from .ir import Code, Enum, EnumMember, Field, Model, TypeRef
+from .filters import literal
+from .ir import Alias, Code, Enum, EnumMember, Field, Model, TypeRef
 from .naming import Identifier, Scope, pascal
 from .validate import resolve_pointer
 
@@ -17,8 +18,9 @@ SCALARS = {
     "string": TypeRef("str"),
 }
 _STRING_FORMATS = {"date-time": "datetime", "date-time-rfc-2822": "datetime", "date": "date"}
-_ANNOTATIONS = {"str": "str", "int": "int", "float": "float", "bool": "bool", "datetime": "datetime", "date": "date", "any": "Any"}
+_ANNOTATIONS = {"bytes": "bytes", "str": "str", "int": "int", "float": "float", "bool": "bool", "datetime": "datetime", "date": "date", "any": "Any"}
 _DECODERS = {
+    "bytes": "_rt.BYTES",
     "str": "_rt.STR",
     "int": "_rt.INT",
     "float": "_rt.FLOAT",
@@ -39,6 +41,8 @@ class _Property:
     required: bool
     nullable: bool
     description: str
+    read_only: bool = False
+    default: Any = None
 
 
 @dataclass
@@ -52,8 +56,11 @@ class _ModelDraft:
 class TypeBuilder:
     """Turns schemas into :class:`TypeRef`s, collecting the models and enums met."""
 
-    def __init__(self, document: dict[str, Any], scope: Scope, warn: Warn) -> None:
+    def __init__(
+        self, document: dict[str, Any], scope: Scope, warn: Warn, model_reserved: frozenset[str] = MODEL_RESERVED
+    ) -> None:
         self.doc = document
+        self.model_reserved = model_reserved
         self.scope = scope
         self.warn = warn
         self.drafts: dict[Identifier, _ModelDraft] = {}
@@ -61,16 +68,20 @@ class TypeBuilder:
         self._enum_index: dict[tuple[tuple[str, ...], str | None], Identifier] = {}
         self._components: dict[str, TypeRef] = {}
         self._component_names: dict[str, Identifier] = {}
+        self._resolving: set[str] = set()
+        self.aliases: dict[Identifier, Alias] = {}
         self._claim_component_names()
 
     # -- components ---------------------------------------------------------
 
     def _claim_component_names(self) -> None:
         schemas = (self.doc.get("components") or {}).get("schemas") or {}
+        prefix = _common_dotted_prefix(list(schemas))
         for raw_name, schema in schemas.items():
-            if isinstance(schema, dict) and (_is_object(schema) or _is_string_enum(schema)):
+            if isinstance(schema, dict) and (self._is_objectish(schema) or _is_enum(schema) or _is_union(schema)):
                 ref = "#" + pointer_join("/components/schemas", raw_name)
-                self._component_names[ref] = self.scope.claim(raw_name, where=ref[1:])
+                short = raw_name[len(prefix) :] if raw_name.startswith(prefix) else raw_name
+                self._component_names[ref] = self.scope.claim(short, where=ref[1:])
 
     def build_components(self) -> None:
         for ref in self._component_names:
@@ -89,12 +100,28 @@ class TypeBuilder:
             result = self.type_of(schema, pointer, pascal(ref.rsplit("/", 1)[-1]) or "Schema")
             self._components[ref] = result
             return result
-        if _is_string_enum(schema):
+        if _is_enum(schema):
             result = self._enum(schema, pointer, name)
+        elif _is_union(schema) and not self._is_objectish(schema):
+            if ref in self._resolving:
+                self.warn(pointer, f"{name} refers to itself through a union; typed as Any there")
+                return TypeRef("any")
+            self._resolving.add(ref)
+            try:
+                result = self.type_of(schema, pointer, name)
+            finally:
+                self._resolving.discard(ref)
+            if result.kind == "union":
+                result = TypeRef(
+                    "union", name, None, result.nullable, None, result.variants, result.discriminator, result.mapping
+                )
+                self.aliases[name] = Alias(name, Code(annotation(result, expand=True)), _text(schema.get("description")))
+        elif "allOf" in schema and not schema.get("properties") and self._merge_all_of(schema) is None:
+            result = self.type_of(schema, pointer, name)
         else:
             result = TypeRef("model", name=name)
             self._components[ref] = result  # before the fields: recursion ends here
-            self._model(schema, pointer, name)
+            self._model(self._merge_all_of(schema) or schema, pointer, name)
         self._components[ref] = result
         return result
 
@@ -113,14 +140,27 @@ class TypeBuilder:
     def _type_of(self, schema: dict[str, Any], pointer: str, context: str) -> TypeRef:
         if "$ref" in schema:
             return self.resolve_ref(schema["$ref"])
-        for combiner in ("allOf", "oneOf", "anyOf"):
+        parts = schema.get("allOf")
+        if isinstance(parts, list):
+            non_null = [p for p in parts if not (isinstance(p, dict) and p.get("type") == "null")]
+            if len(non_null) == 1 and not schema.get("properties"):
+                return self.type_of(non_null[0], pointer_join(pointer, "allOf", 0), context)
+            merged = self._merge_all_of(schema)
+            if merged is None:
+                self.warn(pointer, "allOf of schemas that are not all objects is not supported; typed as Any")
+                return TypeRef("any")
+            return self._object(merged, pointer, context)
+        for combiner in ("oneOf", "anyOf"):
             parts = schema.get(combiner)
             if isinstance(parts, list):
-                non_null = [p for p in parts if not (isinstance(p, dict) and p.get("type") == "null")]
-                if len(non_null) == 1:
-                    return self.type_of(non_null[0], pointer_join(pointer, combiner, 0), context)
-                self.warn(pointer, f"{combiner} with {len(non_null)} schemas is not supported yet; typed as Any")
-                return TypeRef("any")
+                return self._union(schema, combiner, parts, pointer, context)
+        if "const" in schema and "enum" not in schema:
+            schema = {**schema, "enum": [schema["const"]]}
+            if "type" not in schema:
+                value = schema["const"]
+                inferred = {str: "string", bool: "boolean", int: "integer", float: "number"}.get(type(value))
+                if inferred is not None:
+                    schema["type"] = inferred
         kind = _schema_type(schema)
         fmt = schema.get("format") if isinstance(schema.get("format"), str) else None
         if kind == "object" or (kind is None and ("properties" in schema or "additionalProperties" in schema)):
@@ -128,13 +168,81 @@ class TypeBuilder:
         if kind == "array":
             items = self.type_of(schema.get("items"), pointer_join(pointer, "items"), f"{context}Item")
             return TypeRef("list", item=items)
+        if _is_enum(schema):
+            return self._enum(schema, pointer, None, context)
         if kind == "string":
-            if _is_string_enum(schema):
-                return self._enum(schema, pointer, None, context)
             return TypeRef(_STRING_FORMATS.get(fmt or "", "str"), format=fmt)
         if kind in SCALARS:
             return TypeRef(SCALARS[kind].kind, format=fmt)
         return TypeRef("any")
+
+    def _union(self, schema: dict[str, Any], combiner: str, parts: list[Any], pointer: str, context: str) -> TypeRef:
+        indexed = [(i, p) for i, p in enumerate(parts) if not (isinstance(p, dict) and p.get("type") == "null")]
+        if len(indexed) == 1:
+            return self.type_of(indexed[0][1], pointer_join(pointer, combiner, indexed[0][0]), context)
+        variants: list[TypeRef] = []
+        by_ref: dict[str, TypeRef] = {}
+        for number, (index, part) in enumerate(indexed, start=1):
+            variant = self.type_of(part, pointer_join(pointer, combiner, index), f"{context}Option{number}")
+            if variant.kind == "any":
+                return TypeRef("any")
+            if isinstance(part, dict) and isinstance(part.get("$ref"), str):
+                by_ref[part["$ref"]] = variant
+            if variant not in variants:
+                variants.append(variant)
+        discriminator = schema.get("discriminator") if isinstance(schema.get("discriminator"), dict) else {}
+        prop = discriminator.get("propertyName") if isinstance(discriminator.get("propertyName"), str) else None
+        mapping: list[tuple[str, TypeRef]] = []
+        if prop is not None:
+            explicit = discriminator.get("mapping") if isinstance(discriminator.get("mapping"), dict) else {}
+            for value, target in explicit.items():
+                ref = target if str(target).startswith("#") else f"#/components/schemas/{target}"
+                if ref in by_ref:
+                    mapping.append((str(value), by_ref[ref]))
+                else:
+                    self.warn(pointer_join(pointer, "discriminator", "mapping", value), f"mapping target {target!r} is not one of the {combiner} schemas")
+            mapped_values = {v for v, _ in mapping}
+            mapped_targets = {t for _, t in mapping}
+            for ref, variant in by_ref.items():
+                # OpenAPI: schemas the mapping does not name keep their implicit name
+                implicit = ref.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+                if variant not in mapped_targets and implicit not in mapped_values:
+                    mapping.append((implicit, variant))
+        return TypeRef("union", variants=tuple(variants), discriminator=prop, mapping=tuple(mapping))
+
+    def _merge_all_of(self, schema: dict[str, Any], depth: int = 0) -> dict[str, Any] | None:
+        """One object schema with the properties and requirements of every allOf part."""
+        parts = schema.get("allOf")
+        if not isinstance(parts, list) or depth > 20:
+            return None
+        merged: dict[str, Any] = {"type": "object", "properties": {}, "required": []}
+        for part in [*parts, {k: v for k, v in schema.items() if k != "allOf"}]:
+            seen = 0
+            while isinstance(part, dict) and "$ref" in part and seen < 50:
+                part = resolve_pointer(self.doc, part["$ref"])
+                seen += 1
+            if not isinstance(part, dict):
+                return None
+            if "allOf" in part:
+                part = self._merge_all_of(part, depth + 1)
+                if part is None:
+                    return None
+            if not part.get("properties") and _schema_type(part) not in ("object", None):
+                return None
+            merged["properties"].update(part.get("properties") or {})
+            merged["required"].extend(r for r in part.get("required") or [] if r not in merged["required"])
+            for key in ("description", "title"):
+                if key in part and key not in merged:
+                    merged[key] = part[key]
+            if part.get("nullable") is True:
+                merged["nullable"] = True
+        return merged
+
+    def _is_objectish(self, schema: dict[str, Any]) -> bool:
+        if _is_object(schema):
+            return True
+        merged = self._merge_all_of(schema) if "allOf" in schema else None
+        return merged is not None and bool(merged["properties"])
 
     def _object(self, schema: dict[str, Any], pointer: str, context: str) -> TypeRef:
         if schema.get("properties"):
@@ -155,33 +263,57 @@ class TypeBuilder:
         for wire_name, prop in (schema.get("properties") or {}).items():
             prop_pointer = pointer_join(pointer, "properties", wire_name)
             prop_type = self.type_of(prop, prop_pointer, f"{name}{pascal(wire_name)}")
+            read_only = isinstance(prop, dict) and prop.get("readOnly") is True
+            write_only = isinstance(prop, dict) and prop.get("writeOnly") is True
             draft.properties.append(
                 _Property(
                     wire_name=wire_name,
                     type=prop_type,
-                    required=wire_name in required,
+                    # read-only fields need not be given, write-only ones are not sent back
+                    required=wire_name in required and not read_only and not write_only,
                     nullable=prop_type.nullable,
                     description=_text(prop.get("description")) if isinstance(prop, dict) else "",
+                    read_only=read_only,
+                    default=prop.get("default") if isinstance(prop, dict) else None,
                 )
             )
 
     def _enum(self, schema: dict[str, Any], pointer: str, name: Identifier | None, context: str = "") -> TypeRef:
-        values = tuple(str(v) for v in schema["enum"] if v is not None)
+        is_int = _schema_type(schema) == "integer"
+        raw = [v for v in schema["enum"] if v is not None]
+        values: tuple[str | int, ...] = tuple(
+            dict.fromkeys(int(v) if is_int else str(v) for v in raw if not isinstance(v, bool))
+        )
         fmt = schema.get("format") if isinstance(schema.get("format"), str) else None
-        key = (values, fmt)
+        key = (tuple(f"{type(v).__name__}:{v}" for v in values), fmt)
         if name is None and key in self._enum_index:
             return TypeRef("enum", name=self._enum_index[key])
         if name is None:
-            name = self.scope.claim(pascal(fmt) if fmt else context, where=pointer)
+            name = self.scope.claim(pascal(fmt) if fmt and not is_int else context, where=pointer)
             self._enum_index[key] = name
         members_scope = Scope("enum member", "upper", "VALUE")
-        members = tuple(EnumMember(members_scope.claim(v, where=pointer), v) for v in dict.fromkeys(values))
+        members = tuple(EnumMember(members_scope.claim(str(v), where=pointer), v) for v in values)
         for message in members_scope.collisions:
             self.warn(pointer, message)
         description = _text(schema.get("description")) if context == "" else ""
         description = description or "One of: " + ", ".join(repr(v) for v in values) + "."
-        self.enums[name] = Enum(name, description, members, pointer)
+        base = Identifier("OpenIntEnum" if is_int else "OpenEnum")
+        self.enums[name] = Enum(name, base, description, members, pointer)
         return TypeRef("enum", name=name, format=fmt)
+
+    def _default_code(self, prop: _Property) -> Code | None:
+        """The spec's default of an optional scalar field, as a literal (immutable only)."""
+        value, t = prop.default, prop.type
+        if value is None or isinstance(value, (dict, list)):
+            return None
+        if t.kind == "enum" and t.name is not None:
+            member = next((m for m in self.enums[t.name].members if m.value == value), None)
+            return Code(f"{t.name}.{member.name}") if member is not None else None
+        checks = {"str": str, "int": int, "float": (int, float), "bool": bool}
+        expected = checks.get(t.kind)
+        if expected is None or not isinstance(value, expected) or (isinstance(value, bool) and t.kind != "bool"):
+            return None
+        return literal(float(value) if t.kind == "float" else value)
 
     # -- freezing -----------------------------------------------------------
 
@@ -192,7 +324,7 @@ class TypeBuilder:
         result = []
         for name in order:
             draft = self.drafts[name]
-            scope = Scope("property", "snake", "field", reserved=MODEL_RESERVED)
+            scope = Scope("property", "snake", "field", reserved=self.model_reserved)
             fields = []
             for prop in draft.properties:
                 py_name = scope.claim(prop.wire_name, where=draft.pointer)
@@ -208,6 +340,8 @@ class TypeBuilder:
                         nullable=prop.nullable,
                         has_default=has_default,
                         nullable_flag=prop.nullable and prop.required,
+                        read_only=prop.read_only,
+                        default=self._default_code(prop) if not prop.required else None,
                         description=prop.description,
                     )
                 )
@@ -215,6 +349,24 @@ class TypeBuilder:
                 self.warn(draft.pointer, message)
             result.append(Model(name, draft.description or f"The {draft.name} object.", tuple(fields), draft.pointer))
         return tuple(result)
+
+
+def _common_dotted_prefix(names: list[str]) -> str:
+    """The dotted prefix every dotted schema name shares (``trunking.v1.``), if any.
+
+    Twilio names schemas ``trunking.v1.trunk.phone_number``; dropping what all
+    of them share gives ``TrunkPhoneNumber`` rather than ``TrunkingV1TrunkPhoneNumber``.
+    """
+    dotted = [name.split(".") for name in names if "." in name]
+    if len(dotted) < 2:
+        return ""
+    common: list[str] = []
+    for parts in zip(*dotted):
+        if len(set(parts)) != 1:
+            break
+        common.append(parts[0])
+    common = common[: min(len(parts) for parts in dotted) - 1]
+    return "".join(f"{part}." for part in common)
 
 
 def _definition_order(drafts: dict[Identifier, _ModelDraft]) -> list[Identifier]:
@@ -242,16 +394,29 @@ def _definition_order(drafts: dict[Identifier, _ModelDraft]) -> list[Identifier]
 
 def _model_refs(draft: _ModelDraft) -> list[Identifier]:
     refs: list[Identifier] = []
-    for prop in draft.properties:
-        t: TypeRef | None = prop.type
+
+    def walk(t: TypeRef | None) -> None:
         while t is not None:
             if t.kind == "model" and t.name is not None:
                 refs.append(t.name)
+            for variant in t.variants:
+                walk(variant)
             t = t.item
+
+    for prop in draft.properties:
+        walk(prop.type)
     return refs
 
 
-def annotation(t: TypeRef) -> str:
+def annotation(t: TypeRef, expand: bool = False) -> str:
+    if t.kind == "union" and t.name is not None and not expand:
+        return f"{t.name} | None" if t.nullable else str(t.name)
+    if t.kind == "union":
+        parts = list(dict.fromkeys(annotation(v) for v in t.variants))
+        base = " | ".join(parts)
+        return f"{base} | None" if t.nullable and "None" not in parts else base
+    if t.kind == "file":
+        return "_rt.FileContent"
     if t.kind in ("enum", "model"):
         base = str(t.name)
     elif t.kind == "list":
@@ -273,6 +438,13 @@ def field_annotation(t: TypeRef, required: bool) -> Code:
 
 
 def decoder(t: TypeRef, is_lazy: Callable[[Identifier], bool] = lambda name: False) -> Code:
+    if t.kind == "union":
+        choices = [_item_decoder(v, is_lazy) for v in t.variants]
+        text = f"_rt.one_of({', '.join(choices)}"
+        if t.discriminator is not None:
+            mapping = ", ".join(f"{literal(k)}: {_item_decoder(v, is_lazy)}" for k, v in t.mapping)
+            text += f", discriminator={literal(t.discriminator)}, mapping={{{mapping}}}"
+        return Code(text + ")")
     if t.kind == "enum":
         text = f"_rt.enum({t.name})"
     elif t.kind == "model":
@@ -319,13 +491,33 @@ def _is_object(schema: dict[str, Any]) -> bool:
     return bool(schema.get("properties")) and _schema_type(schema) in ("object", None)
 
 
-def _is_string_enum(schema: Any) -> bool:
-    return (
-        isinstance(schema, dict)
-        and _schema_type(schema) == "string"
-        and isinstance(schema.get("enum"), list)
-        and any(isinstance(v, str) for v in schema["enum"])
-    )
+def _is_union(schema: Any) -> bool:
+    """A oneOf/anyOf of more than one non-null schema."""
+    if not isinstance(schema, dict):
+        return False
+    for combiner in ("oneOf", "anyOf"):
+        parts = schema.get(combiner)
+        if isinstance(parts, list):
+            return len([p for p in parts if not (isinstance(p, dict) and p.get("type") == "null")]) > 1
+    return False
+
+
+def _is_enum(schema: Any) -> bool:
+    """A string enum, or an integer enum (every value an int)."""
+    if not isinstance(schema, dict):
+        return False
+    values = schema.get("enum")
+    if "const" in schema and values is None:
+        values = [schema["const"]]
+    if not isinstance(values, list):
+        return False
+    kind = _schema_type(schema)
+    non_null = [v for v in values if v is not None]
+    if kind == "string":
+        return any(isinstance(v, str) for v in non_null)
+    if kind == "integer":
+        return bool(non_null) and all(isinstance(v, int) and not isinstance(v, bool) for v in non_null)
+    return False
 
 
 def _text(value: Any) -> str:

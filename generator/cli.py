@@ -1,31 +1,233 @@
-"""The command line: ``specgen generate`` and ``specgen check``.
+"""The command line: ``specgen generate|check|diff|lint|init``.
 
-Exit codes: 0 success; 1 ``check`` found generated code out of date; 2 bad
-input (a spec error, a usage error); 3 an internal error (a bug: please report).
+Exit codes (also in README.md): 0 success; 1 ``check``: stale (the spec or
+specgen changed since the package was generated); 2 bad input (a spec or
+configuration error, a usage error, ``--strict`` with warnings); 3 an internal
+error (a bug: please report); 4 ``check``: a generated file was edited by hand;
+5 ``diff --fail-on-breaking``: the new spec breaks client code.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 import traceback
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Callable, Sequence, TextIO
 
 from . import __version__
+from .config import Config, ConfigError, load_config
 from .errors import Diagnostic, SpecError
-from .pipeline import generate_package
-from .write import diff, read_package, write_packages
+from .manifest import MANIFEST_NAME, Integrity, Manifest, ManifestError, parse_manifest, read_files, verify
+from .naming import module_name
+from .pipeline import Generated, generate_package
+from .specdiff import compare, prepend_changelog, render_markdown, render_text
+from .write import diff, write_packages
 
-EXIT_OK, EXIT_STALE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_STALE, EXIT_INPUT, EXIT_INTERNAL, EXIT_EDITED, EXIT_BREAKING = 0, 1, 2, 3, 4, 5
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 
-EPILOG = """examples:
-  specgen generate                      every spec in spec/ into generated/
-  specgen generate spec/api.yaml --out vendor/
-  specgen check                         exit 1 and print a diff if generated/ is stale
+EXIT_CODES = """exit codes:
+  0  success (check: every package is fresh)
+  1  check: stale, the spec or specgen changed since generation
+  2  bad input: spec or pyproject.toml error, usage error, --strict with warnings
+  3  internal error in specgen (a bug; --debug shows the traceback)
+  4  check: a generated file was edited by hand
+  5  diff --fail-on-breaking: the new spec breaks client code
 """
+
+EPILOG = f"""examples:
+  specgen init                          add [tool.specgen] to pyproject.toml and a spec skeleton
+  specgen lint                          check the specs' examples against their schemas
+  specgen generate                      every configured spec (default: spec/*) into generated/
+  specgen check --diff                  is generated/ fresh? show what would change
+  specgen diff old.yaml new.yaml        what a new spec changes for client code
+
+Settings come from [tool.specgen] in pyproject.toml (found from the working
+directory upward); command-line options override them.
+
+{EXIT_CODES}"""
+
+HELP = {
+    "generate": (
+        "generate client packages from specs",
+        """Render every spec into a package, format it with black, and swap each
+package folder in whole (nothing on disk changes if any spec fails). Packages
+whose files are unchanged are not rewritten. When a package was generated
+before, the API changes since then are reported (from its _specgen.json).""",
+        """examples:
+  specgen generate                                  every configured spec
+  specgen generate spec/api.yaml --out vendor/      one spec, another output root
+  specgen generate --templates my_templates/        with template overrides
+  specgen generate --changelog CHANGELOG.md         also prepend the API changes there
+""",
+    ),
+    "check": (
+        "check that generated packages are fresh and not hand-edited",
+        """Regenerate in memory and compare with the files on disk. Each package's
+_specgen.json records a sha256 of every file, so a hand edit is told apart
+from a stale package. In a repository that vendors a package without its
+spec, name the package folder (or the folder holding packages): the files
+are checked against the manifest's hashes only.""",
+        """examples:
+  specgen check                           every configured spec against generated/
+  specgen check --diff                    also print the unified diff
+  specgen check vendor/twilio_trunking_v1 a vendored package, without its spec
+  specgen check vendor/                   every package (with _specgen.json) in vendor/
+
+exit codes: 0 fresh, 1 stale, 4 hand-edited, 2 bad input
+""",
+    ),
+    "diff": (
+        "report the API changes between two specs",
+        """Compare two specs the way the generated client sees them: operations,
+parameters, models, fields and enum values, added, removed or changed.
+Breaking changes (removed operation or field, type change, a parameter that
+became required, a removed enum value, a changed path or method) are marked.
+Either side may also be a generated package folder or its _specgen.json.""",
+        """examples:
+  specgen diff old.yaml spec/api.yaml
+  specgen diff generated/api spec/api.yaml --fail-on-breaking
+  specgen diff old.yaml new.yaml --changelog CHANGELOG.md
+  specgen diff old.yaml new.yaml --format markdown
+
+exit codes: 0 done, 5 breaking changes with --fail-on-breaking, 2 bad input
+""",
+    ),
+    "lint": (
+        "check a transcribed spec: examples against schemas, missing docs",
+        """Validate every example (response, request body, parameter and schema
+examples) against its schema: types, nullable, enums, lengths, patterns and
+formats (uri, date-time, ...); report fields an example has but its schema
+does not declare, operations without a response example, parameters without
+a description and enums without values. Warnings look like errors:
+file:line: /json/pointer: warning: message.""",
+        """examples:
+  specgen lint                         every configured spec
+  specgen lint spec/api.yaml --strict  exit 2 if there is any warning
+
+exit codes: 0 done (warnings are printed), 2 a spec error, or warnings with --strict
+""",
+    ),
+    "init": (
+        "add a [tool.specgen] section and a spec skeleton to this folder",
+        """Append a starter [tool.specgen] section to ./pyproject.toml (created if
+missing; refused if it already has one) and write spec/example.yaml, a valid
+OpenAPI 3.0.3 spec with one GET operation and an example (kept if present).""",
+        """examples:
+  specgen init && specgen generate
+""",
+    ),
+}
+
+
+# -- output ----------------------------------------------------------------
+
+_STYLES = {"red": "31", "green": "32", "yellow": "33", "cyan": "36", "bold": "1"}
+
+
+def _colour_enabled(stream: TextIO) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class Ui:
+    """Where and how to print: quiet/verbose, colour and progress on terminals only."""
+
+    def __init__(self, quiet: bool = False, verbose: bool = False) -> None:
+        self.quiet = quiet
+        self.verbose = verbose and not quiet
+        self.out = sys.stdout
+        self.err = sys.stderr
+        self.colour_out = _colour_enabled(self.out)
+        self.colour_err = _colour_enabled(self.err)
+        self._progress_shown = False
+
+    def paint(self, text: str, style: str, stream: TextIO | None = None) -> str:
+        enabled = self.colour_err if stream is self.err else self.colour_out
+        return f"\033[{_STYLES[style]}m{text}\033[0m" if enabled else text
+
+    def info(self, text: str) -> None:
+        """Normal output (stdout); hidden by --quiet."""
+        if not self.quiet:
+            self.clear_progress()
+            print(text, file=self.out)
+
+    def detail(self, text: str) -> None:
+        """Extra output for --verbose (stdout)."""
+        if self.verbose:
+            self.clear_progress()
+            print(text, file=self.out)
+
+    def result(self, text: str) -> None:
+        """Output that is the command's answer (stdout), printed even with --quiet."""
+        self.clear_progress()
+        self.out.write(text if text.endswith("\n") else text + "\n")
+
+    def error(self, text: str) -> None:
+        self.clear_progress()
+        print(text, file=self.err)
+
+    def note(self, text: str) -> None:
+        """A message on stderr; hidden by --quiet."""
+        if not self.quiet:
+            self.error(text)
+
+    def progress(self, index: int, total: int, label: str) -> None:
+        """``[2/5] spec/x.yaml`` on one stderr line, only on a terminal and for several specs."""
+        if self.quiet or total < 2 or not self._err_is_tty() or os.environ.get("TERM") == "dumb":
+            return
+        self.err.write(f"\r\033[K[{index}/{total}] {label}")
+        self.err.flush()
+        self._progress_shown = True
+
+    def clear_progress(self) -> None:
+        if self._progress_shown:
+            self.err.write("\r\033[K")
+            self.err.flush()
+            self._progress_shown = False
+
+    def _err_is_tty(self) -> bool:
+        try:
+            return self.err.isatty()
+        except (AttributeError, ValueError):
+            return False
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def _colour_diff(text: str, ui: Ui) -> str:
+    if not ui.colour_out:
+        return text
+    lines = []
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\n")
+        end = line[len(body) :]
+        if line.startswith(("+++", "---")):
+            lines.append(ui.paint(body, "bold") + end)
+        elif line.startswith("@@"):
+            lines.append(ui.paint(body, "cyan") + end)
+        elif line.startswith("+"):
+            lines.append(ui.paint(body, "green") + end)
+        elif line.startswith("-"):
+            lines.append(ui.paint(body, "red") + end)
+        else:
+            lines.append(line)
+    return "".join(lines)
+
+
+# -- arguments -------------------------------------------------------------
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,108 +238,618 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"specgen {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    loudness = common.add_mutually_exclusive_group()
+    loudness.add_argument("-q", "--quiet", action="store_true", help="print errors and results only")
+    loudness.add_argument("-v", "--verbose", action="store_true", help="print every file and more detail")
+    common.add_argument("--debug", action="store_true", help="show tracebacks")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name, help_text in (
-        ("generate", "generate client packages from specs"),
-        ("check", "exit 1 if the generated packages differ from what the specs produce"),
-    ):
-        sub = commands.add_parser(name, help=help_text, description=help_text, epilog=EPILOG,
-                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-        sub.add_argument("specs", nargs="*", type=Path, help="spec files (default: every spec in spec/)")
-        sub.add_argument("--out", type=Path, default=Path("generated"), help="output root (default: generated/)")
-        sub.add_argument("--templates", type=Path, default=None, help="folder of templates overriding the built-in ones")
-        sub.add_argument("--strict", action="store_true", help="treat warnings as errors")
-        sub.add_argument("-q", "--quiet", action="store_true", help="print errors only")
-        sub.add_argument("--debug", action="store_true", help="show tracebacks")
+
+    def sub(name: str) -> argparse.ArgumentParser:
+        summary, description, epilog = HELP[name]
+        return commands.add_parser(
+            name,
+            help=summary,
+            description=description,
+            epilog=epilog,
+            parents=[common],
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    for name in ("generate", "check"):
+        p = sub(name)
+        if name == "check":
+            p.add_argument(
+                "specs",
+                nargs="*",
+                type=Path,
+                metavar="SPEC_OR_PACKAGE",
+                help="spec files, package folders or output folders (default: the configured specs)",
+            )
+        else:
+            p.add_argument(
+                "specs", nargs="*", type=Path, metavar="SPEC", help="spec files (default: the configured specs)"
+            )
+        p.add_argument("--out", type=Path, default=None, help="output root (config: out; default generated/)")
+        p.add_argument(
+            "--templates",
+            type=Path,
+            default=None,
+            help="folder of templates overriding the built-in ones (config: templates)",
+        )
+        p.add_argument(
+            "--line-length",
+            type=int,
+            default=None,
+            metavar="N",
+            help="black's line length (config: line-length; default 88)",
+        )
+        p.add_argument(
+            "--strict",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="treat warnings as errors (config: strict)",
+        )
+        if name == "check":
+            p.add_argument("--diff", action="store_true", help="print the unified diff of every differing file")
+        else:
+            p.add_argument(
+                "--changelog",
+                type=Path,
+                default=None,
+                metavar="FILE",
+                help="prepend API changes to this Markdown file (config: changelog)",
+            )
+    p = sub("diff")
+    p.add_argument("old", type=Path, help="the old spec (or a generated package folder, or its _specgen.json)")
+    p.add_argument("new", type=Path, help="the new spec (or a generated package folder, or its _specgen.json)")
+    p.add_argument("--fail-on-breaking", action="store_true", help=f"exit {EXIT_BREAKING} if any change is breaking")
+    p.add_argument(
+        "--changelog",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="prepend a Markdown entry to FILE (created if missing)",
+    )
+    p.add_argument(
+        "--format", choices=("text", "markdown"), default="text", help="report format on stdout (default: text)"
+    )
+    p.add_argument("--package", default=None, help="package name for the changelog heading (default: the new side's)")
+    p = sub("lint")
+    p.add_argument("specs", nargs="*", type=Path, metavar="SPEC", help="spec files (default: the configured specs)")
+    p.add_argument(
+        "--strict", action=argparse.BooleanOptionalAction, default=None, help="exit 2 on any warning (config: strict)"
+    )
+    sub("init")
     return parser
 
 
-def _find_specs(paths: list[Path]) -> list[Path]:
-    if paths:
-        return paths
-    folder = Path("spec")
-    found = sorted(p for p in folder.glob("*") if p.suffix.lower() in SPEC_SUFFIXES) if folder.is_dir() else []
-    if not found:
-        raise SpecError([])
-    return found
-
-
-def result_diag(spec: Path, message: str) -> "Diagnostic":
-    return Diagnostic(str(spec), None, "", message)
+# -- entry point -----------------------------------------------------------
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    ui = Ui(quiet=args.quiet, verbose=args.verbose)
     try:
-        return _run(args)
+        return COMMANDS[args.command](args, ui)
     except SpecError as exc:
         if not exc.diagnostics:
-            print("specgen: no specs given and none found in spec/", file=sys.stderr)
+            ui.error("specgen: no specs given and none found (configure [tool.specgen] specs, or put them in spec/)")
         for diagnostic in exc.diagnostics:
-            print(diagnostic, file=sys.stderr)
+            ui.error(str(diagnostic))
         if args.debug:
             traceback.print_exc()
         return EXIT_INPUT
+    except ConfigError as exc:
+        ui.error(str(exc))
+        if args.debug:
+            traceback.print_exc()
+        return EXIT_INPUT
+    except UsageError as exc:
+        ui.error(f"specgen {args.command}: {exc}")
+        return EXIT_INPUT
     except KeyboardInterrupt:
-        print("specgen: interrupted; nothing was written", file=sys.stderr)
+        ui.error("specgen: interrupted; nothing was written")
         return 130
     except Exception as exc:
         if args.debug:
             traceback.print_exc()
-        print(f"specgen: internal error: {type(exc).__name__}: {exc} (rerun with --debug for a traceback)", file=sys.stderr)
+        ui.error(f"specgen: internal error: {type(exc).__name__}: {exc} (rerun with --debug for a traceback)")
         return EXIT_INTERNAL
+    finally:
+        ui.clear_progress()
 
 
-def _run(args: argparse.Namespace) -> int:
-    started = time.perf_counter()
-    specs = _find_specs(args.specs)
-    files: dict[str, str] = {}
-    packages: dict[str, Path] = {}
+class UsageError(Exception):
+    """A command-line mistake that argparse cannot see (exit 2)."""
+
+
+def result_diag(spec: Path, message: str) -> Diagnostic:
+    return Diagnostic(str(spec), None, "", message)
+
+
+# -- targets: which specs and packages a run is about ------------------------
+
+
+@dataclass
+class Target:
+    spec: Path | None  # None: check a package against its manifest only
+    package: str | None  # the configured package name, if any
+    out: Path
+    note: str = ""
+
+
+@dataclass
+class Settings:
+    config: Config
+    templates: Path | None
+    line_length: int
+    strict: bool
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    config = load_config()
+    line_length = args.line_length if getattr(args, "line_length", None) is not None else config.line_length
+    if not 20 <= line_length <= 400:
+        raise UsageError(f"--line-length: expected 20 to 400, got {line_length}")
+    strict = args.strict if args.strict is not None else config.strict
+    templates = None
+    if hasattr(args, "templates"):  # generate and check
+        templates = args.templates or config.templates
+        if templates is not None and not templates.is_dir():
+            raise UsageError(f"templates folder {templates} does not exist")
+    return Settings(config, templates, line_length, strict)
+
+
+def _targets(args: argparse.Namespace, config: Config, for_check: bool) -> list[Target]:
+    out_override: Path | None = getattr(args, "out", None)
+    targets: list[Target] = []
+    if args.specs:
+        for path in args.specs:
+            if for_check and path.is_dir():
+                targets.extend(_package_targets(path))
+                continue
+            entry = config.entry_for(path)
+            out = out_override or (entry.out if entry else config.out)
+            targets.append(Target(path, entry.package if entry else None, out))
+        return targets
+    for entry in config.discover_specs():
+        out = out_override or entry.out
+        if for_check and not entry.path.exists():
+            package = entry.package or module_name(entry.path.stem)
+            note = f"{entry.path} not found; checking {out / package} against its manifest only"
+            targets.append(Target(None, package, out, note))
+        else:
+            targets.append(Target(entry.path, entry.package, out))
+    if not targets and for_check:
+        root = out_override or config.out
+        if root.is_dir():
+            targets = _package_targets(root)
+    if not targets:
+        raise SpecError([])
+    return targets
+
+
+def _package_targets(folder: Path) -> list[Target]:
+    """A package folder (with a manifest), or a folder of them."""
+    if (folder / MANIFEST_NAME).is_file():
+        return [Target(None, folder.name, folder.parent)]
+    found = sorted(p for p in folder.iterdir() if (p / MANIFEST_NAME).is_file()) if folder.is_dir() else []
+    if not found:
+        raise UsageError(f"{folder} is neither a generated package nor a folder of them (no {MANIFEST_NAME} found)")
+    return [Target(None, p.name, folder) for p in found]
+
+
+def _generate_targets(
+    targets: list[Target], settings: Settings, ui: Ui, checking: bool = False
+) -> list[tuple[Target, Generated]] | None:
+    """Generate every spec target in memory; None if --strict refuses the warnings."""
+    results: list[tuple[Target, Generated]] = []
+    errors: list[Diagnostic] = []
     warnings: list[str] = []
-    errors = []
-    for spec in specs:
+    seen: dict[tuple[Path, str], Path] = {}
+    with_spec = [t for t in targets if t.spec is not None]
+    for index, target in enumerate(with_spec, 1):
+        assert target.spec is not None
+        ui.progress(index, len(with_spec), str(target.spec))
+        started = time.perf_counter()
         try:
-            result = generate_package(spec, templates=args.templates)
+            result = generate_package(
+                target.spec, package=target.package, templates=settings.templates, line_length=settings.line_length
+            )
         except SpecError as exc:
             errors.extend(exc.diagnostics)
             continue
-        if result.package in packages:
+        ui.detail(f"specgen: {target.spec} -> {target.out / result.package} ({time.perf_counter() - started:.2f}s)")
+        key = (target.out.resolve(), result.package)
+        if key in seen:
             raise SpecError(
-                [result_diag(spec, f"package {result.package!r} is also generated from {packages[result.package]}")]
+                [result_diag(target.spec, f"package {result.package!r} is also generated from {seen[key]}")]
             )
-        packages[result.package] = spec
-        files.update(result.files)
+        seen[key] = target.spec
+        results.append((target, result))
         warnings.extend(result.warnings)
+    ui.clear_progress()
     if errors:
         raise SpecError(errors)
     for warning in warnings:
-        print(warning, file=sys.stderr)
-    if args.strict and warnings:
-        print(f"specgen: {len(warnings)} warning(s) and --strict given; nothing was written", file=sys.stderr)
+        if settings.strict:
+            ui.error(warning)
+        else:
+            ui.note(warning)  # --quiet: errors only
+    if settings.strict and warnings:
+        ui.error(
+            f"specgen: {_plural(len(warnings), 'warning')} and --strict given"
+            + ("" if checking else "; nothing was written")
+        )
+        return None
+    return results
+
+
+def _read_manifest(files: dict[str, bytes]) -> tuple[Manifest | None, str | None]:
+    """The manifest among a package's files: (manifest, None) or (None, why not)."""
+    raw = files.get(MANIFEST_NAME)
+    if raw is None:
+        return None, f"it has no {MANIFEST_NAME}"
+    try:
+        return parse_manifest(raw.decode("utf-8")), None
+    except (ManifestError, UnicodeDecodeError) as exc:
+        return None, f"its {MANIFEST_NAME} is unreadable ({exc})"
+
+
+def _inner(files: dict[str, str], package: str) -> dict[str, bytes]:
+    prefix = f"{package}/"
+    return {k[len(prefix) :]: v.encode("utf-8") for k, v in files.items() if k.startswith(prefix)}
+
+
+# -- generate --------------------------------------------------------------
+
+
+@dataclass
+class _Counts:
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    per_file: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _cmd_generate(args: argparse.Namespace, ui: Ui) -> int:
+    started = time.perf_counter()
+    settings = _settings(args)
+    targets = _targets(args, settings.config, for_check=False)
+    results = _generate_targets(targets, settings, ui)
+    if results is None:
         return EXIT_INPUT
-    if args.command == "check":
-        return _check(args, files, list(packages))
-    write_packages(args.out, files)
-    if not args.quiet:
-        elapsed = time.perf_counter() - started
-        print(f"specgen: wrote {len(files)} files for {len(packages)} package(s) into {args.out}/ in {elapsed:.2f}s")
+    counts = _Counts()
+    to_write: dict[Path, dict[str, str]] = {}
+    reports: list[tuple[str, str]] = []  # (text report, changelog entry)
+    for target, result in results:
+        package_dir = target.out / result.package
+        disk = read_files(package_dir)
+        new = _inner(result.files, result.package)
+        old_manifest, _why = _read_manifest(disk)
+        if old_manifest is not None:
+            integrity = verify(old_manifest, disk)
+            for path in integrity.modified:
+                ui.note(f"specgen: note: {package_dir / path} had been edited by hand; the edit is overwritten")
+        package_changed = False
+        for path in sorted(set(new) | set(disk)):
+            if path not in disk:
+                counts.new += 1
+                status = "new"
+            elif path not in new:
+                counts.removed += 1
+                status = "removed"
+            elif disk[path] != new[path]:
+                counts.changed += 1
+                status = "changed"
+            else:
+                counts.unchanged += 1
+                status = "unchanged"
+            package_changed = package_changed or status != "unchanged"
+            counts.per_file.append((status, f"{package_dir / path}"))
+        if package_changed:
+            to_write.setdefault(target.out, {}).update(result.files)
+        if old_manifest is not None and old_manifest.api:
+            new_manifest = parse_manifest(result.files[f"{result.package}/{MANIFEST_NAME}"])
+            changes = compare(old_manifest.api, new_manifest.api)
+            if changes:
+                label = f"{result.package}: API changes since the last generation"
+                text = render_text(changes, label, lambda t, s: ui.paint(t, s))
+                entry = render_markdown(
+                    changes,
+                    result.package,
+                    str(old_manifest.api.get("version", "?")),
+                    str(new_manifest.api.get("version", "?")),
+                )
+                reports.append((text, entry))
+    for root, files in sorted(to_write.items()):
+        write_packages(root, files)
+    changelog = args.changelog or settings.config.changelog
+    for text, entry in reports:
+        ui.info(text.rstrip("\n"))
+        if changelog is not None:
+            prepend_changelog(changelog, entry)
+    if reports and changelog is not None:
+        ui.note(f"specgen: API changes prepended to {changelog}")
+    for status, path in counts.per_file:
+        ui.detail(f"  {status:<9} {path}")
+    elapsed = time.perf_counter() - started
+    written = counts.new + counts.changed
+    outs = sorted({str(t.out) for t, _ in results})
+    ui.info(
+        f"specgen: wrote {_plural(written, 'file')} ({counts.new} new, {counts.changed} changed), "
+        f"{counts.unchanged} unchanged, {counts.removed} removed; "
+        f"{_plural(len(results), 'package')} in {', '.join(o + '/' for o in outs)} in {elapsed:.2f}s"
+    )
     return EXIT_OK
 
 
-def _check(args: argparse.Namespace, files: dict[str, str], packages: list[str]) -> int:
-    on_disk: dict[str, str] = {}
-    for package in packages:
-        on_disk.update(read_package(args.out, package))
-    diffs = diff(files, on_disk)
-    if not diffs:
-        if not args.quiet:
-            print(f"specgen: {len(packages)} package(s) in {args.out}/ are up to date")
-        return EXIT_OK
-    for text in diffs:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-    print(
-        f"specgen: {len(diffs)} file(s) in {args.out}/ differ from what the specs produce; "
-        "run `specgen generate` to refresh them",
-        file=sys.stderr,
+# -- check -----------------------------------------------------------------
+
+
+@dataclass
+class _Verdict:
+    label: str  # out/package
+    status: str  # fresh, stale, edited
+    reason: str = ""
+    lines: list[str] = field(default_factory=list)  # per-file findings for stdout
+    diffs: list[str] = field(default_factory=list)
+
+
+def _cmd_check(args: argparse.Namespace, ui: Ui) -> int:
+    settings = _settings(args)
+    targets = _targets(args, settings.config, for_check=True)
+    results = _generate_targets(targets, settings, ui, checking=True)
+    if results is None:
+        return EXIT_INPUT
+    generated = {id(t): g for t, g in results}
+    verdicts: list[_Verdict] = []
+    for target in targets:
+        if target.note:
+            ui.note(f"specgen: note: {target.note}")
+        result = generated.get(id(target))
+        if result is None:
+            verdicts.append(_check_against_manifest(target))
+        else:
+            verdicts.append(_check_against_spec(target, result, args.diff))
+    for verdict in verdicts:
+        for line in verdict.lines:
+            ui.result(line)
+        for text in verdict.diffs:
+            ui.result(_colour_diff(text, ui))
+    worst = EXIT_OK
+    for verdict in verdicts:
+        if verdict.status == "fresh":
+            ui.detail(f"specgen: {verdict.label}: {ui.paint('fresh', 'green')}{verdict.reason}")
+        elif verdict.status == "stale":
+            word = ui.paint("stale", "yellow", ui.err)
+            ui.error(f"specgen: {verdict.label}: {word}: {verdict.reason}; run `specgen generate` to refresh it")
+            worst = max(worst, EXIT_STALE)
+        else:
+            word = ui.paint("hand-edited", "red", ui.err)
+            ui.error(
+                f"specgen: {verdict.label}: {word}: {verdict.reason}; move the change into the spec or a "
+                "template (--templates), then run `specgen generate`"
+            )
+            worst = EXIT_EDITED
+    if worst == EXIT_OK:
+        roots = sorted({str(t.out) for t in targets})
+        verb = "is" if len(verdicts) == 1 else "are"
+        ui.info(
+            f"specgen: {_plural(len(verdicts), 'package')} in {', '.join(r + '/' for r in roots)} {verb} up to date"
+        )
+    return worst
+
+
+def _integrity_lines(label: str, integrity: Integrity) -> list[str]:
+    lines = [f"{label}/{p}: edited by hand (its sha256 differs from {MANIFEST_NAME})" for p in integrity.modified]
+    lines += [f"{label}/{p}: deleted (listed in {MANIFEST_NAME})" for p in integrity.missing]
+    lines += [f"{label}/{p}: added by hand (not in {MANIFEST_NAME})" for p in integrity.added]
+    return lines
+
+
+def _edit_reason(integrity: Integrity) -> str:
+    parts = []
+    if integrity.modified:
+        parts.append(f"{_plural(len(integrity.modified), 'file')} changed")
+    if integrity.missing:
+        parts.append(f"{_plural(len(integrity.missing), 'file')} deleted")
+    if integrity.added:
+        parts.append(f"{_plural(len(integrity.added), 'file')} added")
+    return ", ".join(parts) + f" since generation (see {MANIFEST_NAME})"
+
+
+def _check_against_manifest(target: Target) -> _Verdict:
+    assert target.package is not None
+    folder = target.out / target.package
+    label = str(folder)
+    files = read_files(folder)
+    if not files:
+        raise UsageError(f"{folder} does not exist; nothing to check")
+    manifest, why = _read_manifest(files)
+    if manifest is None:
+        if MANIFEST_NAME in files:
+            return _Verdict(label, "edited", f"{why}")
+        raise UsageError(f"{folder}: {why}; was it generated by specgen?")
+    integrity = verify(manifest, files)
+    if not integrity.intact:
+        return _Verdict(label, "edited", _edit_reason(integrity), _integrity_lines(label, integrity))
+    return _Verdict(
+        label, "fresh", f" (intact; generated from {manifest.spec_source} by specgen {manifest.generator_version})"
     )
-    return EXIT_STALE
+
+
+def _check_against_spec(target: Target, result: Generated, show_diff: bool) -> _Verdict:
+    folder = target.out / result.package
+    label = str(folder)
+    disk = read_files(folder)
+    expected = _inner(result.files, result.package)
+    diffs: list[str] = []
+    if show_diff:
+        on_disk = {
+            f"{result.package}/{k}": v.decode("utf-8", errors="replace") for k, v in disk.items() if k != MANIFEST_NAME
+        }
+        wanted = {k: v for k, v in result.files.items() if not k.endswith(f"/{MANIFEST_NAME}")}
+        diffs = diff(wanted, on_disk)
+    manifest, why = _read_manifest(disk)
+    if manifest is not None:
+        integrity = verify(manifest, disk)
+        if not integrity.intact:
+            return _Verdict(label, "edited", _edit_reason(integrity), _integrity_lines(label, integrity), diffs)
+    elif MANIFEST_NAME in disk:
+        return _Verdict(label, "edited", str(why), [], diffs)
+    if disk == expected:
+        return _Verdict(label, "fresh", f" (matches {target.spec})")
+    lines = []
+    for path in sorted(set(disk) | set(expected)):
+        if path == MANIFEST_NAME or disk.get(path) == expected.get(path):
+            continue
+        what = "missing" if path not in disk else "no longer generated" if path not in expected else "out of date"
+        lines.append(f"{label}/{path}: {what}")
+    return _Verdict(label, "stale", _stale_reason(disk, manifest, why, result), lines, diffs)
+
+
+def _stale_reason(disk: dict[str, bytes], old: Manifest | None, why: str | None, result: Generated) -> str:
+    if not disk:
+        return "not generated yet"
+    if old is None:
+        return f"{why} (generated by an older specgen?) and differs from what the spec produces"
+    new = parse_manifest(result.files[f"{result.package}/{MANIFEST_NAME}"])
+    reasons = []
+    if old.spec_sha256 != new.spec_sha256:
+        reasons.append(f"the spec changed ({new.spec_source})")
+    if old.generator_version != new.generator_version:
+        reasons.append(f"specgen changed ({old.generator_version} -> {new.generator_version})")
+    if old.templates_sha256 != new.templates_sha256:
+        reasons.append("the templates or the runtime changed")
+    if old.options != new.options:
+        changed = ", ".join(
+            f"{k} {old.options.get(k)} -> {new.options.get(k)}"
+            for k in sorted(set(old.options) | set(new.options))
+            if old.options.get(k) != new.options.get(k)
+        )
+        reasons.append(f"options changed ({changed})")
+    if old.package != new.package:
+        reasons.append(f"the package name changed ({old.package} -> {new.package})")
+    return ", ".join(reasons) or "specgen's output changed"
+
+
+# -- diff ------------------------------------------------------------------
+
+
+def _api_side(path: Path) -> tuple[dict[str, Any], str, str]:
+    """(API summary, package name, version) of a spec, a package folder or a manifest."""
+    manifest_file = None
+    if path.is_dir():
+        manifest_file = path / MANIFEST_NAME
+        if not manifest_file.is_file():
+            raise UsageError(f"{path} is a folder without {MANIFEST_NAME}; give a spec or a generated package")
+    elif path.name == MANIFEST_NAME:
+        manifest_file = path
+    if manifest_file is not None:
+        try:
+            manifest = parse_manifest(manifest_file.read_text(encoding="utf-8"))
+        except (ManifestError, OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"{manifest_file}: {exc}") from None
+        if not manifest.api:
+            raise UsageError(f"{manifest_file} has no API summary")
+        return manifest.api, manifest.package, str(manifest.api.get("version", "?"))
+    from .build import build_api
+    from .load import load_spec
+    from .specdiff import summarize
+    from .validate import validate
+
+    spec = load_spec(path)
+    validate(spec)
+    api = build_api(spec)
+    return summarize(api), str(api.package), api.version
+
+
+def _cmd_diff(args: argparse.Namespace, ui: Ui) -> int:
+    errors: list[Diagnostic] = []
+    sides = []
+    for path in (args.old, args.new):
+        try:
+            sides.append(_api_side(path))
+        except SpecError as exc:
+            errors.extend(exc.diagnostics)
+    if errors:
+        raise SpecError(errors)
+    (old, _old_package, old_version), (new, new_package, new_version) = sides
+    changes = compare(old, new)
+    package = args.package or new_package
+    entry = render_markdown(changes, package, old_version, new_version)
+    if args.format == "markdown":
+        ui.result(entry)
+    else:
+        label = f"{args.old} -> {args.new}"
+        ui.result(render_text(changes, label, lambda t, s: ui.paint(t, s)))
+    if args.changelog is not None:
+        prepend_changelog(args.changelog, entry)
+        ui.note(f"specgen: changelog entry prepended to {args.changelog}")
+    breaking = [c for c in changes if c.breaking]
+    if breaking and args.fail_on_breaking:
+        ui.error(f"specgen: {_plural(len(breaking), 'breaking change')} and --fail-on-breaking given")
+        return EXIT_BREAKING
+    return EXIT_OK
+
+
+# -- lint ------------------------------------------------------------------
+
+
+def _cmd_lint(args: argparse.Namespace, ui: Ui) -> int:
+    from .lint import lint
+    from .load import load_spec
+
+    settings = _settings(args)
+    specs = list(args.specs) or [e.path for e in settings.config.discover_specs()]
+    if not specs:
+        raise SpecError([])
+    errors: list[Diagnostic] = []
+    warnings = 0
+    for index, path in enumerate(specs, 1):
+        ui.progress(index, len(specs), str(path))
+        try:
+            found = lint(load_spec(path))
+        except SpecError as exc:
+            errors.extend(exc.diagnostics)
+            continue
+        warnings += len(found)
+        for line in found:
+            ui.result(line)
+    ui.clear_progress()
+    if errors:
+        raise SpecError(errors)
+    if settings.strict and warnings:
+        ui.error(f"specgen: {_plural(warnings, 'warning')} and --strict given")
+        return EXIT_INPUT
+    ui.note(f"specgen: {_plural(warnings, 'warning')} in {_plural(len(specs), 'spec')}")
+    return EXIT_OK
+
+
+# -- init ------------------------------------------------------------------
+
+
+def _cmd_init(args: argparse.Namespace, ui: Ui) -> int:
+    from .scaffold import init_project
+
+    result = init_project(Path.cwd())
+    verb = "created" if result.created_pyproject else "added [tool.specgen] to"
+    ui.info(f"specgen: {verb} {result.pyproject.name}")
+    if result.wrote_spec:
+        ui.info(f"specgen: wrote {result.spec.relative_to(Path.cwd())}")
+    else:
+        ui.info(f"specgen: kept the existing {result.spec.relative_to(Path.cwd())}")
+    ui.info("next: edit the spec, then `specgen lint` and `specgen generate`")
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Ui], int]] = {
+    "generate": _cmd_generate,
+    "check": _cmd_check,
+    "diff": _cmd_diff,
+    "lint": _cmd_lint,
+    "init": _cmd_init,
+}

@@ -103,25 +103,42 @@ def _set_has(op: Any, arg: Any, char: str) -> bool:
     return False
 
 
+def satisfies(value: Any, t: TypeRef, schema: dict[str, Any]) -> bool:
+    """Whether ``value`` has the type of ``t`` and keeps the schema's rules."""
+    if t.kind == "str" or t.kind in ("datetime", "date"):
+        if not isinstance(value, str):
+            return False
+        pattern = schema.get("pattern")
+        try:
+            if isinstance(pattern, str) and not re.search(pattern, value):
+                return False
+        except re.error:
+            return False
+        low, high = schema.get("minLength"), schema.get("maxLength")
+        return not (isinstance(low, int) and len(value) < low) and not (isinstance(high, int) and len(value) > high)
+    if t.kind in ("int", "float"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (t.kind == "int" and not isinstance(value, int)):
+            return False
+        low, high = schema.get("minimum"), schema.get("maximum")
+        return not (isinstance(low, (int, float)) and value < low) and not (isinstance(high, (int, float)) and value > high)
+    if t.kind == "bool":
+        return isinstance(value, bool)
+    return True
+
+
 def sample_scalar(t: TypeRef, schema: dict[str, Any]) -> Any:
-    """A valid JSON value for a scalar parameter or property schema."""
-    if "example" in schema and schema["example"] is not None:
-        return schema["example"]
-    if "default" in schema and schema["default"] is not None:
-        return schema["default"]
+    """A valid JSON value for a scalar parameter or property schema.
+
+    The schema's own example or default when it keeps the schema's rules
+    (transcribed specs sometimes contradict themselves), else a made-up one.
+    """
+    for key in ("example", "default"):
+        if schema.get(key) is not None and satisfies(schema[key], t, schema):
+            return schema[key]
     if t.kind == "bool":
         return True
     if t.kind in ("int", "float"):
-        low = schema.get("minimum")
-        high = schema.get("maximum")
-        value = low if isinstance(low, (int, float)) and not isinstance(low, bool) else 1
-        if schema.get("exclusiveMinimum") is True or (
-            isinstance(schema.get("exclusiveMinimum"), (int, float)) and value <= schema["exclusiveMinimum"]
-        ):
-            value = (schema["exclusiveMinimum"] if not isinstance(schema["exclusiveMinimum"], bool) else value) + 1
-        if isinstance(high, (int, float)) and value > high:
-            value = high
-        return int(value) if t.kind == "int" else float(value)
+        return _number(t.kind == "int", schema)
     if t.kind == "datetime":
         return "2020-01-02T03:04:05Z"
     if t.kind == "date":
@@ -139,6 +156,48 @@ def sample_scalar(t: TypeRef, schema: dict[str, Any]) -> Any:
     if isinstance(high, int) and len(text) > high:
         text = text[:high]
     return text
+
+
+def _bound(schema: dict[str, Any], key: str) -> float | None:
+    value = schema.get(key)
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _number(is_int: bool, schema: dict[str, Any]) -> int | float:
+    """A number inside every bound, inclusive and exclusive (3.0 booleans or 3.1 numbers)."""
+    low, high = _bound(schema, "minimum"), _bound(schema, "maximum")
+    ex_low, ex_high = _bound(schema, "exclusiveMinimum"), _bound(schema, "exclusiveMaximum")
+    if schema.get("exclusiveMinimum") is True:
+        ex_low, low = low, None
+    if schema.get("exclusiveMaximum") is True:
+        ex_high, high = high, None
+
+    def ok(v: float) -> bool:
+        return (
+            (low is None or v >= low)
+            and (high is None or v <= high)
+            and (ex_low is None or v > ex_low)
+            and (ex_high is None or v < ex_high)
+        )
+
+    floor = low if low is not None else ex_low
+    ceiling = high if high is not None else ex_high
+    candidates: list[float] = [1]
+    candidates += [b for b in (low, high) if b is not None]
+    candidates += [ex_low + 1] if ex_low is not None else []
+    candidates += [ex_high - 1] if ex_high is not None else []
+    if floor is not None and ceiling is not None:
+        candidates.append((floor + ceiling) / 2)
+    candidates.append(0)
+    for candidate in candidates:
+        value: int | float = candidate
+        if is_int:
+            value = int(candidate) if float(candidate).is_integer() else int(candidate) + 1
+        else:
+            value = float(candidate)
+        if ok(value):
+            return value
+    return 1 if is_int else 1.0
 
 
 def parse_datetime(text: str) -> datetime | None:

@@ -48,6 +48,8 @@ def literal(value: Any) -> Code:
         return Code(repr(value))
     if isinstance(value, str):
         return Code(_string_literal(value))
+    if isinstance(value, bytes):
+        return Code(repr(value))
     if isinstance(value, (list, tuple)):
         items = ", ".join(literal(v) for v in value)
         if isinstance(value, tuple):
@@ -151,4 +153,64 @@ def ident(value: Any) -> Code:
     return Code(value)
 
 
-FILTERS = {"literal": literal, "docstring": docstring, "doctext": doctext, "comment": comment, "ident": ident}
+# -- Markdown (README.md of a generated package, changelogs) -------------------
+
+# Characters with inline meaning in CommonMark/GFM: code, emphasis, links,
+# raw HTML, entities, tables, strikethrough, and the escape character itself.
+_MD_INLINE = set("\\`*_[]<>&|~")
+# Characters that start a block (heading, list, quote, ...) at a line's start.
+_MD_BLOCK_START = set("#-+*>=:")
+
+
+def _md_text(text: str) -> str:
+    out = []
+    for char in text:
+        if char in _MD_INLINE:
+            out.append("\\" + char)
+        elif _is_unsafe(char):
+            out.append(_escape_char(char).replace("\\", "\\\\"))
+        else:
+            out.append(char)
+    line = "".join(out)
+    if line[:1] in _MD_BLOCK_START:
+        line = "\\" + line
+    # "1." or "1)" at the start would open an ordered list.
+    digits = len(line) - len(line.lstrip("0123456789"))
+    if digits and line[digits : digits + 1] in (".", ")"):
+        line = line[:digits] + "\\" + line[digits:]
+    return line
+
+
+def markdown(text: Any, code: bool = False) -> Code:
+    """Spec text as inert Markdown: plain paragraphs, or one inline code span.
+
+    Text: paragraphs (split on blank lines) are folded to one line each and every
+    character with Markdown meaning is backslash-escaped, so the text cannot
+    open a heading, list, link, image, HTML tag or code block. ``code=True``:
+    one line inside a code span whose backtick fence is longer than any run of
+    backticks in the text. Control and bidi characters are escaped in both.
+    """
+    text = str(text)
+    if code:
+        folded = " ".join(text.replace("\r", "\n").split())
+        safe = "".join(_escape_char(c) if _is_unsafe(c) else c for c in folded)
+        longest, run = 0, 0
+        for char in safe:
+            run = run + 1 if char == "`" else 0
+            longest = max(longest, run)
+        fence = "`" * (longest + 1)
+        pad = " " if safe.startswith("`") or safe.endswith("`") or not safe.strip() else ""
+        return Code(f"{fence}{pad}{safe}{pad}{fence}")
+    paragraphs = text.replace("\r\n", "\n").replace("\r", "\n").split("\n\n")
+    folded_paragraphs = [" ".join(p.split()) for p in paragraphs]
+    return Code("\n\n".join(_md_text(p) for p in folded_paragraphs if p))
+
+
+FILTERS = {
+    "literal": literal,
+    "docstring": docstring,
+    "doctext": doctext,
+    "comment": comment,
+    "ident": ident,
+    "markdown": markdown,
+}

@@ -25,25 +25,38 @@ class Code(str):
 class TypeRef:
     """A type, as the generated code spells it and decodes it."""
 
-    kind: str  # str, int, float, bool, datetime, date, any, enum, model, list, dict
+    kind: str  # str, int, float, bool, datetime, date, any, enum, model, list, dict, union, file
     name: Identifier | None = None  # for enum and model
     item: TypeRef | None = None  # for list and dict
     nullable: bool = False
     format: str | None = None
+    variants: tuple[TypeRef, ...] = ()  # for union
+    discriminator: str | None = None  # for union: the property naming the variant
+    mapping: tuple[tuple[str, TypeRef], ...] = ()  # for union: discriminator value -> variant
 
 
 @dataclass(frozen=True)
 class EnumMember:
     name: Identifier
-    value: str
+    value: str | int
 
 
 @dataclass(frozen=True)
 class Enum:
     name: Identifier
+    base: Identifier  # OpenEnum or OpenIntEnum
     description: str
     members: tuple[EnumMember, ...]
     pointer: str
+
+
+@dataclass(frozen=True)
+class Alias:
+    """A named union (a oneOf/anyOf component schema): ``Name: TypeAlias = A | B``."""
+
+    name: Identifier
+    annotation: Code
+    description: str
 
 
 @dataclass(frozen=True)
@@ -57,6 +70,8 @@ class Field:
     nullable: bool
     has_default: bool  # renders ``default=None``
     nullable_flag: bool  # renders ``nullable=True`` (null allowed although required)
+    read_only: bool  # renders ``read_only=True``: parsed, never sent
+    default: Code | None  # the spec's default for a missing optional field, as a literal
     description: str
 
 
@@ -115,12 +130,18 @@ class TestCase:
     name: Identifier
     title: str
     status: int
-    body: Code  # Python literal of the JSON body
+    body_file: str | None  # file name under tests/examples/ holding the JSON body served
     args: tuple[tuple[Identifier | None, Code], ...]  # (keyword or None for positional, literal)
     expected_path: str
     expected_query: tuple[tuple[str, str], ...]
+    expected_form: tuple[tuple[str, str], ...]
+    expected_json: Code | None  # literal of the JSON body sent
+    expected_content: Code | None  # literal of a raw (non-JSON) body sent
+    expected_headers: tuple[tuple[str, str], ...]
+    multipart: bool
     checks: tuple[ExampleCheck, ...]
     has_result: bool
+    warns: bool  # the call emits a DeprecationWarning (deprecated operation or argument)
 
 
 @dataclass(frozen=True)
@@ -131,6 +152,7 @@ class InvalidCall:
     param: Identifier
     match: str  # regex the error message must match
     args: tuple[tuple[Identifier | None, Code], ...]
+    warns: bool
 
 
 @dataclass(frozen=True)
@@ -151,18 +173,39 @@ class Operation:
     pagination: Pagination | None
     deprecated: bool
     server: str | None
+    content_type: str | None  # media type of the body, when not application/json
+    accept: str | None  # media type of a non-JSON response
+    authenticated: bool  # False for operations with ``security: []``
     tests: tuple[TestCase, ...]
     invalid_calls: tuple[InvalidCall, ...]
     pointer: str
     doc_title: str
     doc_body: str
+    example_args: tuple[tuple[Identifier | None, Code], ...]  # required arguments, for docs
+    example_imports: tuple[Identifier, ...]  # models those arguments name
 
 
 @dataclass(frozen=True)
 class Auth:
-    kind: str  # "basic" or "none"
+    kind: str  # "basic", "bearer", "header", "query" or "none" (the runtime's AUTH)
     username_env: str | None
     password_env: str | None
+    token_env: str | None
+    api_key_name: str | None
+
+
+@dataclass(frozen=True)
+class OperationGroup:
+    """The operations of one resource: one module ``operations/<name>.py``."""
+
+    name: Identifier
+    title: str
+    operations: tuple[Operation, ...]
+    model_imports: tuple[Identifier, ...]  # models and enums its module uses
+    imports: tuple[Code, ...]  # standard-library import lines its module needs
+    test_imports: tuple[Code, ...]  # extra import lines its test module needs
+    test_model_imports: tuple[Identifier, ...]
+    tests_use_pytest: bool
 
 
 @dataclass(frozen=True)
@@ -191,11 +234,13 @@ class Api:
     auth: Auth
     enums: tuple[Enum, ...]
     models: tuple[Model, ...]
+    aliases: tuple[Alias, ...]
     operations: tuple[Operation, ...]
+    paginated: tuple[Operation, ...]
+    data_files: tuple[tuple[str, str], ...]  # (path in the package, text): example bodies as JSON
+    groups: tuple[OperationGroup, ...]
     model_imports: tuple[Code, ...]  # import lines models.py needs
-    test_imports: tuple[Code, ...]
-    test_model_imports: tuple[Identifier, ...]
-    operation_imports: tuple[Identifier, ...]  # model and enum names operations.py uses
+    test_model_imports: tuple[Identifier, ...]  # models and enums the generated tests use
     warnings: tuple[str, ...]
     package_doc: str
     exports: Exports

@@ -11,6 +11,9 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import math
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +40,21 @@ _SCALAR_TAGS = {
 }
 # Timestamps and binary stay text: OpenAPI has no such types.
 _TEXT_TAGS = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"}
+# JSON is read with the YAML parser, whose YAML 1.1 rules differ on two points:
+# numbers such as 1e3 or 1.5e3 are text there, and a non-BMP character written
+# as a surrogate pair (json.dumps does so by default) is refused.
+_JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+_JSON_SURROGATE_PAIR = re.compile(r"(?<!\\)((?:\\\\)*)\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})")
+
+
+def _join_surrogate_pairs(text: str) -> str:
+    """``\\ud83d\\ude00`` escapes in JSON text as the one character they encode."""
+
+    def character(match: re.Match[str]) -> str:
+        high, low = int(match[2], 16), int(match[3], 16)
+        return match[1] + chr(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+
+    return _JSON_SURROGATE_PAIR.sub(character, text) if "\\u" in text else text
 
 
 @dataclass
@@ -93,13 +111,16 @@ def _kind(value: object) -> str:
 def _read_document(path: Path, display: str) -> tuple[Any, dict[str, int], str]:
     try:
         size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise SpecError(
+                [Diagnostic(display, None, "", f"spec is {size:,} bytes, above the {MAX_BYTES:,}-byte limit")]
+            )
+        with path.open("rb") as handle:  # never more than the limit, even from a device or a pipe
+            raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         raise SpecError([Diagnostic(display, None, "", f"cannot read spec: {exc.strerror or exc}")])
-    if size > MAX_BYTES:
-        raise SpecError(
-            [Diagnostic(display, None, "", f"spec is {size:,} bytes, above the {MAX_BYTES:,}-byte limit")]
-        )
-    raw = path.read_bytes()
+    if len(raw) > MAX_BYTES:
+        raise SpecError([Diagnostic(display, None, "", f"spec is above the {MAX_BYTES:,}-byte limit")])
     digest = hashlib.sha256(raw).hexdigest()
     try:
         text = raw.decode("utf-8")
@@ -113,46 +134,108 @@ def _read_document(path: Path, display: str) -> tuple[Any, dict[str, int], str]:
         raise SpecError([Diagnostic(display, line, "", "contains a NUL byte; is this a binary file?")])
     if not text.strip():
         raise SpecError([Diagnostic(display, 1, "", "the file is empty")])
-    _check_depth(text, display)
+    is_json = path.suffix.lower() == ".json"
+    if is_json:
+        text = _join_surrogate_pairs(text)
     try:
+        _check_depth(text, display)
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
+        where = mark.line + 1 if mark is not None else None
         problem = exc.problem or exc.context or "cannot parse"
-        kind = "JSON" if path.suffix.lower() == ".json" else "YAML"
-        raise SpecError([Diagnostic(display, line, "", f"invalid {kind}: {problem}")])
+        if exc.problem and exc.context and exc.context_mark is not None and exc.context_mark.line + 1 != where:
+            problem = f"{problem} ({exc.context} started on line {exc.context_mark.line + 1})"
+        kind = "JSON" if is_json else "YAML"
+        raise SpecError([Diagnostic(display, where, "", f"invalid {kind}: {problem}")])
     except yaml.YAMLError as exc:
         raise SpecError([Diagnostic(display, None, "", f"invalid YAML: {exc}")])
-    builder = _Builder(display)
+    if node is not None:
+        _check_expansion(node, display)
+    builder = _Builder(display, is_json)
     data = builder.build(node, "", 0) if node is not None else None
     return data, builder.lines, digest
 
 
+_OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+
+
 def _check_depth(text: str, display: str) -> None:
-    """Refuse flow-style nesting deep enough to exhaust the parser's stack."""
+    """Refuse nesting deep enough to exhaust the composer's stack, before composing.
+
+    Measured on the parser's event stream (the parser keeps an explicit stack,
+    the composer recurses), so flow and block nesting both count, and brackets
+    inside strings do not.
+    """
     depth = 0
-    for index, char in enumerate(text):
-        if char in "[{":
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, _OPEN):
             depth += 1
             if depth > MAX_DEPTH:
-                line = text[:index].count("\n") + 1
+                line = event.start_mark.line + 1 if event.start_mark is not None else None
                 raise SpecError([Diagnostic(display, line, "", f"nesting deeper than {MAX_DEPTH} levels")])
-        elif char in "]}":
-            depth = max(0, depth - 1)
+        elif isinstance(event, _CLOSE):
+            depth -= 1
+
+
+def _check_expansion(root: yaml.Node, display: str) -> None:
+    """Refuse aliases that expand to more than ``MAX_NODES`` values, or into themselves.
+
+    Counted on the composed graph without expanding it: each node once, its
+    expanded size from its children's, so an alias bomb fails at once.
+    """
+    sizes: dict[int, int] = {}
+    entered: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, leaving = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            children = [value for _key, value in node.value]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        else:
+            children = []
+        if leaving:
+            size = 1 + sum(sizes[id(child)] for child in children)
+            if size > MAX_NODES:
+                raise SpecError(
+                    [
+                        Diagnostic(
+                            display,
+                            node.start_mark.line + 1,
+                            "",
+                            f"more than {MAX_NODES:,} values after alias expansion (an alias bomb?)",
+                        )
+                    ]
+                )
+            sizes[id(node)] = size
+            continue
+        if id(node) in sizes:
+            continue
+        entered.add(id(node))
+        stack.append((node, True))
+        for child in children:
+            if id(child) in sizes:
+                continue
+            if id(child) in entered:  # entered, not left: an ancestor
+                line = child.start_mark.line + 1
+                raise SpecError([Diagnostic(display, line, "", "an alias refers to a collection that contains it")])
+            stack.append((child, False))
 
 
 class _Builder:
     """Turn a composed YAML node graph into plain data, recording lines."""
 
-    def __init__(self, display: str) -> None:
+    def __init__(self, display: str, is_json: bool = False) -> None:
         self.display = display
+        self.is_json = is_json
         self.lines: dict[str, int] = {}
         self.visited = 0
         self.constructor = yaml.constructor.SafeConstructor()
 
-    def fail(self, node: yaml.Node, message: str) -> SpecError:
-        return SpecError([Diagnostic(self.display, node.start_mark.line + 1, "", message)])
+    def fail(self, node: yaml.Node, message: str, pointer: str = "") -> SpecError:
+        return SpecError([Diagnostic(self.display, node.start_mark.line + 1, pointer, message)])
 
     def build(self, node: yaml.Node, pointer: str, depth: int) -> Any:
         self.visited += 1
@@ -165,44 +248,69 @@ class _Builder:
             return self._mapping(node, pointer, depth)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != "tag:yaml.org,2002:seq":
-                raise self.fail(node, f"YAML tag {node.tag!r} is not allowed")
+                raise self.fail(node, f"YAML tag {node.tag!r} is not allowed", pointer)
             return [self.build(item, pointer_join(pointer, i), depth + 1) for i, item in enumerate(node.value)]
-        return self._scalar(node)
+        return self._scalar(node, pointer)
 
     def _mapping(self, node: yaml.MappingNode, pointer: str, depth: int) -> dict[str, Any]:
         if node.tag not in ("tag:yaml.org,2002:map", "tag:yaml.org,2002:merge"):
-            raise self.fail(node, f"YAML tag {node.tag!r} is not allowed")
+            raise self.fail(node, f"YAML tag {node.tag!r} is not allowed", pointer)
         self.constructor.flatten_mapping(node)
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise self.fail(key_node, "mapping keys must be plain strings")
-            key = self._scalar(key_node)
+                raise self.fail(key_node, "mapping keys must be plain strings", pointer)
+            key = self._scalar(key_node, pointer)
             if key is None or isinstance(key, (bool, float)):
-                raise self.fail(key_node, f"mapping key {key_node.value!r} must be a string")
+                raise self.fail(key_node, f"mapping key {key_node.value!r} must be a string", pointer)
             key = str(key_node.value) if not isinstance(key, str) else key
             if key in result:
-                raise self.fail(key_node, f"duplicate key {key!r}")
+                raise self.fail(key_node, f"duplicate key {key!r}", pointer)
             child = pointer_join(pointer, key)
             self.lines.setdefault(child, key_node.start_mark.line + 1)
             result[key] = self.build(value_node, child, depth + 1)
         return result
 
-    def _scalar(self, node: yaml.Node) -> Any:
+    def _scalar(self, node: yaml.Node, pointer: str) -> Any:
         if node.tag in _TEXT_TAGS:
             return str(node.value)
         if node.tag not in _SCALAR_TAGS:
-            raise self.fail(node, f"YAML tag {node.tag!r} is not allowed")
-        value = self.constructor.construct_object(node, deep=True)
+            raise self.fail(node, f"YAML tag {node.tag!r} is not allowed", pointer)
+        try:
+            if self.is_json and _is_json_number(node):
+                value = json.loads(node.value)
+            else:
+                value = self.constructor.construct_object(node, deep=True)
+        except ValueError:  # e.g. an integer above Python's int/str conversion limit
+            raise self.fail(node, f"cannot read the number {_shorten(str(node.value))}", pointer) from None
         if isinstance(value, float) and value != value:
-            raise self.fail(node, "NaN is not a valid value in a spec")
+            raise self.fail(node, "NaN is not a valid value in a spec", pointer)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise self.fail(node, "an infinite number is not a valid value in a spec", pointer)
         return value
+
+
+def _is_json_number(node: yaml.Node) -> bool:
+    """A plain scalar that YAML 1.1 reads as text but JSON reads as a number (1e3)."""
+    return (
+        isinstance(node, yaml.ScalarNode)
+        and not node.style
+        and node.tag == "tag:yaml.org,2002:str"
+        and _JSON_NUMBER.fullmatch(node.value) is not None
+    )
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else f"{text[:limit - 3]}... ({len(text):,} characters)"
 
 
 def _resolve_external_refs(spec: LoadedSpec) -> None:
     """Inline ``$ref``s to other files; schemas land under ``components/schemas``."""
     resolver = _ExternalRefs(spec)
-    resolver.walk(spec.document, spec.path, "")
+    try:
+        resolver.walk(spec.document, spec.path, "")
+    except RecursionError:  # a long chain of refs from file to file
+        raise spec.error("", "$refs to other files nest too deeply to resolve") from None
 
 
 class _ExternalRefs:
@@ -211,17 +319,43 @@ class _ExternalRefs:
         self.cache: dict[Path, Any] = {}
         self.active: set[tuple[Path, str]] = set()
         self.imported: set[tuple[Path, str]] = set()
+        self.visited = 0
 
     def load(self, path: Path, pointer: str) -> Any:
         path = path.resolve()
         if path not in self.cache:
             if not path.is_file():
                 raise self.spec.error(pointer, f"$ref to a missing file: {path.name}")
-            data, _lines, _digest = _read_document(path, str(path))
+            data, _lines, _digest = _read_document(path, self.display(path))
             self.cache[path] = data
         return self.cache[path]
 
+    def display(self, path: Path) -> str:
+        """A referenced file as diagnostics name it: next to the spec, named like the spec."""
+        try:
+            relative = os.path.relpath(path, self.spec.path.resolve().parent)
+        except ValueError:  # pragma: no cover - another drive on Windows
+            return str(path)
+        return os.path.normpath(os.path.join(os.path.dirname(self.spec.display), relative))
+
+    def located(self, pointer: str) -> str:
+        """``pointer``, cut back to the nearest place that is in the spec's own text."""
+        while pointer and pointer not in self.spec.lines:
+            pointer = pointer.rsplit("/", 1)[0]
+        return pointer
+
     def walk(self, node: Any, base: Path, pointer: str) -> Any:
+        if isinstance(node, (dict, list)) and base is not self.spec.path:
+            # Inlined files multiply: cap what they add like an alias expansion.
+            self.visited += len(node) + 1
+            if self.visited > MAX_NODES:
+                raise self.spec.error(
+                    self.located(pointer), f"more than {MAX_NODES:,} values after resolving $refs to other files"
+                )
+            if pointer.count("/") > MAX_DEPTH:
+                raise self.spec.error(
+                    self.located(pointer), f"nesting deeper than {MAX_DEPTH} levels after resolving $refs to other files"
+                )
         if isinstance(node, dict):
             ref = node.get("$ref")
             if isinstance(ref, str) and not ref.startswith("#"):

@@ -52,6 +52,14 @@ def upper_snake(raw: str) -> str:
     return snake(raw).upper()
 
 
+# Names Windows reserves for devices, in any case and with any extension: a
+# package folder ``con`` or a module ``aux.py`` cannot be created there.
+WINDOWS_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+)
+# Scopes whose names become file or folder names.
+FILE_SCOPES = frozenset({"module", "package"})
+
 _STYLES = {"snake": snake, "pascal": pascal, "upper": upper_snake}
 _BUILTINS = frozenset(dir(builtins))
 _SOFT_KEYWORDS = frozenset(getattr(keyword, "softkwlist", ()))
@@ -106,6 +114,7 @@ class Scope:
             or name in _SOFT_KEYWORDS and name == "_"
             or name in self.reserved
             or (self.avoid_builtins and name in _BUILTINS)
+            or (self.kind in FILE_SCOPES and name.lower() in WINDOWS_RESERVED)
         )
 
 
@@ -114,6 +123,6 @@ def module_name(raw: str) -> Identifier:
     name = snake(raw) or "api"
     if name[0].isdigit():
         name = f"api_{name}"
-    if keyword.iskeyword(name) or name in _BUILTINS:
+    if keyword.iskeyword(name) or name in _BUILTINS or name in WINDOWS_RESERVED:
         name = f"{name}_"
     return Identifier(name[:MAX_LENGTH])

@@ -24,10 +24,15 @@ RUNTIME_DIR = PACKAGE_DIR / "runtime"
 OUTPUTS = (
     ("__init__.py", "__init__.py.jinja"),
     ("models.py", "models.py.jinja"),
-    ("operations.py", "operations.py.jinja"),
+    ("operations/__init__.py", "operations/__init__.py.jinja"),
     ("client.py", "client.py.jinja"),
     ("tests/__init__.py", "tests/__init__.py.jinja"),
-    ("tests/test_operations.py", "tests/test_operations.py.jinja"),
+    ("README.md", "README.md.jinja"),  # Markdown: spec text through the `markdown` filter
+)
+# Rendered once per operation group (resource), with ``group`` in the context.
+GROUP_OUTPUTS = (
+    ("operations/{group}.py", "operations/group.py.jinja"),
+    ("tests/test_{group}.py", "tests/test_group.py.jinja"),
 )
 HEADER_TEMPLATE = "_header.jinja"
 
@@ -69,8 +74,12 @@ def render(api: Api, env: jinja2.Environment | None = None) -> dict[str, str]:
     """Every file of the package, unformatted, keyed by path inside the package."""
     env = env or environment()
     files = {path: env.get_template(name).render(api=api) for path, name in OUTPUTS}
+    for group in api.groups:
+        for pattern, name in GROUP_OUTPUTS:
+            files[pattern.format(group=group.name)] = env.get_template(name).render(api=api, group=group)
     header = env.get_template(HEADER_TEMPLATE).render(api=api)
     for source in sorted(RUNTIME_DIR.glob("*.py")):
         files[f"_runtime/{source.name}"] = header + source.read_text(encoding="utf-8")
     files["py.typed"] = ""
+    files.update(api.data_files)  # JSON example bodies: data, not code, so no template
     return files

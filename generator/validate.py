@@ -16,6 +16,7 @@ from .load import LoadedSpec
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _VERSION = re.compile(r"^3\.(0|1)\.\d+$")
+MAX_REF_CHAIN = 50  # $refs whose targets are $refs, followed before giving up
 
 
 def validate(spec: LoadedSpec) -> None:
@@ -39,7 +40,8 @@ def validate(spec: LoadedSpec) -> None:
     except RecursionError:
         problems.append(spec.diagnostic("", "the spec nests too deeply to validate"))
     except Exception as exc:  # the validator raises plain exceptions for some specs
-        problems.append(spec.diagnostic("", f"validator failed: {_shorten(str(exc))}"))
+        if not problems:  # otherwise it tripped over what it already reported
+            problems.append(spec.diagnostic("", f"validator failed: {_shorten(str(exc)) or type(exc).__name__}"))
     if semantic:  # ours are located; the validator's versions of them are not
         problems = [p for p in problems if p.pointer] + semantic
     if problems:
@@ -60,6 +62,7 @@ def _check_version(spec: LoadedSpec) -> list[Diagnostic]:
 
 def _check_refs(spec: LoadedSpec, node: Any, pointer: str, doc: dict[str, Any]) -> Iterator[Diagnostic]:
     stack: list[tuple[Any, str]] = [(node, pointer)]
+    reported: set[str] = set()
     while stack:
         node, pointer = stack.pop()
         if isinstance(node, dict):
@@ -67,10 +70,44 @@ def _check_refs(spec: LoadedSpec, node: Any, pointer: str, doc: dict[str, Any]) 
             if isinstance(ref, str):
                 if resolve_pointer(doc, ref) is None:
                     yield spec.diagnostic(pointer_join(pointer, "$ref"), f"$ref target {ref!r} does not exist")
+                else:
+                    problem = _ref_chain_problem(doc, ref, reported)
+                    if problem:
+                        yield spec.diagnostic(pointer_join(pointer, "$ref"), problem)
                 continue
             stack.extend((v, pointer_join(pointer, k)) for k, v in reversed(list(node.items())))
         elif isinstance(node, list):
             stack.extend((v, pointer_join(pointer, i)) for i, v in reversed(list(enumerate(node))))
+
+
+def _ref_chain_problem(doc: dict[str, Any], ref: str, reported: set[str]) -> str | None:
+    """What is wrong with following ``ref`` through targets that are ``$ref``s themselves.
+
+    A cycle of such refs never reaches a definition, and a chain of more than
+    ``MAX_REF_CHAIN`` is refused. Each is reported once, where it is first met.
+    """
+    if ref in reported:
+        return None
+    chain, seen = [ref], {ref}
+    target = resolve_pointer(doc, ref)
+    problem = None
+    while isinstance(target, dict) and isinstance(target.get("$ref"), str):
+        following = target["$ref"]
+        if following in reported:
+            return None
+        if following in seen:
+            cycle = chain[chain.index(following) :]
+            shown = " -> ".join(repr(r) for r in [*cycle, following])
+            problem = problem or f"$ref cycle: {_shorten(shown)} never reaches a definition"
+            break
+        chain.append(following)
+        seen.add(following)
+        if len(chain) > MAX_REF_CHAIN:
+            problem = problem or f"$ref {ref!r} starts a chain of more than {MAX_REF_CHAIN} $refs"
+        target = resolve_pointer(doc, following)
+    if problem:
+        reported.update(chain)
+    return problem  # a dangling ref at the end is reported where it is written
 
 
 def resolve_pointer(doc: Any, ref: str) -> Any:
@@ -96,7 +133,36 @@ def _from_validation_error(spec: LoadedSpec, error: Exception) -> Diagnostic:
     useful = [e for e in leaves if "'$ref' is a required property" not in e.message] or leaves
     error = max(useful, key=lambda e: len(e.absolute_path))
     pointer = pointer_join("", *error.absolute_path)
+    if error.absolute_path and resolve_pointer(spec.document, "#" + pointer) is None:
+        # Checks of one schema at a time report paths inside that schema only.
+        pointer = _locate(spec.document, list(error.absolute_path), error.instance) or ""
     return spec.diagnostic(pointer, _message(error))
+
+
+def _locate(doc: Any, path: list[Any], instance: Any) -> str | None:
+    """The first place in ``doc`` where ``path`` leads to ``instance``, as a pointer."""
+    stack: list[tuple[Any, str]] = [(doc, "")]
+    while stack:
+        node, pointer = stack.pop()
+        if isinstance(node, dict):
+            children = list(node.items())
+        elif isinstance(node, list):
+            children = list(enumerate(node))
+        else:
+            continue
+        target = node
+        for token in path:
+            if isinstance(target, dict) and token in target:
+                target = target[token]
+            elif isinstance(target, list) and isinstance(token, int) and 0 <= token < len(target):
+                target = target[token]
+            else:
+                break
+        else:
+            if type(target) is type(instance) and target == instance:
+                return pointer_join(pointer, *path)
+        stack.extend((v, pointer_join(pointer, k)) for k, v in reversed(children))
+    return None
 
 
 def _leaves(error: ValidationError) -> Iterator[ValidationError]:
@@ -136,11 +202,17 @@ def _check_semantics(spec: LoadedSpec) -> Iterator[Diagnostic]:
     """Checks that hold for every spec but that the validator does not make."""
     doc = spec.document
     seen_ids: dict[str, str] = {}
-    for path, item in (doc.get("paths") or {}).items():
+    paths = doc.get("paths")
+    for path, item in (paths if isinstance(paths, dict) else {}).items():
         if not isinstance(item, dict):
             continue
         path_pointer = pointer_join("/paths", path)
         path_level = _params(doc, item.get("parameters"))
+        stray = re.sub(r"{[^{}]*}", "", path)
+        if "{" in stray or "}" in stray:
+            yield spec.diagnostic(path_pointer, f"path {path!r} has a '{{' or '}}' that does not enclose a parameter name")
+            continue
+        reported: set[str] = set()
         for method in HTTP_METHODS:
             operation = item.get(method)
             if not isinstance(operation, dict):
@@ -163,19 +235,60 @@ def _check_semantics(spec: LoadedSpec) -> Iterator[Diagnostic]:
             for name in re.findall(r"{([^}]*)}", path):
                 if name not in declared:
                     yield spec.diagnostic(pointer, f"path parameter {{{name}}} is not declared in parameters")
-            for index, param in enumerate(_params(doc, operation.get("parameters"))):
+            for param, param_pointer in _located_params(doc, operation.get("parameters"), pointer):
                 if "schema" not in param and "content" not in param:
-                    yield spec.diagnostic(
-                        pointer_join(pointer, "parameters", index),
-                        f"parameter {param.get('name')!r} has no schema",
-                    )
+                    yield spec.diagnostic(param_pointer, f"parameter {param.get('name')!r} has no schema")
+            located = [
+                *_located_params(doc, item.get("parameters"), path_pointer),
+                *_located_params(doc, operation.get("parameters"), pointer),
+            ]
+            for problem in _header_problems(spec, located):
+                if str(problem) not in reported:  # path-level parameters: once, not per method
+                    reported.add(str(problem))
+                    yield problem
+
+
+# RFC 9110 field-name: what an HTTP library can put on the wire as a header name.
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+
+
+def _header_problems(spec: LoadedSpec, located: list[tuple[dict[str, Any], str]]) -> Iterator[Diagnostic]:
+    """Header parameters that no client can send as the spec names them."""
+    seen: dict[str, str] = {}
+    for param, pointer in located:
+        name = param.get("name")
+        if param.get("in") != "header" or not isinstance(name, str):
+            continue
+        if not _HEADER_NAME.fullmatch(name):
+            yield spec.diagnostic(
+                pointer_join(pointer, "name"),
+                f"header parameter name {name!r} is not a valid HTTP header name "
+                "(letters, digits and !#$%&'*+-.^_`|~ only)",
+            )
+            continue
+        other = seen.setdefault(name.lower(), name)
+        if other != name:
+            yield spec.diagnostic(
+                pointer_join(pointer, "name"),
+                f"header parameters {other!r} and {name!r} are the same HTTP header (header names ignore case)",
+            )
+
+
+def _located_params(doc: dict[str, Any], params: Any, pointer: str) -> list[tuple[dict[str, Any], str]]:
+    """The parameters of a list, resolved, each with its pointer in the spec."""
+    result = []
+    for index, param in enumerate(params if isinstance(params, list) else []):
+        for resolved in _params(doc, [param]):
+            result.append((resolved, pointer_join(pointer, "parameters", index)))
+    return result
 
 
 def _params(doc: dict[str, Any], params: Any) -> list[dict[str, Any]]:
     result = []
     for param in params if isinstance(params, list) else []:
         if isinstance(param, dict) and "$ref" in param:
-            param = resolve_pointer(doc, param["$ref"])
+            ref = param["$ref"]
+            param = resolve_pointer(doc, ref) if isinstance(ref, str) else None
         if isinstance(param, dict):
             result.append(param)
     return result

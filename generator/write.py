@@ -14,6 +14,8 @@ def safe_target(root: Path, relative: str) -> Path:
     parts = Path(relative).parts
     if Path(relative).is_absolute() or any(p in ("..", "") for p in parts) or "\\" in relative:
         raise ValueError(f"refusing to write outside the output directory: {relative!r}")
+    if not parts or "\x00" in relative:  # "" and "." name the root itself
+        raise ValueError(f"refusing to write to {relative!r}: not a file below the output directory")
     target = (root / relative).resolve()
     if not target.is_relative_to(root.resolve()):
         raise ValueError(f"refusing to write outside the output directory: {relative!r}")

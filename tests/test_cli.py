@@ -37,8 +37,8 @@ def test_generate_matches_checked_in_output(project: Path) -> None:
 def test_check_reports_a_hand_edit_with_a_diff(project: Path) -> None:
     models = project / "generated" / "twilio_trunking_v1" / "models.py"
     models.write_text(models.read_text().replace("class PhoneNumber(", "class PhoneNumbr("))
-    result = run_specgen("check", cwd=project)
-    assert result.returncode == 1
+    result = run_specgen("check", "--diff", cwd=project)
+    assert result.returncode == 4  # hand-edited: the file no longer matches its hash in _specgen.json
     assert "--- a/twilio_trunking_v1/models.py" in result.stdout
     assert "-class PhoneNumbr(_rt.Model):" in result.stdout
     assert "+class PhoneNumber(_rt.Model):" in result.stdout
@@ -48,7 +48,7 @@ def test_check_reports_a_hand_edit_with_a_diff(project: Path) -> None:
 def test_check_reports_an_extra_file(project: Path) -> None:
     (project / "generated" / "twilio_trunking_v1" / "stray.py").write_text("x = 1\n")
     result = run_specgen("check", cwd=project)
-    assert result.returncode == 1
+    assert result.returncode == 4  # hand-edited: a file the manifest does not list
     assert "twilio_trunking_v1/stray.py" in result.stdout
 
 
@@ -57,7 +57,7 @@ def test_editing_one_description_changes_exactly_its_lines(project: Path) -> Non
     old = "The API version used to start a new TwiML session."
     new = "The API version used for a new TwiML session."
     spec.write_text(spec.read_text().replace(old, new))
-    result = run_specgen("check", cwd=project)
+    result = run_specgen("check", "--diff", cwd=project)
     assert result.returncode == 1
     changed = [
         line

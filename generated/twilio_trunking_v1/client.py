@@ -13,6 +13,7 @@ class Client(_rt.Client):
     """Synchronous client for Twilio - Trunking."""
 
     DEFAULT_BASE_URL = "https://trunking.twilio.com"
+    AUTH = "basic"
     USERNAME_ENV = "TWILIO_ACCOUNT_SID"
     PASSWORD_ENV = "TWILIO_AUTH_TOKEN"
     PACKAGE = "twilio_trunking_v1"
@@ -25,6 +26,7 @@ class AsyncClient(_rt.AsyncClient):
     """Asynchronous client for Twilio - Trunking."""
 
     DEFAULT_BASE_URL = "https://trunking.twilio.com"
+    AUTH = "basic"
     USERNAME_ENV = "TWILIO_ACCOUNT_SID"
     PASSWORD_ENV = "TWILIO_AUTH_TOKEN"
     PACKAGE = "twilio_trunking_v1"

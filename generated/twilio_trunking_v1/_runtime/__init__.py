@@ -11,19 +11,22 @@ from .client import AsyncClient, Client, async_method, method
 from .decode import (
     ANY,
     BOOL,
+    BYTES,
     DATE,
     DATETIME,
     FLOAT,
     INT,
     NONE,
     STR,
+    TEXT,
     Decoder,
     dict_of,
     enum,
     list_of,
+    one_of,
     optional,
 )
-from .enums import OpenEnum
+from .enums import OpenEnum, OpenIntEnum
 from .errors import (
     ApiConnectionError,
     ApiError,
@@ -42,7 +45,7 @@ from .errors import (
     UnprocessableEntityError,
 )
 from .model import Model, field, lazy, model
-from .operation import Operation, PagedRequest, Param, Request
+from .operation import FileContent, Operation, PagedRequest, Param, Request
 from .pagination import AsyncPaginator, Page, Paginator
 
 __all__ = [
@@ -56,9 +59,12 @@ __all__ = [
     "DATETIME",
     "DATE",
     "NONE",
+    "BYTES",
+    "TEXT",
     "list_of",
     "dict_of",
     "optional",
+    "one_of",
     "enum",
     "model",
     "lazy",
@@ -66,8 +72,10 @@ __all__ = [
     "Model",
     "field",
     "OpenEnum",
+    "OpenIntEnum",
     # operations
     "Param",
+    "FileContent",
     "Operation",
     "Request",
     "PagedRequest",

@@ -51,15 +51,27 @@ class FieldSpec:
     wire_name: str
     decoder: Decoder[Any]
     nullable: bool = False
-
-
-@overload
-def field(wire_name: str, decoder: Decoder[T], *, nullable: bool = False) -> T: ...
+    read_only: bool = False
 
 
 @overload
 def field(
-    wire_name: str, decoder: Decoder[T], *, default: T | None, nullable: bool = False
+    wire_name: str,
+    decoder: Decoder[T],
+    *,
+    nullable: bool = False,
+    read_only: bool = False,
+) -> T: ...
+
+
+@overload
+def field(
+    wire_name: str,
+    decoder: Decoder[T],
+    *,
+    default: T | None,
+    nullable: bool = False,
+    read_only: bool = False,
 ) -> T | None: ...
 
 
@@ -69,15 +81,16 @@ def field(
     *,
     default: Any = dataclasses.MISSING,
     nullable: bool = False,
+    read_only: bool = False,
 ) -> Any:
     """Declare a model attribute sent as ``wire_name`` and decoded by ``decoder``.
 
     Without ``default`` the attribute is required (a missing key is a
     ``DecodeError``); ``nullable=True`` additionally accepts JSON ``null``.
     A field whose default is ``None`` accepts ``null`` too. Defaults must be
-    immutable.
+    immutable. ``read_only`` fields are parsed but never sent in a request.
     """
-    metadata = {_META_KEY: FieldSpec(wire_name, decoder, nullable)}
+    metadata = {_META_KEY: FieldSpec(wire_name, decoder, nullable, read_only)}
     if default is dataclasses.MISSING:
         return dataclasses.field(metadata=metadata)
     return dataclasses.field(default=default, metadata=metadata)
@@ -91,6 +104,7 @@ class _Field(NamedTuple):
     encode: Callable[[Any], Any]
     default: Any  # _MISSING when required
     accepts_null: bool
+    read_only: bool
 
 
 class _Table(NamedTuple):
@@ -123,6 +137,7 @@ def _build_table(cls: type[Model]) -> _Table:
                 encode=spec.decoder.encode,
                 default=default,
                 accepts_null=spec.nullable or (default is None),
+                read_only=spec.read_only,
             )
         )
     table = _Table(
@@ -219,17 +234,18 @@ class Model:
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON-compatible form, keyed by wire names.
 
-        Optional fields that are ``None`` are omitted, required ones are sent
-        as ``null``; ``extra`` keys are merged back in.
+        Optional fields that are ``None`` or equal to their default are
+        omitted, required ones are sent as ``null``; ``extra`` keys are
+        merged back in.
         ``type(m).from_dict(m.to_dict()) == m`` holds.
         """
         table = _table(type(self))
         attrs = self.__dict__
         out: dict[str, Any] = {}
-        for wire, attr, kind, _, encode, default, _ in table.fields:
+        for wire, attr, kind, _, encode, default, _, _ in table.fields:
             value = attrs[attr]
-            if value is None:
-                if default is _MISSING:
+            if value is None or (value == default and default is not _MISSING):
+                if value is None and default is _MISSING:
                     out[wire] = None
             elif kind == KIND_STR or kind == KIND_INT or kind == KIND_BOOL:
                 out[wire] = value
@@ -250,6 +266,25 @@ class Model:
         if self.extra:
             parts.append(f"extra={self.extra!r}")
         return f"{type(self).__name__}({', '.join(parts)})"
+
+    def _request_items(self) -> list[tuple[str, Any, bool]]:
+        """``(wire name, value, required)`` of the fields a request sends.
+
+        Read-only fields are left out; ``extra`` keys are included.
+        """
+        table = _table(type(self))
+        attrs = self.__dict__
+        items = [
+            (f.wire, attrs[f.attr], f.default is _MISSING)
+            for f in table.fields
+            if not f.read_only and (f.default is _MISSING or attrs[f.attr] != f.default)
+        ]
+        items.extend(
+            (key, value, True)
+            for key, value in self.extra.items()
+            if key not in table.by_wire
+        )
+        return items
 
     @classmethod
     def _attribute_for(cls, wire_name: str) -> str | None:

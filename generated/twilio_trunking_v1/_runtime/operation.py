@@ -29,7 +29,12 @@ __all__ = ["Param", "Operation", "Request", "PagedRequest", "Location"]
 T = TypeVar("T")
 I = TypeVar("I")  # noqa: E741  (the item type of a paginated operation)
 
-Location = Literal["path", "query", "header", "form", "body"]
+#: What a file parameter accepts: the content, or (file name, content[, media type]).
+FileContent = bytes | tuple[str | None, bytes] | tuple[str | None, bytes, str]
+
+Location = Literal[
+    "path", "query", "header", "form", "multipart", "file", "body", "content"
+]
 """Where an argument goes: the URL path, the query string, a header, an
 ``application/x-www-form-urlencoded`` body field, or the whole JSON body."""
 
@@ -63,6 +68,7 @@ class Param:
     enum: tuple[object, ...] | None = None
     style: str | None = None
     explode: bool | None = None
+    deprecated: bool = False
 
     @cached_property
     def _regex(self) -> re.Pattern[str] | None:
@@ -135,24 +141,32 @@ class Operation(Generic[T]):
     page_size_param: str | None = None
     deprecated: bool = False
     server: str | None = None
+    content_type: str = "application/json"
+    accept: str = "application/json"
+    authenticated: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "method", self.method.upper())
-        if (
-            self.page_size_param is not None
-            and self.param(self.page_size_param) is None
-        ):
+        if self.page_size_param is not None and self.page_size is None:
             raise ValueError(
                 f"{self.name}: page_size_param {self.page_size_param!r} is not a parameter"
             )
 
     @cached_property
-    def _params_by_wire(self) -> dict[str, Param]:
-        return {p.wire_name: p for p in self.params}
+    def _params_by_name(self) -> dict[str, Param]:
+        return {p.python_name: p for p in self.params}
 
-    def param(self, wire_name: str) -> Param | None:
-        """The parameter sent as ``wire_name``, if any."""
-        return self._params_by_wire.get(wire_name)
+    def param(self, python_name: str) -> Param | None:
+        """The parameter passed as ``python_name``, if any."""
+        return self._params_by_name.get(python_name)
+
+    @property
+    def page_size(self) -> Param | None:
+        """The query parameter named by ``page_size_param``, if any."""
+        for param in self.params:
+            if param.wire_name == self.page_size_param and param.location == "query":
+                return param
+        return None
 
 
 def _scalar(value: object) -> str:
@@ -173,7 +187,11 @@ def _scalar(value: object) -> str:
 def _json(value: object) -> object:
     """Convert a body argument (models, enums, dates, containers) to JSON."""
     if isinstance(value, Model):
-        return value.to_dict()
+        return {
+            wire: _json(item)
+            for wire, item, required in value._request_items()
+            if item is not None or required
+        }
     if isinstance(value, _enum.Enum):
         return value.value
     if isinstance(value, datetime):
@@ -223,6 +241,9 @@ class Request(Generic[T]):
     headers: dict[str, str]
     form: list[tuple[str, str]] | None
     json: object
+    files: list[tuple[str, object]] | None
+    multipart: bool
+    content: bytes | None
 
     def __init__(self, operation: Operation[T], args: Mapping[str, object]) -> None:
         if operation.deprecated:
@@ -240,18 +261,29 @@ class Request(Generic[T]):
         self.headers = {}
         self.form = None
         self.json = _UNSET
+        self.files = None
+        self.content = None
+        self.multipart = any(
+            p.location in ("multipart", "file") for p in operation.params
+        )
         path_values: dict[str, str] = {}
         for key in args:
             if operation.param(key) is None:
                 raise ValueError(f"{operation.name}: unknown parameter {key!r}")
         for param in operation.params:
-            value = args.get(param.wire_name)
+            value = args.get(param.python_name)
             if value is None:
                 if param.required:
                     raise ValueError(f"{param.python_name}: is required")
                 continue
             param.check(value)
-            self.args[param.wire_name] = value
+            if param.deprecated:
+                warnings.warn(
+                    f"{operation.name}: parameter {param.python_name} is deprecated",
+                    DeprecationWarning,
+                    stacklevel=_caller_stacklevel(),
+                )
+            self.args[param.python_name] = value
             self._place(param, value, path_values)
         self.path = _PLACEHOLDER.sub(
             lambda m: path_values.get(m.group(1), m.group(0)), operation.path
@@ -264,6 +296,12 @@ class Request(Generic[T]):
         items = value if isinstance(value, (list, tuple)) else None
         if param.location == "body":
             self.json = _json(value)
+        elif param.location == "content":
+            self.content = value if isinstance(value, bytes) else str(value).encode()
+        elif param.location == "file":
+            if self.files is None:
+                self.files = []
+            self.files.append((param.wire_name, value))
         elif param.location == "path":
             parts = items if items is not None else (value,)
             path_values[param.wire_name] = ",".join(
@@ -273,6 +311,7 @@ class Request(Generic[T]):
             parts = items if items is not None else (value,)
             self.headers[param.wire_name] = ",".join(_scalar(v) for v in parts)
         else:
+            # "form": url-encoded body fields; "multipart": text parts
             pairs = self.query if param.location == "query" else self._form_pairs()
             if items is None:
                 pairs.append((param.wire_name, _scalar(value)))

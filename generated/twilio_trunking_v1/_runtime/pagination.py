@@ -56,12 +56,12 @@ def prepare_paged_request(
     if limit is not None and (isinstance(limit, bool) or limit < 0):
         raise ValueError(f"limit must be a non-negative integer, got {limit!r}")
     operation = request.operation
-    name = operation.page_size_param
-    param = operation.param(name) if name is not None else None
-    if name is None or param is None:
+    param = operation.page_size
+    if param is None:
         if page_size is not None:
             raise ValueError(f"{operation.name} has no page-size parameter")
         return request
+    name = param.python_name
     current = request.args.get(name)
     size = page_size if page_size is not None else current
     if not isinstance(size, int) or isinstance(size, bool):

@@ -3,30 +3,36 @@
 not ASCII. \"\"\" {{ 7*7 }}
 """
 
-from ._runtime import (
-    ApiConnectionError,
-    ApiError,
-    ApiResponse,
-    ApiTimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ConflictError,
-    DecodeError,
-    NotFoundError,
-    PaginationError,
-    PermissionDeniedError,
-    RateLimitError,
-    ResponseParseError,
-    ServerError,
-    SpecgenError,
-    UnprocessableEntityError,
-)
-from .client import AsyncClient, Client
-from .models import (
-    ClientKind,
-    Client_,
-    List,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._runtime import (
+        ApiConnectionError,
+        ApiError,
+        ApiResponse,
+        ApiTimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        ConflictError,
+        DecodeError,
+        NotFoundError,
+        PaginationError,
+        PermissionDeniedError,
+        RateLimitError,
+        ResponseParseError,
+        ServerError,
+        SpecgenError,
+        UnprocessableEntityError,
+    )
+    from .client import AsyncClient, Client
+    from .models import (
+        ClientKind,
+        Client_,
+        List,
+    )
 
 __version__ = "1"
 
@@ -53,3 +59,43 @@ __all__ = [
     "SpecgenError",
     "UnprocessableEntityError",
 ]
+
+_RUNTIME_NAMES = frozenset(
+    {
+        "ApiConnectionError",
+        "ApiError",
+        "ApiResponse",
+        "ApiTimeoutError",
+        "AuthenticationError",
+        "BadRequestError",
+        "ConflictError",
+        "DecodeError",
+        "NotFoundError",
+        "PaginationError",
+        "PermissionDeniedError",
+        "RateLimitError",
+        "ResponseParseError",
+        "ServerError",
+        "SpecgenError",
+        "UnprocessableEntityError",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    """Import submodules on first use, so that importing the package is cheap."""
+    if name in ("Client", "AsyncClient"):
+        module = ".client"
+    elif name in _RUNTIME_NAMES:
+        module = "._runtime"
+    elif name in __all__:
+        module = ".models"
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

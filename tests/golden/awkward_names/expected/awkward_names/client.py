@@ -13,6 +13,7 @@ class Client(_rt.Client):
     """Synchronous client for Awkward "names" \\ API."""
 
     DEFAULT_BASE_URL = "https://api.example.com"
+    AUTH = "none"
     PACKAGE = "awkward_names"
     VERSION = "1"
 
@@ -24,6 +25,7 @@ class AsyncClient(_rt.AsyncClient):
     """Asynchronous client for Awkward "names" \\ API."""
 
     DEFAULT_BASE_URL = "https://api.example.com"
+    AUTH = "none"
     PACKAGE = "awkward_names"
     VERSION = "1"
 

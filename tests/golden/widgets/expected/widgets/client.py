@@ -13,6 +13,7 @@ class Client(_rt.Client):
     """Synchronous client for Widgets."""
 
     DEFAULT_BASE_URL = "https://eu.widgets.example.com/api"
+    AUTH = "none"
     PACKAGE = "widgets"
     VERSION = "2.1.0"
 
@@ -25,6 +26,7 @@ class AsyncClient(_rt.AsyncClient):
     """Asynchronous client for Widgets."""
 
     DEFAULT_BASE_URL = "https://eu.widgets.example.com/api"
+    AUTH = "none"
     PACKAGE = "widgets"
     VERSION = "2.1.0"
 

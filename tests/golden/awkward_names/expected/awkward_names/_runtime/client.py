@@ -37,8 +37,9 @@ class Client(BaseClient):
     """Synchronous API client.
 
     Credentials default to the environment variables named by
-    ``USERNAME_ENV``/``PASSWORD_ENV`` and are sent with HTTP basic auth;
-    without any, requests are unauthenticated. ``timeout=None`` disables
+    ``USERNAME_ENV``/``PASSWORD_ENV`` and are sent with HTTP basic auth, or,
+    for APIs with ``AUTH`` "bearer", "header" or "query", ``token`` defaults
+    to ``TOKEN_ENV``; without any, requests are unauthenticated. ``timeout=None`` disables
     timeouts. An ``http_client`` passed in is never closed by this client;
     ``transport`` is used for a client created here (e.g. ``MockTransport``).
     """
@@ -57,10 +58,13 @@ class Client(BaseClient):
         http_client: httpx.Client | None = None,
         transport: httpx.BaseTransport | None = None,
         headers: Mapping[str, str] | None = None,
+        token: str | None = None,
     ) -> None:
         if http_client is not None and transport is not None:
             raise ValueError("pass either http_client or transport, not both")
-        self._configure(username, password, base_url, timeout, max_retries, headers)
+        self._configure(
+            username, password, base_url, timeout, max_retries, headers, token
+        )
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(transport=transport, timeout=timeout)
         self._sleep = time.sleep
@@ -134,7 +138,9 @@ class Client(BaseClient):
         method = http_request.method
         for attempt in range(self.max_retries + 1):
             try:
-                response = self._http.send(http_request, **self._send_kwargs())
+                response = self._http.send(
+                    http_request, **self._send_kwargs(request.operation)
+                )
             except httpx.TransportError as exc:
                 delay = self._retry_delay(attempt, method, exc=exc)
                 self._log_attempt(http_request, attempt, exc, delay)
@@ -173,10 +179,13 @@ class AsyncClient(BaseClient):
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         headers: Mapping[str, str] | None = None,
+        token: str | None = None,
     ) -> None:
         if http_client is not None and transport is not None:
             raise ValueError("pass either http_client or transport, not both")
-        self._configure(username, password, base_url, timeout, max_retries, headers)
+        self._configure(
+            username, password, base_url, timeout, max_retries, headers, token
+        )
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(
             transport=transport, timeout=timeout
@@ -244,7 +253,9 @@ class AsyncClient(BaseClient):
         method = http_request.method
         for attempt in range(self.max_retries + 1):
             try:
-                response = await self._http.send(http_request, **self._send_kwargs())
+                response = await self._http.send(
+                    http_request, **self._send_kwargs(request.operation)
+                )
             except httpx.TransportError as exc:
                 delay = self._retry_delay(attempt, method, exc=exc)
                 self._log_attempt(http_request, attempt, exc, delay)

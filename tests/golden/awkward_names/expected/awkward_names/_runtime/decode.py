@@ -14,6 +14,7 @@ float only when it is integral (JSON Schema treats ``1.0`` as an integer);
 from __future__ import annotations
 
 import enum as _enum
+import math
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -121,6 +122,15 @@ class _Float(Decoder[float]):
                 return float(value)
             except OverflowError:
                 raise DecodeError(f"number out of range: {describe(value)}") from None
+        if type(value) is str:
+            # Some servers send decimals as strings (Twilio's prices: "-0.0075").
+            try:
+                number = float(value)
+            except ValueError:
+                pass
+            else:
+                if math.isfinite(number):
+                    return number
         raise DecodeError(f"expected a number, got {describe(value)}")
 
 
@@ -149,6 +159,12 @@ class _None(Decoder[None]):
 
     def decode(self, value: object) -> None:
         return None
+
+
+class _Raw(Decoder[T]):
+    """A non-JSON response body: the bytes (``BYTES``) or the text (``TEXT``)."""
+
+    __slots__ = ()
 
 
 _fromisoformat = datetime.fromisoformat
@@ -359,6 +375,10 @@ DATE: Decoder[date] = _Date()
 """An ISO 8601 date string."""
 NONE: Decoder[None] = _None()
 """No response body: the operation returns ``None``."""
+BYTES: Decoder[bytes] = _Raw()
+"""A binary response body, returned as bytes (not parsed as JSON)."""
+TEXT: Decoder[str] = _Raw()
+"""A text response body (e.g. XML or CSV), returned as str (not parsed as JSON)."""
 
 
 class _Optional(Decoder[T | None]):
@@ -372,6 +392,64 @@ class _Optional(Decoder[T | None]):
 
     def encode(self, value: Any) -> Any:
         return None if value is None else self.inner.encode(value)
+
+
+class _OneOf(Decoder[Any]):
+    """A value of one of several types (``oneOf``/``anyOf``).
+
+    With a ``discriminator`` property and a ``mapping`` from its values to
+    decoders, an object is decoded by the mapped decoder. Otherwise each
+    decoder is tried in order and the first that succeeds wins.
+    """
+
+    __slots__ = ("choices", "discriminator", "mapping")
+
+    def __init__(
+        self,
+        choices: tuple[Decoder[Any], ...],
+        discriminator: str | None,
+        mapping: Mapping[str, Decoder[Any]],
+    ) -> None:
+        self.choices = choices
+        self.discriminator = discriminator
+        self.mapping = dict(mapping)
+
+    def decode(self, value: object) -> Any:
+        if self.discriminator is not None and isinstance(value, Mapping):
+            tag = value.get(self.discriminator)
+            chosen = self.mapping.get(tag) if isinstance(tag, str) else None
+            if chosen is not None:
+                return chosen.decode(value)
+        reasons = []
+        for choice in self.choices:
+            try:
+                return choice.decode(value)
+            except DecodeError as exc:
+                reasons.append(exc.reason)
+        raise DecodeError(
+            f"matches none of {len(self.choices)} alternatives ({'; '.join(reasons)})"
+        )
+
+    def encode(self, value: Any) -> Any:
+        to_dict = getattr(value, "to_dict", None)
+        if callable(to_dict):
+            return to_dict()
+        for choice in self.choices:
+            if choice.kind == KIND_OTHER:
+                try:
+                    return choice.encode(value)
+                except (AttributeError, TypeError, ValueError):
+                    continue
+        return value
+
+
+def one_of(
+    *choices: Decoder[Any],
+    discriminator: str | None = None,
+    mapping: Mapping[str, Decoder[Any]] | None = None,
+) -> Decoder[Any]:
+    """One of ``choices`` (a union); see :class:`_OneOf`. Typed by the field."""
+    return _OneOf(choices, discriminator, mapping or {})
 
 
 def optional(inner: Decoder[T]) -> Decoder[T | None]:

@@ -33,6 +33,8 @@ from typing import Any
 
 import httpx
 
+from .auth import redact_query
+
 __all__ = [
     "SpecgenError",
     "DecodeError",
@@ -235,11 +237,11 @@ _STATUS_ERRORS: dict[int, type[ApiError]] = {
 
 
 def redact_url(url: httpx.URL | str) -> str:
-    """Render ``url`` without any ``user:password@`` part."""
+    """Render ``url`` without ``user:password@`` and without query API keys."""
     url = httpx.URL(url)
     if url.userinfo:
         url = url.copy_with(username=None, password=None)
-    return str(url)
+    return str(redact_query(url))
 
 
 def snippet(text: str, limit: int = _SNIPPET_LENGTH) -> str:

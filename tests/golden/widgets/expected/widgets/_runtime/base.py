@@ -16,12 +16,13 @@ import random
 import sys
 import time
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, Generic, NamedTuple, TypeVar
+from typing import Any, ClassVar, Generic, NamedTuple, TypeVar, cast
 from urllib.parse import urlencode
 
 import httpx
 
-from .decode import NONE
+from .decode import BYTES, NONE, TEXT
+from .auth import TokenAuth, redact_text
 from .errors import (
     ApiConnectionError,
     ApiTimeoutError,
@@ -85,6 +86,12 @@ class BaseClient:
     DEFAULT_BASE_URL: ClassVar[str] = ""
     USERNAME_ENV: ClassVar[str | None] = None
     PASSWORD_ENV: ClassVar[str | None] = None
+    #: "basic" (username and password), "bearer", "header" or "query" (a token
+    #: sent as ``Authorization: Bearer``, or as the header or query parameter
+    #: named ``API_KEY_NAME``), or "none".
+    AUTH: ClassVar[str] = "basic"
+    API_KEY_NAME: ClassVar[str] = ""
+    TOKEN_ENV: ClassVar[str | None] = None
     PACKAGE: ClassVar[str] = "specgen_client"
     VERSION: ClassVar[str] = "0.0.0"
 
@@ -97,7 +104,7 @@ class BaseClient:
     base_url: str
     timeout: float | httpx.Timeout | None
     max_retries: int
-    _auth: httpx.BasicAuth | None
+    _auth: httpx.Auth | None
     _headers: dict[str, str]
     _owns_http: bool
     _logger: logging.Logger
@@ -112,18 +119,9 @@ class BaseClient:
         timeout: float | httpx.Timeout | None,
         max_retries: int,
         headers: Mapping[str, str] | None,
+        token: str | None = None,
     ) -> None:
-        if username is None and self.USERNAME_ENV:
-            username = os.environ.get(self.USERNAME_ENV) or None
-        if password is None and self.PASSWORD_ENV:
-            password = os.environ.get(self.PASSWORD_ENV) or None
-        if username is not None and password is None:
-            raise ValueError(_missing_credential("password", self.PASSWORD_ENV))
-        if password is not None and username is None:
-            raise ValueError(_missing_credential("username", self.USERNAME_ENV))
-        self._auth = (
-            None if username is None else httpx.BasicAuth(username, password or "")
-        )
+        self._auth = self._credentials(username, password, token)
         self.base_url = (base_url or self.DEFAULT_BASE_URL).rstrip("/")
         if not self.base_url:
             raise ValueError("base_url is required")
@@ -139,6 +137,30 @@ class BaseClient:
         self._logger = logging.getLogger(self.PACKAGE)
         self._random = random.random
         self._clock = time.time
+
+    def _credentials(
+        self, username: str | None, password: str | None, token: str | None
+    ) -> httpx.Auth | None:
+        """The auth for this client, from the arguments or the environment."""
+        if self.AUTH in ("bearer", "header", "query"):
+            if token is None and self.TOKEN_ENV:
+                token = os.environ.get(self.TOKEN_ENV) or None
+            if token is None:
+                return None
+            return TokenAuth(self.AUTH, self.API_KEY_NAME, token)
+        if self.AUTH != "basic":
+            return None
+        if username is None and self.USERNAME_ENV:
+            username = os.environ.get(self.USERNAME_ENV) or None
+        if password is None and self.PASSWORD_ENV:
+            password = os.environ.get(self.PASSWORD_ENV) or None
+        if username is not None and password is None:
+            raise ValueError(_missing_credential("password", self.PASSWORD_ENV))
+        if password is not None and username is None:
+            raise ValueError(_missing_credential("username", self.USERNAME_ENV))
+        if username is None:
+            return None
+        return httpx.BasicAuth(username, password or "")
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
@@ -163,10 +185,21 @@ class BaseClient:
         """The ``httpx.Request`` for ``request``, or for a next-page ``url``."""
         operation = request.operation
         headers = {**self._headers, **request.headers}
+        if operation.accept != "application/json":
+            headers["Accept"] = operation.accept
         content: bytes | None = None
+        files: list[tuple[str, Any]] | None = None
         if request.has_json:
             content = json.dumps(request.json, separators=(",", ":")).encode()
-            headers["Content-Type"] = "application/json"
+            headers["Content-Type"] = operation.content_type
+        elif request.content is not None:
+            content = request.content
+            headers["Content-Type"] = operation.content_type
+        elif request.multipart:
+            # Text fields as parts without a file name, so the body is
+            # multipart even when no file is given.
+            files = [(key, (None, value)) for key, value in request.form or ()]
+            files.extend(request.files or ())
         elif request.form is not None:
             content = urlencode(request.form).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
@@ -180,13 +213,13 @@ class BaseClient:
             params=params,
             headers=headers,
             content=content,
+            files=files,
             timeout=self.timeout,
         )
 
-    def _send_kwargs(self) -> dict[str, Any]:
-        return {
-            "auth": self._auth if self._auth is not None else httpx.USE_CLIENT_DEFAULT
-        }
+    def _send_kwargs(self, operation: Operation[Any]) -> dict[str, Any]:
+        auth = self._auth if operation.authenticated else None
+        return {"auth": auth if auth is not None else httpx.USE_CLIENT_DEFAULT}
 
     def _retry_delay(
         self,
@@ -255,7 +288,7 @@ class BaseClient:
         tries = "attempt" if attempts == 1 else "attempts"
         message = (
             f"{http_request.method} {url} {what} after {attempts} {tries}:"
-            f" {type(exc).__name__}: {exc}"
+            f" {type(exc).__name__}: {redact_text(str(exc))}"
         )
         return cls(message, method=http_request.method, url=url, attempts=attempts)
 
@@ -275,6 +308,10 @@ class BaseClient:
         decoder = operation.response
         if decoder is NONE:
             return None, decoder.decode(None)
+        if decoder is BYTES:
+            return None, cast(T, response.content)
+        if decoder is TEXT:
+            return None, cast(T, response.text)
         try:
             data = json.loads(response.content)
         except (ValueError, RecursionError) as exc:

@@ -7,7 +7,7 @@ import enum
 import threading
 from typing import Any
 
-__all__ = ["OpenEnum"]
+__all__ = ["OpenEnum", "OpenIntEnum"]
 
 # Unknown values seen per enum class, so that repeated values share one
 # pseudo-member. Bounded so a misbehaving server cannot grow it forever.
@@ -40,6 +40,39 @@ class OpenEnum(enum.StrEnum):
                 member._name_ = value
                 if len(seen) < _UNKNOWN_LIMIT:
                     seen[value] = member
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """Whether this value is declared in the API specification."""
+        return type(self)._member_map_.get(self._name_) is self
+
+    def __repr__(self) -> str:
+        if self.is_known:
+            return super().__repr__()
+        return f"<{type(self).__name__} (unknown): {self._value_!r}>"
+
+
+class OpenIntEnum(enum.IntEnum):
+    """Base class of generated integer enums; unknown integers are kept.
+
+    ``Level(7)`` for an undeclared 7 returns a pseudo-member equal to 7 with
+    ``.is_known`` false, as :class:`OpenEnum` does for strings.
+    """
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, int) or isinstance(value, bool):
+            return None
+        with _LOCK:
+            seen = _UNKNOWN.setdefault(cls, {})
+            member = seen.get(value)  # type: ignore[call-overload]
+            if member is None:
+                member = int.__new__(cls, value)
+                member._value_ = value
+                member._name_ = f"VALUE_{value}".replace("-", "MINUS_")
+                if len(seen) < _UNKNOWN_LIMIT:
+                    seen[value] = member  # type: ignore[index]
         return member
 
     @property

@@ -1,0 +1,308 @@
+"""Whole-process timings: specgen and openapi-python-client on the same specs.
+
+For specgen, per spec: cold generation (empty output, empty cache), warm no-op
+regeneration (same output, same cache, nothing changed), regeneration after
+a one-line description change, and ``specgen check``. For the reference,
+openapi-python-client 0.29.1, cold generation of the same spec (it has no
+incremental mode and no check; its cold generation is the reference for
+every specgen row, as issue 7 states the targets).
+
+specgen's cache is pointed at a fresh temporary folder through
+``SPECGEN_CACHE_DIR`` (a specgen without a cache ignores the variable).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+from .common import (
+    CORPUS,
+    SEED_SPEC,
+    WORK,
+    Measured,
+    Stats,
+    TreeCount,
+    count_tree,
+    fresh_dir,
+    log,
+    run_measured,
+    tool,
+    tool_env,
+)
+
+SPECGEN_MODES = ("cold", "warm", "change", "check")
+
+
+@dataclasses.dataclass
+class Case:
+    key: str
+    short: str  # the row label in the report
+    label: str
+    specs: list[Path]
+    repeats: int
+    timeout: float  # seconds, per process
+    modes: tuple[str, ...] = SPECGEN_MODES
+
+
+def cases(args: Any) -> tuple[list[Case], list[str]]:
+    """The specs to measure, and messages about those skipped."""
+    chosen = [Case("fragment", "seed fragment", "seed fragment (spec/twilio_trunking_v1.yaml, 1 operation)", [SEED_SPEC], args.repeat_small, 300)]
+    skipped: list[str] = []
+    corpus_specs = sorted(CORPUS.glob("*.yaml")) if CORPUS.is_dir() else []
+    if not corpus_specs:
+        skipped.append(
+            f"corpus folder {CORPUS} is absent (or has no *.yaml): skipped the full twilio_trunking_v1, "
+            "twilio_api_v2010 and whole-corpus rows"
+        )
+        return chosen, skipped
+    chosen.append(
+        Case("trunking", "trunking_v1 (full)", "twilio_trunking_v1.yaml (corpus, full)", [CORPUS / "twilio_trunking_v1.yaml"], args.repeat_medium, 600)
+    )
+    if args.quick:
+        skipped.append("--quick: skipped twilio_api_v2010 and the whole corpus")
+        return chosen, skipped
+    chosen.append(Case("api_v2010", "api_v2010", "twilio_api_v2010.yaml (corpus, largest)", [CORPUS / "twilio_api_v2010.yaml"], args.repeat_large, 1200))
+    if args.no_corpus:
+        skipped.append("--no-corpus: skipped the whole-corpus row")
+    else:
+        chosen.append(
+            Case(
+                "corpus",
+                f"corpus ({len(corpus_specs)} specs)",
+                f"whole corpus ({len(corpus_specs)} specs, one after another)",
+                corpus_specs,
+                args.repeat_corpus,
+                2400,
+                modes=("cold",),
+            )
+        )
+    return chosen, skipped
+
+
+# -- the one-line change --------------------------------------------------------
+
+_DESCRIPTION = re.compile(r"^(?P<indent>\s*)description:(?P<space>\s+)(?P<value>\S.*)$")
+_NOT_INLINE = tuple("|>[{&*!%@`#")
+
+
+def _description_lines(lines: list[str]) -> list[int]:
+    """Indexes of one-line-editable ``description:`` lines, those under ``schemas:`` first."""
+    schemas = next((i for i, line in enumerate(lines) if re.match(r"^\s+schemas:\s*$", line)), None)
+    candidates = []
+    for i, line in enumerate(lines):
+        match = _DESCRIPTION.match(line)
+        if match and not match["value"].startswith(_NOT_INLINE):
+            candidates.append(i)
+    if schemas is not None:
+        candidates.sort(key=lambda i: (i < schemas, i))
+    return candidates
+
+
+def edit_description(text: str, n: int) -> tuple[str, int]:
+    """``text`` with one description line changed (a sentence prepended); (new text, 1-based line)."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    lines = text.split("\n")
+    original = yaml.load(text, Loader=loader)
+    for index in _description_lines(lines)[:20]:  # bounded: the first one normally works
+        match = _DESCRIPTION.match(lines[index])
+        assert match is not None
+        value = match["value"]
+        note = f"Benchmark edit {n}. "
+        new_value = value[0] + note + value[1:] if value[0] in "'\"" else note + value
+        edited = list(lines)
+        edited[index] = f"{match['indent']}description:{match['space']}{new_value}"
+        new_text = "\n".join(edited)
+        try:
+            if yaml.load(new_text, Loader=loader) != original:
+                return new_text, index + 1
+        except yaml.YAMLError:
+            continue
+    raise ValueError("no description line that can be edited on one line")
+
+
+# -- specgen --------------------------------------------------------------------
+
+_SUMMARY = re.compile(r"wrote (\d+) files? \((\d+) new, (\d+) changed\), (\d+) unchanged, (\d+) removed")
+
+
+def _written(m: Measured) -> int | None:
+    match = _SUMMARY.search(m.stdout + m.stderr)
+    return int(match[1]) if match else None
+
+
+@dataclasses.dataclass
+class ModeResult:
+    times: list[float] = dataclasses.field(default_factory=list)
+    peaks_kb: list[int] = dataclasses.field(default_factory=list)
+    failures: list[str] = dataclasses.field(default_factory=list)
+    notes: list[str] = dataclasses.field(default_factory=list)
+
+    def record(self, m: Measured, what: str) -> bool:
+        if not m.ok:
+            self.failures.append(f"{what}: {m.describe_failure()}")
+            log(f"  FAILED {what}: {m.describe_failure()}")
+            return False
+        self.times.append(m.seconds)
+        self.peaks_kb.append(m.peak_rss_kb)
+        return True
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "time": Stats(self.times).to_json(),
+            "peak_rss_kb": Stats([float(p) for p in self.peaks_kb]).to_json(),
+            "failures": self.failures,
+            "notes": self.notes,
+        }
+
+
+def run_specgen(case: Case) -> dict[str, Any]:
+    base = WORK / "specgen" / case.key
+    specs_dir = fresh_dir(base / "spec")
+    out = base / "out"
+    cache = base / "cache"
+    copies = []
+    for spec in case.specs:  # copies: the change edits one, and all modes use the same paths
+        copy = specs_dir / spec.name
+        shutil.copyfile(spec, copy)
+        copies.append(copy)
+    specgen = tool("specgen")
+    env = tool_env(SPECGEN_CACHE_DIR=str(cache))
+    generate = [specgen, "generate", *copies, "--out", out]
+    results = {mode: ModeResult() for mode in case.modes}
+
+    def measure(cmd: list[Any]) -> Measured:
+        return run_measured(cmd, timeout=case.timeout, cwd=base, env=env)
+
+    cold = results["cold"]
+    for i in range(case.repeats):
+        fresh_dir(out)
+        fresh_dir(cache)
+        m = measure(generate)
+        log(f"  specgen cold #{i + 1}: {m.seconds:.2f}s, {m.peak_rss_kb / 1024:.0f} MiB")
+        cold.record(m, f"cold #{i + 1}")
+    if not cold.times:
+        for mode in case.modes[1:]:
+            results[mode].failures.append("not run: cold generation failed")
+        return {"modes": {k: v.to_json() for k, v in results.items()}, "count": None}
+    count = TreeCount()
+    for package in sorted(p for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        count.add(count_tree(package))
+
+    if "warm" in results:
+        for i in range(case.repeats):
+            m = measure(generate)
+            log(f"  specgen warm no-op #{i + 1}: {m.seconds:.2f}s")
+            if results["warm"].record(m, f"warm #{i + 1}") and _written(m) not in (0, None):
+                results["warm"].notes.append(f"run #{i + 1} rewrote {_written(m)} files: not a no-op")
+    if "check" in results:
+        for i in range(case.repeats):
+            m = measure([specgen, "check", *copies, "--out", out])
+            log(f"  specgen check #{i + 1}: {m.seconds:.2f}s (exit {m.returncode})")
+            results["check"].record(m, f"check #{i + 1}")
+    if "change" in results:
+        original = copies[0].read_text(encoding="utf-8")
+        try:
+            for i in range(case.repeats):
+                edited, line = edit_description(original, i + 1)
+                copies[0].write_text(edited, encoding="utf-8")
+                m = measure(generate)
+                written = _written(m)
+                log(f"  specgen one-line change #{i + 1} ({copies[0].name}:{line}): {m.seconds:.2f}s, {written} files written")
+                if results["change"].record(m, f"change #{i + 1}"):
+                    results["change"].notes.append(f"{copies[0].name}:{line} edited; {written} files rewritten")
+        except ValueError as exc:
+            results["change"].failures.append(str(exc))
+        finally:
+            copies[0].write_text(original, encoding="utf-8")
+    return {"modes": {k: v.to_json() for k, v in results.items()}, "count": count.to_json(), "out": str(out)}
+
+
+# -- openapi-python-client ------------------------------------------------------
+
+
+def run_reference(case: Case) -> dict[str, Any]:
+    """Cold generation; for several specs, one process per spec, times summed."""
+    base = fresh_dir(WORK / "opc" / case.key)
+    opc = tool("openapi-python-client")
+    env = tool_env()
+    result = ModeResult()
+    count = TreeCount()
+    failed_specs: set[str] = set()
+    for i in range(case.repeats):
+        total = 0.0
+        peak = 0
+        run_failed = []
+        for spec in case.specs:
+            out = base / spec.stem
+            if out.exists():
+                shutil.rmtree(out)  # cold: no output, no .ruff_cache left from the last run
+            m = run_measured(
+                [opc, "generate", "--path", spec, "--output-path", out, "--overwrite"],
+                timeout=case.timeout,
+                cwd=base,
+                env=env,
+            )
+            if not m.ok or not out.is_dir():
+                run_failed.append(f"{spec.name}: {m.describe_failure()}")
+                failed_specs.add(spec.name)
+                continue
+            total += m.seconds
+            peak = max(peak, m.peak_rss_kb)
+        log(f"  openapi-python-client cold #{i + 1}: {total:.2f}s, {peak / 1024:.0f} MiB, {len(run_failed)} failed")
+        if run_failed and len(run_failed) == len(case.specs):
+            result.failures.extend(run_failed)
+            continue
+        if run_failed:
+            result.notes.extend(f"run #{i + 1}: {f}" for f in run_failed)
+        result.times.append(total)
+        result.peaks_kb.append(peak)
+    for spec in case.specs:
+        if spec.name not in failed_specs:
+            count.add(count_tree(base / spec.stem))
+    return {
+        "modes": {"cold": result.to_json()},
+        "count": count.to_json(),
+        "failed_specs": sorted(failed_specs),
+        "out": str(base),
+    }
+
+
+def warm_up() -> None:
+    """One untimed run of each tool so that bytecode and file caches are warm."""
+    scratch = fresh_dir(WORK / "warmup")
+    run_measured(
+        [tool("specgen"), "generate", SEED_SPEC, "--out", scratch / "specgen"],
+        timeout=300,
+        cwd=scratch,
+        env=tool_env(SPECGEN_CACHE_DIR=str(scratch / "cache")),
+    )
+    run_measured(
+        [tool("openapi-python-client"), "generate", "--path", SEED_SPEC, "--output-path", scratch / "opc", "--overwrite"],
+        timeout=300,
+        cwd=scratch,
+        env=tool_env(),
+    )
+
+
+def run_all(chosen: list[Case]) -> dict[str, Any]:
+    warm_up()
+    results: dict[str, Any] = {}
+    for case in chosen:
+        log(f"processes: {case.label}, {case.repeats} run(s) each")
+        specgen = run_specgen(case)
+        reference = run_reference(case)
+        results[case.key] = {
+            "label": case.label,
+            "short": case.short,
+            "specs": [str(s) for s in case.specs],
+            "repeats": case.repeats,
+            "specgen": specgen,
+            "reference": reference,
+        }
+    return results

@@ -1,0 +1,185 @@
+"""specgen's benchmark suite (issue 7): specgen beside openapi-python-client 0.29.1.
+
+    make bench                       # sets up bench/.venv, then runs this
+    make bench BENCH_ARGS=--quick    # one repeat, small specs only: a smoke run
+    bench/.venv/bin/python -m bench.run [--quick] [--out docs/benchmarks.md] ...
+
+Measures, in one run: whole-process generation times (cold, warm no-op,
+one-line change, check) and peak memory and output size of both tools per
+spec; specgen's stages in-process; the generated client's parse speed,
+pagination memory and import time. Writes the Markdown report (``--out``),
+a PNG chart beside it, and every number to ``bench/.work/results.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from . import client_speed, processes, report
+from .common import ROOT, VENV, WORK, bench_python, fresh_dir, log, machine_info, run_measured, tool_env
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.run",
+        description=__doc__.split("\n")[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("--quick", action="store_true", help="smoke run: 1 repeat, small specs only, short client loops")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md", help="the Markdown report; the chart goes beside it as .png")
+    parser.add_argument("--json", type=Path, default=WORK / "results.json", help="every measurement, as JSON")
+    parser.add_argument("--repeat-small", type=int, default=5, help="runs per measurement for the seed fragment")
+    parser.add_argument("--repeat-medium", type=int, default=3, help="runs per measurement for the full twilio_trunking_v1")
+    parser.add_argument("--repeat-large", type=int, default=2, help="runs per measurement for twilio_api_v2010")
+    parser.add_argument("--repeat-corpus", type=int, default=1, help="runs of the whole-corpus cold generation")
+    parser.add_argument("--no-corpus", action="store_true", help="skip the whole-corpus row (the longest)")
+    parser.add_argument("--parse-reps", type=int, default=40, help="repetitions of each parse timing")
+    parser.add_argument("--import-runs", type=int, default=7, help="fresh processes per import-time statement")
+    parser.add_argument("--pages", type=int, default=100, help="pages in the pagination memory test (1,000 records each)")
+    return parser
+
+
+def _ensure_bench_venv(argv: list[str]) -> None:
+    """Re-run under bench/.venv's interpreter if started with another one."""
+    if Path(sys.prefix).resolve() == VENV.resolve():
+        return
+    python = VENV / "bin" / "python"
+    if not python.exists():
+        sys.exit(f"bench: {VENV} does not exist; run `make bench` (it creates it)")
+    os.execv(str(python), [str(python), "-m", "bench.run", *argv])
+
+
+def _stages(chosen: list[processes.Case], timeout_scale: float = 1.0) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    for case in chosen:
+        if len(case.specs) != 1:
+            continue  # per spec: the corpus row has no stage split
+        base = fresh_dir(WORK / "stages" / case.key)
+        out_json = base / "stages.json"
+        log(f"stages: {case.label}")
+        m = run_measured(
+            [bench_python(), "-m", "bench.stages", case.specs[0], "--out-dir", base / "out", "--json", out_json],
+            timeout=case.timeout * timeout_scale,
+            cwd=ROOT,
+            env=tool_env(SPECGEN_CACHE_DIR=str(base / "cache")),
+        )
+        if m.ok and out_json.exists():
+            value = json.loads(out_json.read_text(encoding="utf-8"))
+            log("  " + ", ".join(f"{k} {v:.2f}s" for k, v in value["stages"].items()))
+        else:
+            value = {"error": m.describe_failure()}
+            log(f"  FAILED: {value['error']}")
+        value["short"] = case.short
+        results[case.key] = value
+    return results
+
+
+def _subprocess_json(args: list[Any], out_json: Path, timeout: float) -> dict[str, Any]:
+    m = run_measured([bench_python(), "-m", "bench.client_speed", *args, "--json", out_json], timeout=timeout, cwd=ROOT, env=tool_env())
+    if not m.ok or not out_json.exists():
+        raise RuntimeError(m.describe_failure())
+    return dict(json.loads(out_json.read_text(encoding="utf-8")))
+
+
+def _largest_package(process_results: dict[str, Any]) -> tuple[Path, str] | None:
+    best: tuple[int, Path, str] | None = None
+    for case in process_results.values():
+        out = case["specgen"].get("out")
+        if not out or not Path(out).is_dir():
+            continue
+        for package in Path(out).iterdir():
+            if (package / "__init__.py").exists():
+                lines = sum(p.read_bytes().count(b"\n") for p in package.rglob("*.py"))
+                if best is None or lines > best[0]:
+                    best = (lines, Path(out), package.name)
+    return None if best is None else (best[1], best[2])
+
+
+def _client(args: argparse.Namespace, process_results: dict[str, Any]) -> dict[str, Any]:
+    base = fresh_dir(WORK / "client")
+    results: dict[str, Any] = {}
+    opc_root = WORK / "opc" / "fragment" / "twilio_trunking_v1"  # the reference's project for the seed fragment
+    log("client: parsing one 1,000-record page")
+    try:
+        results["parse"] = _subprocess_json(
+            ["parse", "--opc-root", opc_root, "--reps", args.parse_reps], base / "parse.json", timeout=900
+        )
+    except Exception as exc:
+        results["parse_error"] = str(exc)
+        log(f"  FAILED: {exc}")
+    log(f"client: paginating {args.pages} pages of 1,000 records")
+    try:
+        results["paginate"] = _subprocess_json(["paginate", "--pages", args.pages], base / "paginate.json", timeout=900)
+    except Exception as exc:
+        results["paginate_error"] = str(exc)
+        log(f"  FAILED: {exc}")
+    largest = None
+    note = ""
+    v2010 = process_results.get("api_v2010", {}).get("specgen", {}).get("out")
+    if v2010 and (Path(v2010) / "twilio_api_v2010" / "__init__.py").exists():
+        largest = (Path(v2010), "twilio_api_v2010")
+    else:
+        largest = _largest_package(process_results)
+        if largest is not None:
+            note = (
+                f"twilio_api_v2010 was not generated in this run, so the largest package generated here, "
+                f"`{largest[1]}`, stands in for it."
+            )
+    if largest is None:
+        results["import_error"] = "no generated package to import"
+    else:
+        log(f"client: import time of {largest[1]}")
+        try:
+            results["import"] = client_speed.measure_import(largest[0], largest[1], args.import_runs)
+            if note:
+                results["import"]["note"] = note
+        except Exception as exc:
+            results["import_error"] = f"{type(exc).__name__}: {exc}"
+            log(f"  FAILED: {exc}")
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _ensure_bench_venv(argv)
+    args = _parser().parse_args(argv)
+    if args.quick:
+        args.repeat_small = args.repeat_medium = args.repeat_large = args.repeat_corpus = 1
+        args.parse_reps = min(args.parse_reps, 5)
+        args.import_runs = min(args.import_runs, 2)
+    for name in ("repeat_small", "repeat_medium", "repeat_large", "repeat_corpus", "parse_reps", "import_runs", "pages"):
+        if not 1 <= getattr(args, name) <= 1000:
+            sys.exit(f"bench: --{name.replace('_', '-')} must be between 1 and 1000")
+    if args.pages < 11:
+        sys.exit("bench: --pages must be at least 11 (memory is compared after 10 pages and at the end)")
+    started = time.perf_counter()
+    fresh_dir(WORK)
+    results: dict[str, Any] = {"machine": machine_info(), "quick": args.quick, "argv": argv}
+    log(f"machine: {results['machine']['cpu_count']} CPUs, Python {results['machine']['python']}")
+    chosen, skipped = processes.cases(args)
+    results["skipped"] = skipped
+    for message in skipped:
+        log(f"skipped: {message}")
+    results["processes"] = processes.run_all(chosen)
+    results["stages"] = _stages(chosen)
+    results["client"] = _client(args, results["processes"])
+    results["elapsed_seconds"] = time.perf_counter() - started
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
+    verdicts = report.write(results, args.out)
+    log(f"wrote {args.out} and {args.out.with_suffix('.png')}; all numbers in {args.json}")
+    print()
+    for v in verdicts:
+        print(f"{v.status.replace('**', ''):<12.12} {v.target}: {v.measured}")
+    print(f"\nbench: done in {results['elapsed_seconds'] / 60:.1f} min; see {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,265 @@
+"""Parameters and request bodies of one operation, as typed function arguments.
+
+Path, query and header parameters become arguments as they are. A form or
+multipart body becomes one keyword argument per field (Twilio's PascalCase
+form fields become snake_case); a JSON body becomes one ``body`` argument.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable
+
+from . import build_types as bt
+from .errors import pointer_join
+from .examples import sample_scalar
+from .filters import literal
+from .ir import Code, Constraint, Parameter, TypeRef
+from .naming import Identifier, Scope, pascal
+from .validate import resolve_pointer
+
+FORM = "application/x-www-form-urlencoded"
+MULTIPART = "multipart/form-data"
+_CONSTRAINTS = (
+    ("minLength", "min_length"),
+    ("maxLength", "max_length"),
+    ("pattern", "pattern"),
+    ("minimum", "minimum"),
+    ("maximum", "maximum"),
+)
+_RULES = {
+    "minLength": "At least {} characters.",
+    "maxLength": "At most {} characters.",
+    "pattern": "Must match ``{}``.",
+    "minimum": "At least {}.",
+    "maximum": "At most {}.",
+}
+_LOCATIONS = ("path", "query", "header", "form", "multipart", "file", "body", "content")
+_ORDER = {"path": 0}
+
+Raw = tuple[dict[str, Any], str]  # a parameter object and its pointer
+
+
+def is_json_media(media: str) -> bool:
+    base = media.split(";")[0].strip().lower()
+    return base == "application/json" or base.endswith("+json")
+
+
+class ParamBuilder:
+    def __init__(self, doc: dict[str, Any], types: bt.TypeBuilder, warn: Callable[[str, str], None]) -> None:
+        self.doc = doc
+        self.types = types
+        self.warn = warn
+
+    def request_body(self, op: dict[str, Any], pointer: str) -> tuple[list[Raw], str | None]:
+        """Pseudo parameter objects for the body's fields, and the JSON media type."""
+        body = op.get("requestBody")
+        body_pointer = pointer_join(pointer, "requestBody")
+        if isinstance(body, dict) and "$ref" in body:
+            body = resolve_pointer(self.doc, body["$ref"])
+        if not isinstance(body, dict):
+            return [], None
+        content = body.get("content") if isinstance(body.get("content"), dict) else {}
+        media = next((m for m in (FORM, MULTIPART) if m in content), None)
+        media = media or next((m for m in content if is_json_media(m)), None)
+        if media is None:
+            if not content:
+                return [], None
+            media = str(next(iter(content)))
+            pseudo = {
+                "name": "body",
+                "in": "content",
+                "required": bool(body.get("required")),
+                "schema": {"type": "string", "format": "text" if media.startswith("text/") else "binary"},
+                "description": body.get("description") or f"The request body, sent as {media}.",
+            }
+            return [(pseudo, pointer_join(body_pointer, "content", media))], media
+        entry = content[media] if isinstance(content[media], dict) else {}
+        schema = entry.get("schema") if isinstance(entry.get("schema"), dict) else {}
+        schema_pointer = pointer_join(body_pointer, "content", media, "schema")
+        if is_json_media(media):
+            pseudo = {
+                "name": "body",
+                "in": "body",
+                "required": bool(body.get("required")),
+                "schema": schema,
+                "description": body.get("description") or "The request body.",
+            }
+            if "example" in entry:
+                pseudo["example"] = entry["example"]
+            return [(pseudo, schema_pointer)], media
+        resolved = self._object_schema(schema)
+        if resolved is None or not resolved.get("properties"):
+            self.warn(schema_pointer, f"a {media} body needs an object schema with properties; the body is not sent")
+            return [], None
+        required = set(resolved.get("required") or [])
+        fields = []
+        for name, prop in resolved["properties"].items():
+            prop = prop if isinstance(prop, dict) else {}
+            location = "form" if media == FORM else "multipart"
+            if media == MULTIPART and _is_binary(self._follow(prop)):
+                location = "file"
+            fields.append(
+                (
+                    {
+                        "name": name,
+                        "in": location,
+                        "required": name in required,
+                        "schema": prop,
+                        "description": self._follow(prop).get("description") or "",
+                    },
+                    pointer_join(schema_pointer, "properties", name),
+                )
+            )
+        return fields, None
+
+    def _follow(self, schema: dict[str, Any]) -> dict[str, Any]:
+        for _ in range(50):
+            if "$ref" not in schema:
+                break
+            target = resolve_pointer(self.doc, schema["$ref"])
+            schema = target if isinstance(target, dict) else {}
+        return schema
+
+    def _object_schema(self, schema: dict[str, Any]) -> dict[str, Any] | None:
+        schema = self._follow(schema)
+        if "allOf" in schema:
+            return self.types._merge_all_of(schema)
+        return schema
+
+    def parameters(self, path: str, raw: list[Raw], context: str) -> list[tuple[Parameter, Any]]:
+        """Typed arguments, path ones first (positional), then required, then optional."""
+        scope = Scope("parameter", "snake", "param", reserved=frozenset({"self", "cls"}))
+        order = re.findall(r"{([^}]*)}", path)
+
+        def key(pair: Raw) -> tuple[int, int]:
+            param = pair[0]
+            if param.get("in") == "path":
+                return (0, order.index(param["name"]) if param.get("name") in order else 0)
+            return (1 if param.get("required") else 2, 0)
+
+        result: list[tuple[Parameter, Any]] = []
+        for param, pointer in sorted(raw, key=key):
+            location = param.get("in")
+            if location not in _LOCATIONS:
+                self.warn(pointer, f"{location} parameters are not supported yet; {param.get('name')!r} is not sent")
+                continue
+            result.append(self._parameter(param, pointer, str(location), scope, context, result))
+        for message in scope.collisions:
+            self.warn(pointer_join("/paths", path), message)
+        return result
+
+    def _parameter(
+        self, param: dict[str, Any], pointer: str, location: str, scope: Scope, context: str, before: list[tuple[Parameter, Any]]
+    ) -> tuple[Parameter, Any]:
+        schema = param.get("schema") if isinstance(param.get("schema"), dict) else {}
+        wire = str(param.get("name"))
+        if location == "file":
+            t = TypeRef("file")
+        elif location == "content":
+            t = TypeRef("str" if schema.get("format") == "text" else "bytes")
+        else:
+            suffix = "Request" if location == "body" else pascal(wire)
+            schema_pointer = pointer if location in ("body", "form", "multipart") else pointer_join(pointer, "schema")
+            t = self.types.type_of(schema, schema_pointer, f"{context}{suffix}")
+        required = bool(param.get("required")) or location == "path"
+        py_name = scope.claim(wire, where=pointer)
+        flat = self._follow(schema)
+        constraints, rules = _constraints(flat)
+        for name in ("style", "explode"):
+            if name in param and location == "query" and t.kind == "list":
+                constraints.append(Constraint(Identifier(name), param[name]))
+        if param.get("deprecated") is True:
+            constraints.append(Constraint(Identifier("deprecated"), True))
+            rules.append("Deprecated.")
+        description = str(param.get("description") or flat.get("description") or "").strip()
+        where = {"form": "form field", "multipart": "form field", "file": "file part", "body": "body"}.get(location, f"{location} parameter")
+        doc = " ".join(filter(None, [description or f"The {wire} {where}.", *rules]))
+        parameter = Parameter(
+            name=py_name,
+            wire_name=wire,
+            location=location,
+            type=t,
+            annotation=bt.field_annotation(t, required),
+            required=required,
+            positional=location == "path",
+            star_before=location != "path" and not any(not p.positional for p, _ in before),
+            description=description,
+            constraints=tuple(constraints),
+            doc=doc,
+        )
+        return parameter, self._sample(param, flat, t)
+
+    def _sample(self, param: dict[str, Any], schema: dict[str, Any], t: TypeRef) -> Any:
+        from .build_tests import sample_body
+
+        if t.kind in ("model", "list", "dict", "union", "any"):
+            if "example" in param and t.kind != "model":
+                return param["example"]
+            return sample_body(t, self.types, request=True)
+        if t.kind in ("file", "bytes"):
+            return b"example"
+        if t.kind == "enum":
+            return self.types.enums[t.name].members[0].value  # type: ignore[index]
+        examples = schema.get("examples") if isinstance(schema.get("examples"), list) else []
+        extra = {"example": param["example"]} if "example" in param else {}
+        if not extra and examples:
+            extra = {"example": examples[0]}
+        return sample_scalar(t, {**schema, **extra})
+
+
+def _constraints(schema: dict[str, Any]) -> tuple[list[Constraint], list[str]]:
+    constraints = []
+    rules = []
+    for key, keyword in _CONSTRAINTS:
+        value = schema.get(key)
+        if value is None or isinstance(value, bool) or (key == "pattern" and not isinstance(value, str)):
+            continue
+        constraints.append(Constraint(Identifier(keyword), value))
+        rules.append(_RULES[key].format(value))
+    for key, keyword in (("exclusiveMinimum", "exclusive_minimum"), ("exclusiveMaximum", "exclusive_maximum")):
+        value = schema.get(key)
+        bound = schema.get("minimum" if key == "exclusiveMinimum" else "maximum")
+        if value is True and bound is not None:
+            constraints.append(Constraint(Identifier(keyword), bound))
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            constraints.append(Constraint(Identifier(keyword), value))
+            rules.append(f"{'Greater' if 'Min' in key else 'Less'} than {value}.")
+    if "default" in schema:
+        rules.append(f"The server's default is {schema['default']!r}.")
+    return constraints, rules
+
+
+def _is_binary(schema: dict[str, Any]) -> bool:
+    return schema.get("type") == "string" and schema.get("format") == "binary"
+
+
+def arg_code(t: TypeRef, sample: Any, types: bt.TypeBuilder, needs: set[str], models: set[Identifier]) -> Code | None:
+    """Python source for ``sample`` as an argument of type ``t``; None if it cannot be spelled."""
+    if t.kind in ("str", "int", "float", "bool", "any"):
+        if t.kind == "float" and isinstance(sample, int) and not isinstance(sample, bool):
+            sample = float(sample)
+        return literal(sample)
+    if t.kind == "enum":
+        enum = types.enums[t.name]  # type: ignore[index]
+        member = next((m for m in enum.members if m.value == sample), None)
+        if member is None:
+            return None
+        models.add(enum.name)
+        return Code(f"{enum.name}.{member.name}")
+    if t.kind in ("datetime", "date") and isinstance(sample, str):
+        needs.add(t.kind)
+        return Code(f"{t.kind}.fromisoformat({literal(sample.replace('Z', '+00:00'))})")
+    if t.kind == "list" and isinstance(sample, list) and t.item is not None:
+        items = [arg_code(t.item, s, types, needs, models) for s in sample]
+        return None if any(i is None for i in items) else Code(f"[{', '.join(str(i) for i in items)}]")
+    if t.kind == "dict" and isinstance(sample, dict) and t.item is not None and t.item.kind in ("str", "int", "bool", "any"):
+        return literal(sample)
+    if t.kind == "model" and isinstance(sample, dict):
+        models.add(t.name)  # type: ignore[arg-type]
+        return Code(f"{t.name}.from_dict({literal(sample)})")
+    if t.kind in ("file", "bytes"):
+        return Code('b"example"')
+    if t.kind == "union" and t.variants:
+        return arg_code(t.variants[0], sample, types, needs, models)
+    return None

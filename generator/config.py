@@ -1,0 +1,252 @@
+"""Project configuration: the ``[tool.specgen]`` table of ``pyproject.toml``.
+
+The file is found from the working directory upward (stopping at the root of a
+Git checkout). Every key is checked: an unknown key or a value of the wrong
+type is a :class:`ConfigError` naming the key, never a silent default.
+Paths in the table are relative to the folder holding ``pyproject.toml``.
+
+Example::
+
+    [tool.specgen]
+    out = "generated"              # output root (default "generated")
+    spec-dir = "spec"              # used when `specs` is absent (default "spec")
+    templates = "my_templates"     # template overrides (optional)
+    line-length = 88               # black's line length (default 88)
+    strict = false                 # warnings are errors (default false)
+    changelog = "CHANGELOG.md"     # `generate` prepends API changes here (optional)
+
+    [[tool.specgen.specs]]
+    path = "spec/twilio_trunking_v1.yaml"
+    package = "twilio_trunking_v1" # optional; default from the file name
+    out = "generated"              # optional; default the top-level `out`
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .format import DEFAULT_LINE_LENGTH
+
+PYPROJECT = "pyproject.toml"
+SPEC_SUFFIXES = (".yaml", ".yml", ".json")
+
+_TOP_KEYS = ("out", "spec-dir", "templates", "line-length", "strict", "changelog", "specs")
+_SPEC_KEYS = ("path", "package", "out")
+
+
+class ConfigError(Exception):
+    """``pyproject.toml`` cannot be used; the message names the file and key."""
+
+
+@dataclass(frozen=True)
+class SpecEntry:
+    """One spec to generate: where it is, its package name, where it goes."""
+
+    path: Path
+    package: str | None
+    out: Path
+
+
+@dataclass(frozen=True)
+class Config:
+    """The settings in effect: from ``[tool.specgen]``, or the defaults."""
+
+    root: Path  # the folder paths are relative to
+    file: Path | None  # the pyproject.toml read, if any
+    has_section: bool
+    out: Path
+    spec_dir: Path
+    templates: Path | None
+    line_length: int
+    strict: bool
+    changelog: Path | None
+    specs: tuple[SpecEntry, ...] | None  # None: every spec in spec_dir
+    explicit: frozenset[str] = field(default_factory=frozenset)  # keys set in the file
+
+    def discover_specs(self) -> list[SpecEntry]:
+        """The configured specs, or every spec file in ``spec_dir``."""
+        if self.specs is not None:
+            return list(self.specs)
+        folder = self.spec_dir
+        if not folder.is_dir():
+            return []
+        found = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SPEC_SUFFIXES)
+        return [SpecEntry(_display(p), None, self.out) for p in found]
+
+    def entry_for(self, path: Path) -> SpecEntry | None:
+        """The configured entry for a spec named on the command line, if any."""
+        if self.specs is None:
+            return None
+        wanted = path.resolve()
+        return next((e for e in self.specs if e.path.resolve() == wanted), None)
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest ``pyproject.toml`` from ``start`` upward, not past a Git root."""
+    folder = start.resolve()
+    while True:
+        candidate = folder / PYPROJECT
+        if candidate.is_file():
+            return candidate
+        if (folder / ".git").exists() or folder.parent == folder:
+            return None
+        folder = folder.parent
+
+
+def load_config(cwd: Path | None = None) -> Config:
+    """The configuration for a run started in ``cwd`` (default: the working directory)."""
+    cwd = Path.cwd() if cwd is None else cwd
+    path = find_pyproject(cwd)
+    if path is None:
+        return _defaults(cwd, None)
+    where = str(_display(path))
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where}: invalid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{where}: cannot read: {exc}") from None
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict) or "specgen" not in tool:
+        return _defaults(cwd, path)
+    return parse_section(tool["specgen"], path.parent, where, path)
+
+
+def _defaults(cwd: Path, path: Path | None) -> Config:
+    # Without a [tool.specgen] section paths are relative to the working
+    # directory, as they always were.
+    return Config(
+        root=cwd,
+        file=path,
+        has_section=False,
+        out=_rel(cwd, "generated"),
+        spec_dir=_rel(cwd, "spec"),
+        templates=None,
+        line_length=DEFAULT_LINE_LENGTH,
+        strict=False,
+        changelog=None,
+        specs=None,
+    )
+
+
+def parse_section(section: Any, root: Path, where: str = PYPROJECT, file: Path | None = None) -> Config:
+    """Check and resolve a ``[tool.specgen]`` table."""
+    table = "[tool.specgen]"
+    if not isinstance(section, dict):
+        raise ConfigError(f"{where}: {table}: expected a table, got {_show(section)}")
+    _unknown(section, _TOP_KEYS, f"{where}: {table}")
+    out = _rel(root, _string(section, "out", f"{where}: {table}", "generated") or "generated")
+    spec_dir = _rel(root, _string(section, "spec-dir", f"{where}: {table}", "spec") or "spec")
+    templates_text = _string(section, "templates", f"{where}: {table}", None)
+    changelog_text = _string(section, "changelog", f"{where}: {table}", None)
+    line_length = section.get("line-length", DEFAULT_LINE_LENGTH)
+    if not isinstance(line_length, int) or isinstance(line_length, bool):
+        raise ConfigError(f"{where}: {table} line-length: expected an integer, got {_show(line_length)}")
+    if not 20 <= line_length <= 400:
+        raise ConfigError(f"{where}: {table} line-length: expected 20 to 400, got {line_length}")
+    strict = section.get("strict", False)
+    if not isinstance(strict, bool):
+        raise ConfigError(f"{where}: {table} strict: expected true or false, got {_show(strict)}")
+    specs: tuple[SpecEntry, ...] | None = None
+    if "specs" in section:
+        raw = section["specs"]
+        if not isinstance(raw, list):
+            raise ConfigError(
+                f"{where}: {table} specs: expected an array of tables ([[tool.specgen.specs]]), got {_show(raw)}"
+            )
+        entries = []
+        for index, item in enumerate(raw, 1):
+            label = f"{where}: [[tool.specgen.specs]] #{index}"
+            if not isinstance(item, dict):
+                raise ConfigError(f"{label}: expected a table, got {_show(item)}")
+            _unknown(item, _SPEC_KEYS, label)
+            if "path" not in item:
+                raise ConfigError(f"{label}: missing the required key path")
+            spec_path = _string(item, "path", label, None)
+            assert spec_path is not None
+            package = _string(item, "package", label, None)
+            if package is not None and not package.isidentifier():
+                raise ConfigError(f"{label} package: expected a Python package name, got {_show(package)}")
+            spec_out = _string(item, "out", label, None)
+            entries.append(SpecEntry(_rel(root, spec_path), package, _rel(root, spec_out) if spec_out else out))
+        specs = tuple(entries)
+    return Config(
+        root=root,
+        file=file,
+        has_section=True,
+        out=out,
+        spec_dir=spec_dir,
+        templates=_rel(root, templates_text) if templates_text else None,
+        line_length=line_length,
+        strict=strict,
+        changelog=_rel(root, changelog_text) if changelog_text else None,
+        specs=specs,
+        explicit=frozenset(section),
+    )
+
+
+def _unknown(table: dict[str, Any], known: tuple[str, ...], label: str) -> None:
+    for key in table:
+        if key not in known:
+            hint = ""
+            close = [k for k in known if k.replace("-", "_") == key.replace("-", "_")]
+            if close:
+                hint = f" (did you mean {close[0]}?)"
+            raise ConfigError(f"{label}: unknown key {key!r}{hint}; known keys: {', '.join(known)}")
+
+
+def _string(table: dict[str, Any], key: str, label: str, default: str | None) -> str | None:
+    if key not in table:
+        return default
+    value = table[key]
+    if not isinstance(value, str):
+        raise ConfigError(f"{label} {key}: expected a string, got {_show(value)}")
+    if not value.strip():
+        raise ConfigError(f"{label} {key}: expected a non-empty string")
+    return value
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        text = value if len(value) <= 40 else value[:40] + "..."
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    return repr(value)
+
+
+def _rel(root: Path, text: str) -> Path:
+    return _display(root / text)
+
+
+def _display(path: Path) -> Path:
+    """``path`` relative to the working directory when inside it, for messages."""
+    try:
+        absolute = path if path.is_absolute() else Path.cwd() / path
+        relative = os.path.relpath(absolute, Path.cwd())
+    except ValueError:  # another drive on Windows
+        return path
+    return Path(relative) if not relative.startswith("..") else Path(os.path.normpath(absolute))
+
+
+STARTER = """
+[tool.specgen]
+# Written by `specgen init`. Paths are relative to this file.
+out = "generated"            # where generated packages go
+line-length = 88             # black's line length for generated code
+strict = false               # true: warnings (lint, unsupported constructs) fail the run
+# templates = "specgen_templates"  # templates overriding the built-in ones
+# changelog = "CHANGELOG.md"       # `specgen generate` prepends API changes here
+
+[[tool.specgen.specs]]
+path = "spec/example.yaml"
+# package = "example"        # default: the spec's file name
+"""
