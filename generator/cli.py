@@ -10,6 +10,7 @@ error (a bug: please report); 4 ``check``: a generated file was edited by hand;
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -19,11 +20,12 @@ from pathlib import Path
 from typing import Any, Callable, Sequence, TextIO
 
 from . import __version__
+from .cache import Cache, digest, generator_fingerprint, spec_fingerprint
 from .config import Config, ConfigError, load_config
 from .errors import Diagnostic, SpecError
 from .manifest import MANIFEST_NAME, Integrity, Manifest, ManifestError, parse_manifest, read_files, verify
 from .naming import module_name
-from .pipeline import Generated, generate_package
+from .pipeline_types import Generated
 from .specdiff import compare, prepend_changelog, render_markdown, render_text
 from .write import diff, write_packages
 
@@ -290,6 +292,18 @@ def _parser() -> argparse.ArgumentParser:
             default=None,
             help="treat warnings as errors (config: strict)",
         )
+        p.add_argument(
+            "--no-cache",
+            action="store_true",
+            help="do not read or write the cache (SPECGEN_CACHE_DIR; default ~/.cache/specgen)",
+        )
+        p.add_argument(
+            "--jobs",
+            type=int,
+            default=None,
+            metavar="N",
+            help="processes that format in parallel (default: the number of CPUs)",
+        )
         if name == "check":
             p.add_argument("--diff", action="store_true", help="print the unified diff of every differing file")
         else:
@@ -385,6 +399,8 @@ class Settings:
     templates: Path | None
     line_length: int
     strict: bool
+    cache: Cache | None = None
+    jobs: int = 1
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -398,7 +414,11 @@ def _settings(args: argparse.Namespace) -> Settings:
         templates = args.templates or config.templates
         if templates is not None and not templates.is_dir():
             raise UsageError(f"templates folder {templates} does not exist")
-    return Settings(config, templates, line_length, strict)
+    jobs = getattr(args, "jobs", None) or os.cpu_count() or 1
+    if jobs < 1:
+        raise UsageError(f"--jobs: expected a positive number, got {jobs}")
+    cache = None if getattr(args, "no_cache", False) else Cache.from_env()
+    return Settings(config, templates, line_length, strict, cache, jobs)
 
 
 def _targets(args: argparse.Namespace, config: Config, for_check: bool) -> list[Target]:
@@ -454,9 +474,7 @@ def _generate_targets(
         ui.progress(index, len(with_spec), str(target.spec))
         started = time.perf_counter()
         try:
-            result = generate_package(
-                target.spec, package=target.package, templates=settings.templates, line_length=settings.line_length
-            )
+            result = _generate_cached(target, settings)
         except SpecError as exc:
             errors.extend(exc.diagnostics)
             continue
@@ -484,6 +502,43 @@ def _generate_targets(
         )
         return None
     return results
+
+
+def _generate_cached(target: Target, settings: Settings) -> Generated:
+    """``generate_package``, or its result from the cache when nothing it depends on changed."""
+    assert target.spec is not None
+    cache = settings.cache
+    key = None
+    if cache is not None and target.spec.is_file():
+        key = digest(
+            "package",
+            spec_fingerprint(target.spec),
+            generator_fingerprint(settings.templates),
+            str(target.package),
+            str(settings.line_length),
+            str(target.spec.resolve().parent.name),  # the header names the spec's folder
+        )
+        hit = cache.get("package", key)
+        if hit is not None:
+            try:
+                entry = json.loads(hit)
+                return Generated(entry["package"], entry["files"], tuple(entry["warnings"]), None)
+            except (ValueError, KeyError, TypeError):
+                pass
+    from .pipeline import generate_package  # imports black and the validator: only on a cache miss
+
+    result = generate_package(
+        target.spec,
+        package=target.package,
+        templates=settings.templates,
+        line_length=settings.line_length,
+        cache=cache,
+        jobs=settings.jobs,
+    )
+    if cache is not None and key is not None:
+        entry = {"package": result.package, "files": result.files, "warnings": list(result.warnings)}
+        cache.put("package", key, json.dumps(entry).encode("utf-8"))
+    return result
 
 
 def _read_manifest(files: dict[str, bytes]) -> tuple[Manifest | None, str | None]:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .format import DEFAULT_LINE_LENGTH
+DEFAULT_LINE_LENGTH = 88  # black's default; format.py uses the same (not imported: black is slow to import)
 
 PYPROJECT = "pyproject.toml"
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")

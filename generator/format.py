@@ -1,13 +1,30 @@
-"""Stage 5, format: black, in-process, with a mode pinned in code."""
+"""Stage 5, format: black, in-process, with a mode pinned in code.
+
+Files are formatted one top-level statement at a time, then joined with the
+blank lines black puts between them. The result is what black makes of the
+whole file (``make test`` checks every generated file with ``black --check``),
+but a block can be cached: a one-line change in a spec reformats one class,
+not the whole module. Blocks can also be spread over worker processes.
+"""
 
 from __future__ import annotations
 
 import functools
+import io
+import os
+import tokenize
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING
 
 import black
 
+if TYPE_CHECKING:
+    from .cache import Cache
+
 DEFAULT_LINE_LENGTH = 88
 MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=DEFAULT_LINE_LENGTH)
+_PARALLEL_MIN_LINES = 3000  # below this, worker start-up costs more than it saves
 
 
 class FormatError(Exception):
@@ -21,10 +38,139 @@ def _mode(line_length: int) -> black.Mode:
     return black.Mode(target_versions={black.TargetVersion.PY311}, line_length=line_length)
 
 
+def _needs_black(path: str) -> bool:
+    # the runtime is black-clean at source (checked by the tests)
+    return path.endswith(".py") and "_runtime/" not in path
+
+
 def format_source(path: str, source: str, line_length: int = DEFAULT_LINE_LENGTH) -> str:
-    if not path.endswith(".py") or path.startswith("_runtime/"):
-        return source  # the runtime is black-clean at source (checked by the tests)
+    """One file, formatted whole."""
+    if not _needs_black(path):
+        return source
     try:
         return black.format_str(source, mode=_mode(line_length))
     except Exception as exc:
         raise FormatError(f"black cannot format generated {path}: {exc}") from exc
+
+
+def split_blocks(source: str) -> list[tuple[int, str]] | None:
+    """Top-level statements of ``source`` as ``(blank lines before, text)``; None if unsure."""
+    lines = source.splitlines(keepends=True)
+    starts: list[int] = []
+    depth = 0
+    at_start = True
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type == tokenize.INDENT:
+                depth += 1
+            elif tok.type == tokenize.DEDENT:
+                depth -= 1
+            elif tok.type == tokenize.NEWLINE:
+                at_start = True
+            elif tok.type in (tokenize.NL, tokenize.COMMENT, tokenize.ENDMARKER):
+                continue
+            else:
+                if at_start and depth == 0 and tok.start[1] == 0:
+                    previous = lines[starts[-1] - 1] if starts else ""
+                    if not previous.startswith("@"):  # a decorator stays with its definition
+                        starts.append(tok.start[0])
+                at_start = False
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return None
+    if not starts:
+        return None
+    starts[0] = 1  # the header comment belongs to the first block
+    blocks: list[tuple[int, str]] = []
+    blocks_trailing = 0
+    for index, first in enumerate(starts):
+        end = starts[index + 1] - 1 if index + 1 < len(starts) else len(lines)
+        chunk = lines[first - 1 : end]
+        trailing = 0
+        while chunk and not chunk[-1].strip():
+            chunk.pop()
+            trailing += 1
+        blanks_before = blocks_trailing if index else 0
+        blocks.append((blanks_before, "".join(chunk)))
+        blocks_trailing = trailing
+    return blocks
+
+
+def _is_definition(text: str) -> bool:
+    return text.startswith(("class ", "def ", "async def ", "@"))
+
+
+def _join(blocks: list[tuple[int, str]], formatted: list[str]) -> str:
+    out: list[str] = []
+    for index, ((blanks, raw), text) in enumerate(zip(blocks, formatted)):
+        if index:
+            previous = blocks[index - 1][1]
+            gap = 2 if _is_definition(raw) or _is_definition(previous) else min(blanks, 2)
+            out.append("\n" * gap)
+        out.append(text)
+    return "".join(out)
+
+
+def _format_block(item: tuple[str, int]) -> str:
+    text, line_length = item
+    return black.format_str(text, mode=_mode(line_length))
+
+
+def _block_key(text: str, line_length: int) -> str:
+    from .cache import digest
+
+    return digest(black.__version__, repr(_mode(line_length)), text)
+
+
+def format_files(
+    files: dict[str, str],
+    line_length: int = DEFAULT_LINE_LENGTH,
+    cache: Cache | None = None,
+    jobs: int = 1,
+) -> dict[str, str]:
+    """Every file of ``files`` formatted; blocks from ``cache`` when it has them."""
+    plans: dict[str, list[tuple[int, str]]] = {}
+    result = dict(files)
+    for path, source in files.items():
+        if not _needs_black(path):
+            continue
+        blocks = split_blocks(source)
+        plans[path] = blocks if blocks is not None else [(0, source)]
+    wanted = {text for blocks in plans.values() for _, text in blocks}
+    done: dict[str, str] = {}
+    if cache is not None:
+        for text in wanted:
+            hit = cache.get("block", _block_key(text, line_length))
+            if hit is not None:
+                done[text] = hit.decode("utf-8")
+    missing = sorted(wanted - done.keys())
+    try:
+        done.update(zip(missing, _run(missing, line_length, jobs)))
+    except FormatError:
+        raise
+    except Exception as exc:  # find the file to blame, with black's message
+        for path, blocks in plans.items():
+            for _, text in blocks:
+                if text in missing:
+                    try:
+                        _format_block((text, line_length))
+                    except Exception as inner:
+                        raise FormatError(f"black cannot format generated {path}: {inner}") from exc
+        raise FormatError(f"black failed: {exc}") from exc
+    if cache is not None:
+        for text in missing:
+            cache.put("block", _block_key(text, line_length), done[text].encode("utf-8"))
+    for path, blocks in plans.items():
+        result[path] = _join(blocks, [done[text] for _, text in blocks])
+    return result
+
+
+def _run(texts: list[str], line_length: int, jobs: int) -> Iterable[str]:
+    items = [(text, line_length) for text in texts]
+    lines = sum(text.count("\n") for text in texts)
+    if jobs <= 1 or lines < _PARALLEL_MIN_LINES or os.name != "posix":
+        return [_format_block(item) for item in items]
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")  # workers start with black already imported
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        return list(pool.map(_format_block, items, chunksize=max(1, len(items) // (jobs * 8))))

@@ -21,43 +21,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from . import __version__
 from .ir import Api
-from .render import RUNTIME_DIR
 from .specdiff import summarize
 
+RUNTIME_DIR = Path(__file__).parent / "runtime"
 MANIFEST_NAME = "_specgen.json"
 FORMAT = 1
 
 
 class ManifestError(Exception):
     """A manifest that cannot be read: not JSON, or not one specgen wrote."""
-
-
-class RecordingLoader(jinja2.BaseLoader):
-    """Wraps a loader and keeps the source of every template it loads."""
-
-    def __init__(self, inner: jinja2.BaseLoader) -> None:
-        self.inner = inner
-        self.sources: dict[str, str] = {}
-
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
-        source, filename, uptodate = self.inner.get_source(environment, template)
-        self.sources[template] = source
-        return source, filename, uptodate
-
-    def list_templates(self) -> list[str]:
-        return self.inner.list_templates()
-
-
-def record_templates(env: jinja2.Environment) -> RecordingLoader:
-    """Make ``env`` record the templates it loads (for :func:`templates_digest`)."""
-    assert env.loader is not None
-    recorder = RecordingLoader(env.loader)
-    env.loader = recorder
-    return recorder
 
 
 def templates_digest(sources: dict[str, str]) -> str:

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
+from . import __version__
 from .build import build_api
-from .format import DEFAULT_LINE_LENGTH, format_source
-from .ir import Api
-from .load import load_spec
-from .manifest import build_manifest, manifest_path, record_templates, templates_digest
-from .render import environment, render
+from .cache import Cache, digest
+from .format import DEFAULT_LINE_LENGTH, format_files
+from .pipeline_types import Generated
+from .load import LoadedSpec, dump_json, load_spec
+from .manifest import build_manifest, manifest_path, templates_digest
+from .render import environment, record_templates, render
 from .validate import validate
-
-
-@dataclass(frozen=True)
-class Generated:
-    """One spec's package: its files keyed by path under the output root."""
-
-    package: str
-    files: dict[str, str]
-    warnings: tuple[str, ...]
-    api: Api
 
 
 def generate_package(
@@ -30,19 +21,39 @@ def generate_package(
     package: str | None = None,
     templates: Path | None = None,
     line_length: int = DEFAULT_LINE_LENGTH,
+    cache: Cache | None = None,
+    jobs: int = 1,
 ) -> Generated:
+    """One spec's package in memory. ``cache`` and ``jobs`` only make it faster:
+    with or without them the bytes are the same (the CLI passes them)."""
     spec = load_spec(spec_path)
-    validate(spec)
+    validated_key = _validated_key(spec) if cache is not None else None
+    if cache is None or validated_key is None or cache.get("valid", validated_key) is None:
+        validate(spec)
+        if cache is not None and validated_key is not None:
+            cache.put("valid", validated_key, b"ok")
     api = build_api(spec, package)
     env = environment(templates)
     used = record_templates(env)  # the manifest hashes the templates actually loaded
     rendered = render(api, env)
-    files = {f"{api.package}/{path}": format_source(path, text, line_length) for path, text in sorted(rendered.items())}
+    formatted = format_files(dict(sorted(rendered.items())), line_length, cache, jobs)
+    files = {f"{api.package}/{path}": text for path, text in formatted.items()}
     # Last: the manifest records the hash of every file above (see manifest.py).
     files[manifest_path(api.package)] = build_manifest(
         api, spec.sha256, files, templates_digest(used.sources), line_length
     )
     return Generated(api.package, dict(sorted(files.items())), api.warnings, api)
+
+
+def _validated_key(spec: LoadedSpec) -> str | None:
+    """What validation depends on: the validator's version and the resolved document."""
+    try:
+        from importlib.metadata import version
+
+        validator = version("openapi-spec-validator")
+    except Exception:
+        return None
+    return digest("valid", __version__, validator, dump_json(spec.document))
 
 
 def generate(spec_path: str | Path) -> dict[str, str]:

@@ -83,3 +83,27 @@ def render(api: Api, env: jinja2.Environment | None = None) -> dict[str, str]:
     files["py.typed"] = ""
     files.update(api.data_files)  # JSON example bodies: data, not code, so no template
     return files
+
+
+class RecordingLoader(jinja2.BaseLoader):
+    """Wraps a loader and keeps the source of every template it loads."""
+
+    def __init__(self, inner: jinja2.BaseLoader) -> None:
+        self.inner = inner
+        self.sources: dict[str, str] = {}
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
+        source, filename, uptodate = self.inner.get_source(environment, template)
+        self.sources[template] = source
+        return source, filename, uptodate
+
+    def list_templates(self) -> list[str]:
+        return self.inner.list_templates()
+
+
+def record_templates(env: jinja2.Environment) -> RecordingLoader:
+    """Make ``env`` record the templates it loads (for :func:`templates_digest`)."""
+    assert env.loader is not None
+    recorder = RecordingLoader(env.loader)
+    env.loader = recorder
+    return recorder

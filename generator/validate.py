@@ -8,8 +8,10 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from jsonschema.exceptions import ValidationError
-from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 from .errors import Diagnostic, SpecError, pointer_join
 from .load import LoadedSpec
@@ -21,6 +23,8 @@ MAX_REF_CHAIN = 50  # $refs whose targets are $refs, followed before giving up
 
 def validate(spec: LoadedSpec) -> None:
     """Raise :class:`SpecError` listing every problem in ``spec``."""
+    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator  # slow to import
+
     doc = spec.document
     problems = _check_version(spec)
     if problems:
@@ -127,6 +131,8 @@ def resolve_pointer(doc: Any, ref: str) -> Any:
 
 
 def _from_validation_error(spec: LoadedSpec, error: Exception) -> Diagnostic:
+    from jsonschema.exceptions import ValidationError
+
     if not isinstance(error, ValidationError):
         return spec.diagnostic("", _shorten(str(error)))
     leaves = list(_leaves(error))

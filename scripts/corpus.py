@@ -77,6 +77,7 @@ def _generate_one(spec: str, out: str) -> SpecResult:
         result.error = f"{type(exc).__name__}: {exc}"
         return result
     result.package = generated.package
+    assert generated.api is not None  # no cache here
     result.operations = len(generated.api.operations)
     result.models = len(generated.api.models) + len(generated.api.enums)
     result.warnings = list(generated.warnings)

@@ -38,6 +38,12 @@ def run_specgen(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None)
     )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every CLI run in the tests uses a fresh cache folder, never the user's."""
+    os.environ["SPECGEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("specgen-cache"))
+
+
 @pytest.fixture
 def tmp_out(tmp_path: Path) -> Path:
     out = tmp_path / "out"

@@ -1,0 +1,107 @@
+"""A content-addressed cache on disk, for the CLI only (the core stays pure).
+
+Two kinds of entries, both keyed by sha256 of everything that decides them:
+
+- ``block``: black's output for one top-level block of generated source,
+  keyed by black's version, the mode and the block's text. A one-line spec
+  change reformats one block, not the whole file.
+- ``package``: a whole generated package, keyed by the bytes of the spec (and
+  of every spec file beside it, for ``$ref``s), the generator's fingerprint
+  (its version and the bytes of its code, templates and runtime) and the
+  options. A regeneration with nothing changed reads one entry.
+
+Entries are written atomically; a cache that cannot be read or written is
+ignored, never an error. ``SPECGEN_CACHE_DIR`` sets the folder (empty:
+no cache); the default is ``$XDG_CACHE_HOME/specgen`` or ``~/.cache/specgen``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).parent
+_SPEC_SUFFIXES = (".yaml", ".yml", ".json")
+_MAX_SPEC_FILES = 500
+
+
+class Cache:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    @classmethod
+    def from_env(cls) -> Cache | None:
+        configured = os.environ.get("SPECGEN_CACHE_DIR")
+        if configured is not None:
+            return cls(Path(configured)) if configured.strip() else None
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        return cls(Path(base) / "specgen")
+
+    def _path(self, kind: str, key: str) -> Path:
+        return self.root / kind / key[:2] / key
+
+    def get(self, kind: str, key: str) -> bytes | None:
+        try:
+            return self._path(kind, key).read_bytes()
+        except OSError:
+            return None
+
+    def put(self, kind: str, key: str, data: bytes) -> None:
+        path = self._path(kind, key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.replace(temp, path)
+        except OSError:
+            pass
+
+
+def digest(*parts: bytes | str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def _tree_bytes(folder: Path, suffixes: tuple[str, ...] | None = None) -> list[bytes]:
+    out: list[bytes] = []
+    if not folder.is_dir():
+        return out
+    for path in sorted(folder.rglob("*")):
+        if len(out) > 2 * _MAX_SPEC_FILES:
+            break
+        if path.is_file() and "__pycache__" not in path.parts and (suffixes is None or path.suffix in suffixes):
+            out += [path.relative_to(folder).as_posix().encode(), path.read_bytes()]
+    return out
+
+
+def generator_fingerprint(templates: Path | None) -> str:
+    """The generator's version and the bytes of its code, templates and runtime."""
+    from . import __version__
+    from .render import templates_dir
+
+    parts: list[bytes] = [__version__.encode()]
+    parts += _tree_bytes(PACKAGE_DIR, (".py",))
+    parts += _tree_bytes(templates_dir())
+    if templates is not None:
+        parts += _tree_bytes(templates)
+    return digest(*parts)
+
+
+_EXTERNAL_REF = re.compile(rb"""\$ref["']?\s*:\s*["']?(?!#)[^\s"']""")
+
+
+def spec_fingerprint(spec: Path) -> str:
+    """The spec's bytes; with relative-file ``$ref``s, those of every spec file beside it."""
+    raw = spec.read_bytes()
+    parts: list[bytes] = [raw]
+    if _EXTERNAL_REF.search(raw):
+        parts += _tree_bytes(spec.resolve().parent, _SPEC_SUFFIXES)
+    return digest(*parts)

@@ -1,0 +1,17 @@
+"""What the pipeline returns; apart from it so the CLI can name it without importing black."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .ir import Api
+
+
+@dataclass(frozen=True)
+class Generated:
+    """One spec's package: its files keyed by path under the output root."""
+
+    package: str
+    files: dict[str, str]
+    warnings: tuple[str, ...]
+    api: Api | None  # None when the CLI took the package from its cache
