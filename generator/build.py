@@ -12,11 +12,11 @@ import json
 import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from . import build_types as bt
 from .build_params import ParamBuilder, arg_code
-from .build_tests import CheckBuilder, encode_query_value, expected_path, sample_body
+from .build_tests import PATH_SAFE, CheckBuilder, encode_query_value, expected_path, sample_body
 from .errors import Diagnostic, pointer_join
 from .filters import literal
 from .ir import (
@@ -83,6 +83,7 @@ class _Builder:
         self.package = module_name(package or spec.path.stem)
         self.warnings: list[Diagnostic] = []
         self.data_files: list[tuple[str, str]] = []
+        self._default_base_url: str | None = None
         self.exports, client_names, model_names = runtime_names()
         self.model_scope = Scope("schema", "pascal", "Model", reserved=_MODULE_NAMES | self.exports, avoid_builtins=True)
         self.op_scope = Scope(
@@ -156,7 +157,13 @@ class _Builder:
     # -- API-level ----------------------------------------------------------
 
     def _base_url(self, servers: Any = None, pointer: str = "/servers") -> str:
-        servers = self.doc.get("servers") if servers is None else servers
+        if servers is None:
+            if self._default_base_url is None:
+                self._default_base_url = self._server_url(self.doc.get("servers"), pointer)
+            return self._default_base_url
+        return self._server_url(servers, pointer)
+
+    def _server_url(self, servers: Any, pointer: str) -> str:
         if not isinstance(servers, list) or not servers or not isinstance(servers[0], dict):
             self.warn(pointer, "no servers; the client needs base_url=...")
             return ""
@@ -165,7 +172,7 @@ class _Builder:
         for name, variable in (server.get("variables") or {}).items():
             if isinstance(variable, dict) and "default" in variable:
                 url = url.replace("{" + name + "}", str(variable["default"]))
-        return url.rstrip("/")
+        return _normalize_server_url(url).rstrip("/")
 
     def _auth(self) -> Auth:
         """The first security scheme the runtime supports, by the spec's own order."""
@@ -433,7 +440,7 @@ class _Builder:
         warns = bool(draft["op"].get("deprecated")) or any(
             c.keyword == "deprecated" for p, _, _ in entries for c in p.constraints
         )
-        base_path = urlsplit(draft["server"] or self._base_url()).path.rstrip("/")
+        base_path = quote(urlsplit(draft["server"] or self._base_url()).path.rstrip("/"), safe=PATH_SAFE + "%")
         path_values = {p.wire_name: s for p, _, s in entries if p.location == "path"}
 
         def pairs(location: str) -> tuple[tuple[str, str], ...]:
@@ -545,7 +552,7 @@ def _invalid_value(param: Parameter) -> Any:
                     return None
         if "min_length" in rules and rules["min_length"] > 0:
             return ""
-        if "max_length" in rules:
+        if "max_length" in rules and rules["max_length"] < 10_000:
             return "x" * (rules["max_length"] + 1)
     if param.type.kind in ("int", "float"):
         if "maximum" in rules:
@@ -594,3 +601,15 @@ def _std_imports(operations: tuple[Operation, ...]) -> tuple[Code, ...]:
     if any(_uses(p.type, "any") for op in operations for p in op.parameters):
         lines.append(Code("from typing import Any"))
     return tuple(lines)
+
+
+def _normalize_server_url(url: str) -> str:
+    """``scheme://host`` kept, everything after it percent-encoded as path text.
+
+    A server URL is spec text: a space, a quote, ``#``, ``?`` or a control
+    character in it must reach the wire as part of the path, not cut it.
+    """
+    match = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*://[^/?#\s]*)(.*)$", url, re.DOTALL)
+    if match is None:
+        return quote(url, safe=PATH_SAFE + "%")
+    return match.group(1) + quote(match.group(2), safe=PATH_SAFE + "%")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 from urllib.parse import quote
 
@@ -24,10 +25,18 @@ def encode_query_value(value: Any) -> list[str]:
     return [str(value)]
 
 
+PATH_SAFE = "/:@!$&'()*+,;=-._~"  # what the runtime leaves unescaped in a path
+
+
 def expected_path(path: str, values: dict[str, Any]) -> str:
-    for name, value in values.items():
-        path = path.replace("{" + name + "}", quote(str(value), safe=""))
-    return path
+    """The path the client must send: literal text percent-encoded, values fully."""
+    out = []
+    for index, part in enumerate(re.split(r"\{([^{}]+)\}", path)):
+        if index % 2:
+            out.append(quote(str(values[part]), safe="") if part in values else "{" + part + "}")
+        else:
+            out.append(quote(part, safe=PATH_SAFE))
+    return "".join(out)
 
 
 def sample_body(t: TypeRef, types: TypeBuilder, depth: int = 0, request: bool = False) -> Any:

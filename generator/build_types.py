@@ -94,10 +94,14 @@ class TypeBuilder:
         pointer = ref[1:]
         name = self._component_names.get(ref)
         if name is None:  # an alias of another type: inline it
-            if isinstance(schema, dict) and schema.get("$ref") == ref:
-                self.warn(pointer, "schema refers to itself; typed as Any")
+            if ref in self._resolving or (isinstance(schema, dict) and schema.get("$ref") == ref):
+                self.warn(pointer, "schema refers to itself without an object in between; typed as Any there")
                 return TypeRef("any")
-            result = self.type_of(schema, pointer, pascal(ref.rsplit("/", 1)[-1]) or "Schema")
+            self._resolving.add(ref)
+            try:
+                result = self.type_of(schema, pointer, pascal(ref.rsplit("/", 1)[-1]) or "Schema")
+            finally:
+                self._resolving.discard(ref)
             self._components[ref] = result
             return result
         if _is_enum(schema):

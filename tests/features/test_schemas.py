@@ -34,7 +34,7 @@ from schemas.models import (  # noqa: E402
 
 
 def fields(cls: type) -> list[str]:
-    return [f.name for f in dataclasses.fields(cls) if f.name != "extra"]
+    return [name for name, _ in cls._specgen_fields]
 
 
 def call(reply: Reply, fn: Any, *args: Any, **kwargs: Any) -> tuple[Any, Recorder]:

@@ -57,7 +57,9 @@ class _Recorder:
         return json.loads(self.requests[index].content)
 
 
-def _list_phone_numbers() -> _rt.PagedRequest[ListPhoneNumberResponse, PhoneNumber]:
+def _list_phone_numbers_request() -> (
+    _rt.PagedRequest[ListPhoneNumberResponse, PhoneNumber]
+):
     """A request with an example value for every argument."""
     return _ops.list_phone_numbers(
         "TKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", page_size=50, page=1, page_token="example"
@@ -67,7 +69,7 @@ def _list_phone_numbers() -> _rt.PagedRequest[ListPhoneNumberResponse, PhoneNumb
 def test_list_phone_numbers_read_full() -> None:
     recorder = _Recorder(200, _example("list_phone_numbers_read_full.json"))
     transport = httpx.MockTransport(recorder)
-    request = _list_phone_numbers()
+    request = _list_phone_numbers_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 
@@ -156,7 +158,7 @@ def test_list_phone_numbers_read_full() -> None:
 def test_list_phone_numbers_read_empty() -> None:
     recorder = _Recorder(200, _example("list_phone_numbers_read_empty.json"))
     transport = httpx.MockTransport(recorder)
-    request = _list_phone_numbers()
+    request = _list_phone_numbers_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 

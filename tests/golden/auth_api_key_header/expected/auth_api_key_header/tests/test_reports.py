@@ -55,7 +55,7 @@ class _Recorder:
         return json.loads(self.requests[index].content)
 
 
-def _get_report() -> _rt.Request[GetReportResponse]:
+def _get_report_request() -> _rt.Request[GetReportResponse]:
     """A request with an example value for every argument."""
     return _ops.get_report("example")
 
@@ -63,7 +63,7 @@ def _get_report() -> _rt.Request[GetReportResponse]:
 def test_get_report_synthesised() -> None:
     recorder = _Recorder(200, _example("get_report_synthesised.json"))
     transport = httpx.MockTransport(recorder)
-    request = _get_report()
+    request = _get_report_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 

@@ -129,7 +129,7 @@ class BaseClient:
         self.max_retries = _check_retries(max_retries)
         version = f"{sys.version_info.major}.{sys.version_info.minor}"
         self._headers = {
-            "User-Agent": f"{self.PACKAGE}/{self.VERSION} specgen-runtime"
+            "User-Agent": f"{_token(self.PACKAGE)}/{_token(self.VERSION)} specgen-runtime"
             f" python/{version} httpx/{httpx.__version__}",
             "Accept": "application/json",
             **(headers or {}),
@@ -328,6 +328,21 @@ class BaseClient:
                 field=exc.location or None,
                 response=response,
             ) from None
+
+
+def _token(text: str) -> str:
+    """``text`` as a User-Agent product token: visible ASCII, no separators."""
+    return (
+        "".join(
+            (
+                c
+                if c.isascii() and c.isprintable() and c not in ' ()<>@,;:\\"/[]?={}'
+                else "_"
+            )
+            for c in text
+        )
+        or "_"
+    )
 
 
 def _check_retries(max_retries: int) -> int:

@@ -55,7 +55,7 @@ class _Recorder:
         return json.loads(self.requests[index].content)
 
 
-def _get_forecast() -> _rt.Request[GetForecastResponse]:
+def _get_forecast_request() -> _rt.Request[GetForecastResponse]:
     """A request with an example value for every argument."""
     return _ops.get_forecast(city="example")
 
@@ -63,7 +63,7 @@ def _get_forecast() -> _rt.Request[GetForecastResponse]:
 def test_get_forecast_synthesised() -> None:
     recorder = _Recorder(200, _example("get_forecast_synthesised.json"))
     transport = httpx.MockTransport(recorder)
-    request = _get_forecast()
+    request = _get_forecast_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 

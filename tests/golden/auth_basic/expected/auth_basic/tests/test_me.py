@@ -55,7 +55,7 @@ class _Recorder:
         return json.loads(self.requests[index].content)
 
 
-def _who_am_i() -> _rt.Request[WhoAmIResponse]:
+def _who_am_i_request() -> _rt.Request[WhoAmIResponse]:
     """A request with an example value for every argument."""
     return _ops.who_am_i()
 
@@ -63,7 +63,7 @@ def _who_am_i() -> _rt.Request[WhoAmIResponse]:
 def test_who_am_i_synthesised() -> None:
     recorder = _Recorder(200, _example("who_am_i_synthesised.json"))
     transport = httpx.MockTransport(recorder)
-    request = _who_am_i()
+    request = _who_am_i_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 

@@ -40,7 +40,6 @@ __all__ = ["Model", "field", "model", "lazy", "FieldSpec"]
 T = TypeVar("T")
 M = TypeVar("M", bound="Model")
 
-_META_KEY = "specgen"
 _MISSING: Any = object()
 
 
@@ -90,10 +89,17 @@ def field(
     A field whose default is ``None`` accepts ``null`` too. Defaults must be
     immutable. ``read_only`` fields are parsed but never sent in a request.
     """
-    metadata = {_META_KEY: FieldSpec(wire_name, decoder, nullable, read_only)}
-    if default is dataclasses.MISSING:
-        return dataclasses.field(metadata=metadata)
-    return dataclasses.field(default=default, metadata=metadata)
+    return _Declared(FieldSpec(wire_name, decoder, nullable, read_only), default)
+
+
+class _Declared:
+    """What ``field()`` leaves in a class body until ``Model`` collects it."""
+
+    __slots__ = ("spec", "default")
+
+    def __init__(self, spec: FieldSpec, default: Any) -> None:
+        self.spec = spec
+        self.default = default
 
 
 class _Field(NamedTuple):
@@ -121,17 +127,15 @@ class _Table(NamedTuple):
 
 def _build_table(cls: type[Model]) -> _Table:
     fields = []
-    for f in dataclasses.fields(cls):
-        if f.name == "extra":
-            continue
-        spec = f.metadata.get(_META_KEY)
-        if not isinstance(spec, FieldSpec):
-            spec = FieldSpec(f.name, ANY)
-        default = _MISSING if f.default is dataclasses.MISSING else f.default
+    for attr, declared in cls._specgen_fields:
+        spec = declared.spec
+        default = (
+            _MISSING if declared.default is dataclasses.MISSING else declared.default
+        )
         fields.append(
             _Field(
                 wire=spec.wire_name,
-                attr=f.name,
+                attr=attr,
                 kind=spec.decoder.kind,
                 decode=spec.decoder.function(),
                 encode=spec.decoder.encode,
@@ -163,18 +167,59 @@ def _missing_field(table: _Table, data: Mapping[str, Any]) -> DecodeError:
 
 
 @dataclass_transform(kw_only_default=True, field_specifiers=(field,))
-@dataclasses.dataclass(kw_only=True, repr=False)
+@dataclasses.dataclass(kw_only=True, repr=False, init=False, eq=False)
 class Model:
-    """Base class of generated models; see the module docstring."""
+    """Base class of generated models; see the module docstring.
+
+    Subclasses behave as keyword-only dataclasses (``__init__``, ``==``,
+    ``repr``) without being run through ``dataclasses``: collecting the
+    ``field()`` declarations is all a class costs at import time, which keeps
+    a package of hundreds of models quick to import.
+    """
 
     extra: dict[str, Any] = dataclasses.field(default_factory=dict)
     """Keys received from the server that the schema does not declare."""
 
     _specgen_table: ClassVar[_Table]
+    _specgen_fields: ClassVar[tuple[tuple[str, _Declared], ...]] = ()
+    __hash__ = None  # type: ignore[assignment]  # mutable and compared by value
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        dataclasses.dataclass(cls, kw_only=True, eq=True, repr=False)
+        declared = dict(cls._specgen_fields)  # inherited first, in order
+        for name, value in list(cls.__dict__.items()):
+            if isinstance(value, _Declared):
+                declared[name] = value
+                if value.default is dataclasses.MISSING:
+                    delattr(cls, name)
+                else:
+                    setattr(cls, name, value.default)
+        cls._specgen_fields = tuple(declared.items())
+
+    def __init__(self, **kwargs: Any) -> None:
+        table = _table(type(self))
+        values: dict[str, Any] = {}
+        for f in table.fields:
+            if f.attr in kwargs:
+                values[f.attr] = kwargs.pop(f.attr)
+            elif f.default is not _MISSING:
+                values[f.attr] = f.default
+            else:
+                raise TypeError(
+                    f"{type(self).__name__}() missing required keyword argument: {f.attr!r}"
+                )
+        extra = kwargs.pop("extra", None)
+        if kwargs:
+            raise TypeError(
+                f"{type(self).__name__}() got an unexpected keyword argument {next(iter(kwargs))!r}"
+            )
+        values["extra"] = {} if extra is None else dict(extra)
+        self.__dict__.update(values)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:

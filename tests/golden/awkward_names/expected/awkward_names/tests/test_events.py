@@ -55,7 +55,7 @@ class _Recorder:
         return json.loads(self.requests[index].content)
 
 
-def _send_() -> _rt.Request[List]:
+def _send__request() -> _rt.Request[List]:
     """A request with an example value for every argument."""
     return _ops.send_(
         start_time="example",
@@ -70,7 +70,7 @@ def _send_() -> _rt.Request[List]:
 def test_send__synthesised() -> None:
     recorder = _Recorder(200, _example("send__synthesised.json"))
     transport = httpx.MockTransport(recorder)
-    request = _send_()
+    request = _send__request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 
@@ -101,7 +101,7 @@ def test_send__synthesised() -> None:
     assert result.a_b == "example"
 
 
-def _list_() -> _rt.Request[Client_]:
+def _list__request() -> _rt.Request[Client_]:
     """A request with an example value for every argument."""
     return _ops.list_("example")
 
@@ -109,7 +109,7 @@ def _list_() -> _rt.Request[Client_]:
 def test_list__synthesised() -> None:
     recorder = _Recorder(200, _example("list__synthesised.json"))
     transport = httpx.MockTransport(recorder)
-    request = _list_()
+    request = _list__request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 

@@ -56,7 +56,7 @@ class _Recorder:
         return json.loads(self.requests[index].content)
 
 
-def _list_invoices() -> _rt.Request[list[Invoice]]:
+def _list_invoices_request() -> _rt.Request[list[Invoice]]:
     """A request with an example value for every argument."""
     return _ops.list_invoices(page_size=1)
 
@@ -64,7 +64,7 @@ def _list_invoices() -> _rt.Request[list[Invoice]]:
 def test_list_invoices_synthesised() -> None:
     recorder = _Recorder(200, _example("list_invoices_synthesised.json"))
     transport = httpx.MockTransport(recorder)
-    request = _list_invoices()
+    request = _list_invoices_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 
@@ -98,7 +98,7 @@ def test_list_invoices_rejects_bad_page_size() -> None:
     assert recorder.requests == []
 
 
-def _create_invoice() -> _rt.Request[Invoice]:
+def _create_invoice_request() -> _rt.Request[Invoice]:
     """A request with an example value for every argument."""
     return _ops.create_invoice(
         body=Invoice.from_dict(
@@ -115,7 +115,7 @@ def _create_invoice() -> _rt.Request[Invoice]:
 def test_create_invoice_synthesised() -> None:
     recorder = _Recorder(201, _example("create_invoice_synthesised.json"))
     transport = httpx.MockTransport(recorder)
-    request = _create_invoice()
+    request = _create_invoice_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 

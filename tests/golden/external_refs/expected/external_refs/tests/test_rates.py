@@ -55,7 +55,7 @@ class _Recorder:
         return json.loads(self.requests[index].content)
 
 
-def _get_rates() -> _rt.Request[dict[str, Money]]:
+def _get_rates_request() -> _rt.Request[dict[str, Money]]:
     """A request with an example value for every argument."""
     return _ops.get_rates()
 
@@ -63,7 +63,7 @@ def _get_rates() -> _rt.Request[dict[str, Money]]:
 def test_get_rates_synthesised() -> None:
     recorder = _Recorder(200, _example("get_rates_synthesised.json"))
     transport = httpx.MockTransport(recorder)
-    request = _get_rates()
+    request = _get_rates_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 

@@ -57,7 +57,7 @@ class _Recorder:
         return json.loads(self.requests[index].content)
 
 
-def _list_events() -> _rt.Request[list[Event]]:
+def _list_events_request() -> _rt.Request[list[Event]]:
     """A request with an example value for every argument."""
     return _ops.list_events(
         color=Color.RED,
@@ -74,7 +74,7 @@ def test_list_events_synthesised() -> None:
     recorder = _Recorder(200, _example("list_events_synthesised.json"))
     transport = httpx.MockTransport(recorder)
     with pytest.warns(DeprecationWarning):
-        request = _list_events()
+        request = _list_events_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 
@@ -116,7 +116,7 @@ def test_list_events_synthesised() -> None:
     assert result[0].retries == 1
 
 
-def _create_event() -> _rt.Request[Event]:
+def _create_event_request() -> _rt.Request[Event]:
     """A request with an example value for every argument."""
     return _ops.create_event(
         body=Event.from_dict(
@@ -143,7 +143,7 @@ def _create_event() -> _rt.Request[Event]:
 def test_create_event_example() -> None:
     recorder = _Recorder(201, _example("create_event_example.json"))
     transport = httpx.MockTransport(recorder)
-    request = _create_event()
+    request = _create_event_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 
@@ -190,7 +190,7 @@ def test_create_event_example() -> None:
     assert result.amount == 12.5
 
 
-def _get_event() -> _rt.Request[Event]:
+def _get_event_request() -> _rt.Request[Event]:
     """A request with an example value for every argument."""
     return _ops.get_event("example")
 
@@ -198,7 +198,7 @@ def _get_event() -> _rt.Request[Event]:
 def test_get_event_synthesised() -> None:
     recorder = _Recorder(200, _example("get_event_synthesised.json"))
     transport = httpx.MockTransport(recorder)
-    request = _get_event()
+    request = _get_event_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 
@@ -231,7 +231,7 @@ def test_get_event_synthesised() -> None:
     assert result.retries == 1
 
 
-def _get_attachment() -> _rt.Request[bytes]:
+def _get_attachment_request() -> _rt.Request[bytes]:
     """A request with an example value for every argument."""
     return _ops.get_attachment("example")
 
@@ -239,7 +239,7 @@ def _get_attachment() -> _rt.Request[bytes]:
 def test_get_attachment_raw_body() -> None:
     recorder = _Recorder(200, None)
     transport = httpx.MockTransport(recorder)
-    request = _get_attachment()
+    request = _get_attachment_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 

@@ -54,7 +54,7 @@ class _Recorder:
         return json.loads(self.requests[index].content)
 
 
-def _export_events() -> _rt.Request[str]:
+def _export_events_request() -> _rt.Request[str]:
     """A request with an example value for every argument."""
     return _ops.export_events()
 
@@ -62,7 +62,7 @@ def _export_events() -> _rt.Request[str]:
 def test_export_events_raw_body() -> None:
     recorder = _Recorder(200, None)
     transport = httpx.MockTransport(recorder)
-    request = _export_events()
+    request = _export_events_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 

@@ -55,7 +55,7 @@ class _Recorder:
         return json.loads(self.requests[index].content)
 
 
-def _legacy_ping() -> _rt.Request[None]:
+def _legacy_ping_request() -> _rt.Request[None]:
     """A request with an example value for every argument."""
     return _ops.legacy_ping()
 
@@ -64,7 +64,7 @@ def test_legacy_ping_no_content() -> None:
     recorder = _Recorder(204, None)
     transport = httpx.MockTransport(recorder)
     with pytest.warns(DeprecationWarning):
-        request = _legacy_ping()
+        request = _legacy_ping_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 

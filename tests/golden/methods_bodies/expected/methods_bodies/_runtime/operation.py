@@ -225,6 +225,27 @@ def _caller_stacklevel() -> int:
     return level
 
 
+# RFC 3986 path characters that need no escaping (``%`` is escaped: the
+# template is literal text, not already-encoded).
+_PATH_SAFE = "/:@!$&'()*+,;=-._~"
+
+
+def _expand_path(operation: Operation[Any], values: Mapping[str, str]) -> str:
+    """The path with its parameters substituted and its literal text percent-encoded."""
+    out = []
+    last = 0
+    template = operation.path
+    for match in _PLACEHOLDER.finditer(template):
+        out.append(quote(template[last : match.start()], safe=_PATH_SAFE))
+        value = values.get(match.group(1))
+        if value is None:
+            raise ValueError(f"{operation.name}: no value for path {match.group(0)}")
+        out.append(value)
+        last = match.end()
+    out.append(quote(template[last:], safe=_PATH_SAFE))
+    return "".join(out)
+
+
 class Request(Generic[T]):
     """A validated call of ``operation``; send it with ``Client.send``.
 
@@ -285,12 +306,7 @@ class Request(Generic[T]):
                 )
             self.args[param.python_name] = value
             self._place(param, value, path_values)
-        self.path = _PLACEHOLDER.sub(
-            lambda m: path_values.get(m.group(1), m.group(0)), operation.path
-        )
-        missing = _PLACEHOLDER.search(self.path)
-        if missing is not None:
-            raise ValueError(f"{operation.name}: no value for path {missing.group(0)}")
+        self.path = _expand_path(operation, path_values)
 
     def _place(self, param: Param, value: object, path_values: dict[str, str]) -> None:
         items = value if isinstance(value, (list, tuple)) else None

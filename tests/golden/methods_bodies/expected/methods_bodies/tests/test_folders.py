@@ -55,7 +55,7 @@ class _Recorder:
         return json.loads(self.requests[index].content)
 
 
-def _get_file() -> _rt.Request[GetFileResponse]:
+def _get_file_request() -> _rt.Request[GetFileResponse]:
     """A request with an example value for every argument."""
     return _ops.get_file("example", "example", version=1)
 
@@ -63,7 +63,7 @@ def _get_file() -> _rt.Request[GetFileResponse]:
 def test_get_file_synthesised() -> None:
     recorder = _Recorder(200, _example("get_file_synthesised.json"))
     transport = httpx.MockTransport(recorder)
-    request = _get_file()
+    request = _get_file_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 

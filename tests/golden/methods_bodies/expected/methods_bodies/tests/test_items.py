@@ -55,7 +55,7 @@ class _Recorder:
         return json.loads(self.requests[index].content)
 
 
-def _list_items() -> _rt.Request[list[Item]]:
+def _list_items_request() -> _rt.Request[list[Item]]:
     """A request with an example value for every argument."""
     return _ops.list_items(
         x_request_id="example",
@@ -70,7 +70,7 @@ def _list_items() -> _rt.Request[list[Item]]:
 def test_list_items_synthesised() -> None:
     recorder = _Recorder(200, _example("list_items_synthesised.json"))
     transport = httpx.MockTransport(recorder)
-    request = _list_items()
+    request = _list_items_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 
@@ -99,7 +99,7 @@ def test_list_items_synthesised() -> None:
     assert result[0].tags[0] == "example"
 
 
-def _create_item() -> _rt.Request[Item]:
+def _create_item_request() -> _rt.Request[Item]:
     """A request with an example value for every argument."""
     return _ops.create_item(
         body=Item.from_dict({"name": "example", "quantity": 1, "tags": ["example"]})
@@ -109,7 +109,7 @@ def _create_item() -> _rt.Request[Item]:
 def test_create_item_synthesised() -> None:
     recorder = _Recorder(201, _example("create_item_synthesised.json"))
     transport = httpx.MockTransport(recorder)
-    request = _create_item()
+    request = _create_item_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 
@@ -131,7 +131,7 @@ def test_create_item_synthesised() -> None:
     assert result.tags[0] == "example"
 
 
-def _get_item() -> _rt.Request[Item]:
+def _get_item_request() -> _rt.Request[Item]:
     """A request with an example value for every argument."""
     return _ops.get_item("example")
 
@@ -139,7 +139,7 @@ def _get_item() -> _rt.Request[Item]:
 def test_get_item_synthesised() -> None:
     recorder = _Recorder(200, _example("get_item_synthesised.json"))
     transport = httpx.MockTransport(recorder)
-    request = _get_item()
+    request = _get_item_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 
@@ -160,7 +160,7 @@ def test_get_item_synthesised() -> None:
     assert result.tags[0] == "example"
 
 
-def _replace_item() -> _rt.Request[Item]:
+def _replace_item_request() -> _rt.Request[Item]:
     """A request with an example value for every argument."""
     return _ops.replace_item(
         "example",
@@ -171,7 +171,7 @@ def _replace_item() -> _rt.Request[Item]:
 def test_replace_item_synthesised() -> None:
     recorder = _Recorder(200, _example("replace_item_synthesised.json"))
     transport = httpx.MockTransport(recorder)
-    request = _replace_item()
+    request = _replace_item_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 
@@ -193,7 +193,7 @@ def test_replace_item_synthesised() -> None:
     assert result.tags[0] == "example"
 
 
-def _update_item() -> _rt.Request[Item]:
+def _update_item_request() -> _rt.Request[Item]:
     """A request with an example value for every argument."""
     return _ops.update_item(
         "example", body=ItemPatch.from_dict({"name": "example", "quantity": 1})
@@ -203,7 +203,7 @@ def _update_item() -> _rt.Request[Item]:
 def test_update_item_synthesised() -> None:
     recorder = _Recorder(200, _example("update_item_synthesised.json"))
     transport = httpx.MockTransport(recorder)
-    request = _update_item()
+    request = _update_item_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 
@@ -225,7 +225,7 @@ def test_update_item_synthesised() -> None:
     assert result.tags[0] == "example"
 
 
-def _delete_item() -> _rt.Request[None]:
+def _delete_item_request() -> _rt.Request[None]:
     """A request with an example value for every argument."""
     return _ops.delete_item("example")
 
@@ -233,7 +233,7 @@ def _delete_item() -> _rt.Request[None]:
 def test_delete_item_no_content() -> None:
     recorder = _Recorder(204, None)
     transport = httpx.MockTransport(recorder)
-    request = _delete_item()
+    request = _delete_item_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 
@@ -249,7 +249,7 @@ def test_delete_item_no_content() -> None:
     assert result is None
 
 
-def _item_exists() -> _rt.Request[None]:
+def _item_exists_request() -> _rt.Request[None]:
     """A request with an example value for every argument."""
     return _ops.item_exists("example")
 
@@ -257,7 +257,7 @@ def _item_exists() -> _rt.Request[None]:
 def test_item_exists_no_content() -> None:
     recorder = _Recorder(200, None)
     transport = httpx.MockTransport(recorder)
-    request = _item_exists()
+    request = _item_exists_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 
@@ -273,7 +273,7 @@ def test_item_exists_no_content() -> None:
     assert result is None
 
 
-def _item_options() -> _rt.Request[None]:
+def _item_options_request() -> _rt.Request[None]:
     """A request with an example value for every argument."""
     return _ops.item_options("example")
 
@@ -281,7 +281,7 @@ def _item_options() -> _rt.Request[None]:
 def test_item_options_no_content() -> None:
     recorder = _Recorder(204, None)
     transport = httpx.MockTransport(recorder)
-    request = _item_options()
+    request = _item_options_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 
@@ -297,7 +297,7 @@ def test_item_options_no_content() -> None:
     assert result is None
 
 
-def _put_item_image() -> _rt.Request[None]:
+def _put_item_image_request() -> _rt.Request[None]:
     """A request with an example value for every argument."""
     return _ops.put_item_image("example", body=b"example")
 
@@ -305,7 +305,7 @@ def _put_item_image() -> _rt.Request[None]:
 def test_put_item_image_no_content() -> None:
     recorder = _Recorder(204, None)
     transport = httpx.MockTransport(recorder)
-    request = _put_item_image()
+    request = _put_item_image_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 

@@ -56,7 +56,7 @@ class _Recorder:
         return json.loads(self.requests[index].content)
 
 
-def _create_message() -> _rt.Request[Message]:
+def _create_message_request() -> _rt.Request[Message]:
     """A request with an example value for every argument."""
     return _ops.create_message(
         to="example",
@@ -74,7 +74,7 @@ def _create_message() -> _rt.Request[Message]:
 def test_create_message_synthesised() -> None:
     recorder = _Recorder(201, _example("create_message_synthesised.json"))
     transport = httpx.MockTransport(recorder)
-    request = _create_message()
+    request = _create_message_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 

@@ -55,7 +55,7 @@ class _Recorder:
         return json.loads(self.requests[index].content)
 
 
-def _upload_file() -> _rt.Request[UploadFileResponse]:
+def _upload_file_request() -> _rt.Request[UploadFileResponse]:
     """A request with an example value for every argument."""
     return _ops.upload_file(title="example", content=b"example", labels=["example"])
 
@@ -63,7 +63,7 @@ def _upload_file() -> _rt.Request[UploadFileResponse]:
 def test_upload_file_synthesised() -> None:
     recorder = _Recorder(201, _example("upload_file_synthesised.json"))
     transport = httpx.MockTransport(recorder)
-    request = _upload_file()
+    request = _upload_file_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 

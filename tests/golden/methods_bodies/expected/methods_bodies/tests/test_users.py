@@ -55,7 +55,7 @@ class _Recorder:
         return json.loads(self.requests[index].content)
 
 
-def _create_user() -> _rt.Request[ScimUser]:
+def _create_user_request() -> _rt.Request[ScimUser]:
     """A request with an example value for every argument."""
     return _ops.create_user(
         body=ScimUser.from_dict(
@@ -67,7 +67,7 @@ def _create_user() -> _rt.Request[ScimUser]:
 def test_create_user_synthesised() -> None:
     recorder = _Recorder(201, _example("create_user_synthesised.json"))
     transport = httpx.MockTransport(recorder)
-    request = _create_user()
+    request = _create_user_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 

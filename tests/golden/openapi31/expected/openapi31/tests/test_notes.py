@@ -55,7 +55,7 @@ class _Recorder:
         return json.loads(self.requests[index].content)
 
 
-def _search_notes() -> _rt.Request[list[Note]]:
+def _search_notes_request() -> _rt.Request[list[Note]]:
     """A request with an example value for every argument."""
     return _ops.search_notes(q="groceries", min_score=0.5, tag="example")
 
@@ -63,7 +63,7 @@ def _search_notes() -> _rt.Request[list[Note]]:
 def test_search_notes_two() -> None:
     recorder = _Recorder(200, _example("search_notes_two.json"))
     transport = httpx.MockTransport(recorder)
-    request = _search_notes()
+    request = _search_notes_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 
@@ -91,7 +91,7 @@ def test_search_notes_two() -> None:
     assert result[0].tags[0] == "home"
 
 
-def _create_note() -> _rt.Request[Note]:
+def _create_note_request() -> _rt.Request[Note]:
     """A request with an example value for every argument."""
     return _ops.create_note(
         body=Note.from_dict(
@@ -135,7 +135,7 @@ def _create_note() -> _rt.Request[Note]:
 def test_create_note_synthesised() -> None:
     recorder = _Recorder(201, _example("create_note_synthesised.json"))
     transport = httpx.MockTransport(recorder)
-    request = _create_note()
+    request = _create_note_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 

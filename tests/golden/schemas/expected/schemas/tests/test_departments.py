@@ -55,7 +55,7 @@ class _Recorder:
         return json.loads(self.requests[index].content)
 
 
-def _get_department() -> _rt.Request[Department]:
+def _get_department_request() -> _rt.Request[Department]:
     """A request with an example value for every argument."""
     return _ops.get_department(1)
 
@@ -63,7 +63,7 @@ def _get_department() -> _rt.Request[Department]:
 def test_get_department_synthesised() -> None:
     recorder = _Recorder(200, _example("get_department_synthesised.json"))
     transport = httpx.MockTransport(recorder)
-    request = _get_department()
+    request = _get_department_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 

@@ -55,7 +55,7 @@ class _Recorder:
         return json.loads(self.requests[index].content)
 
 
-def _create_order() -> _rt.Request[Order]:
+def _create_order_request() -> _rt.Request[Order]:
     """A request with an example value for every argument."""
     return _ops.create_order(
         body=Order.from_dict(
@@ -84,7 +84,7 @@ def _create_order() -> _rt.Request[Order]:
 def test_create_order_synthesised() -> None:
     recorder = _Recorder(200, _example("create_order_synthesised.json"))
     transport = httpx.MockTransport(recorder)
-    request = _create_order()
+    request = _create_order_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 

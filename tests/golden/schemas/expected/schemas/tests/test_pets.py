@@ -55,7 +55,7 @@ class _Recorder:
         return json.loads(self.requests[index].content)
 
 
-def _create_pet() -> _rt.Request[Pet]:
+def _create_pet_request() -> _rt.Request[Pet]:
     """A request with an example value for every argument."""
     return _ops.create_pet(
         body=Cat.from_dict({"pet_type": "example", "name": "example", "purrs": True})
@@ -65,7 +65,7 @@ def _create_pet() -> _rt.Request[Pet]:
 def test_create_pet_synthesised() -> None:
     recorder = _Recorder(201, _example("create_pet_synthesised.json"))
     transport = httpx.MockTransport(recorder)
-    request = _create_pet()
+    request = _create_pet_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 
@@ -81,7 +81,7 @@ def test_create_pet_synthesised() -> None:
     assert recorder.json() == {"pet_type": "example", "name": "example", "purrs": True}
 
 
-def _get_pet() -> _rt.Request[Pet]:
+def _get_pet_request() -> _rt.Request[Pet]:
     """A request with an example value for every argument."""
     return _ops.get_pet("example")
 
@@ -89,7 +89,7 @@ def _get_pet() -> _rt.Request[Pet]:
 def test_get_pet_synthesised() -> None:
     recorder = _Recorder(200, _example("get_pet_synthesised.json"))
     transport = httpx.MockTransport(recorder)
-    request = _get_pet()
+    request = _get_pet_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 

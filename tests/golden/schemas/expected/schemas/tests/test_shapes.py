@@ -55,7 +55,7 @@ class _Recorder:
         return json.loads(self.requests[index].content)
 
 
-def _list_shapes() -> _rt.Request[list[Shape]]:
+def _list_shapes_request() -> _rt.Request[list[Shape]]:
     """A request with an example value for every argument."""
     return _ops.list_shapes()
 
@@ -63,7 +63,7 @@ def _list_shapes() -> _rt.Request[list[Shape]]:
 def test_list_shapes_synthesised() -> None:
     recorder = _Recorder(200, _example("list_shapes_synthesised.json"))
     transport = httpx.MockTransport(recorder)
-    request = _list_shapes()
+    request = _list_shapes_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 

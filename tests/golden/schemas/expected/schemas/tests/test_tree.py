@@ -55,7 +55,7 @@ class _Recorder:
         return json.loads(self.requests[index].content)
 
 
-def _get_tree() -> _rt.Request[TreeNode]:
+def _get_tree_request() -> _rt.Request[TreeNode]:
     """A request with an example value for every argument."""
     return _ops.get_tree()
 
@@ -63,7 +63,7 @@ def _get_tree() -> _rt.Request[TreeNode]:
 def test_get_tree_synthesised() -> None:
     recorder = _Recorder(200, _example("get_tree_synthesised.json"))
     transport = httpx.MockTransport(recorder)
-    request = _get_tree()
+    request = _get_tree_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 

@@ -55,7 +55,7 @@ class _Recorder:
         return json.loads(self.requests[index].content)
 
 
-def _get_value() -> _rt.Request[GetValueResponse]:
+def _get_value_request() -> _rt.Request[GetValueResponse]:
     """A request with an example value for every argument."""
     return _ops.get_value("example")
 
@@ -63,7 +63,7 @@ def _get_value() -> _rt.Request[GetValueResponse]:
 def test_get_value_synthesised() -> None:
     recorder = _Recorder(200, _example("get_value_synthesised.json"))
     transport = httpx.MockTransport(recorder)
-    request = _get_value()
+    request = _get_value_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 

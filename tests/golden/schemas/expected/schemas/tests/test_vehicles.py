@@ -55,7 +55,7 @@ class _Recorder:
         return json.loads(self.requests[index].content)
 
 
-def _get_vehicle() -> _rt.Request[Vehicle]:
+def _get_vehicle_request() -> _rt.Request[Vehicle]:
     """A request with an example value for every argument."""
     return _ops.get_vehicle("example")
 
@@ -63,7 +63,7 @@ def _get_vehicle() -> _rt.Request[Vehicle]:
 def test_get_vehicle_synthesised() -> None:
     recorder = _Recorder(200, _example("get_vehicle_synthesised.json"))
     transport = httpx.MockTransport(recorder)
-    request = _get_vehicle()
+    request = _get_vehicle_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 

@@ -55,7 +55,7 @@ class _Recorder:
         return json.loads(self.requests[index].content)
 
 
-def _get_status() -> _rt.Request[GetStatusResponse]:
+def _get_status_request() -> _rt.Request[GetStatusResponse]:
     """A request with an example value for every argument."""
     return _ops.get_status()
 
@@ -63,7 +63,7 @@ def _get_status() -> _rt.Request[GetStatusResponse]:
 def test_get_status_synthesised() -> None:
     recorder = _Recorder(200, _example("get_status_synthesised.json"))
     transport = httpx.MockTransport(recorder)
-    request = _get_status()
+    request = _get_status_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 

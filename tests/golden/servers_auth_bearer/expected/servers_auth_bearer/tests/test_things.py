@@ -54,7 +54,7 @@ class _Recorder:
         return json.loads(self.requests[index].content)
 
 
-def _list_things() -> _rt.Request[list[str]]:
+def _list_things_request() -> _rt.Request[list[str]]:
     """A request with an example value for every argument."""
     return _ops.list_things()
 
@@ -62,7 +62,7 @@ def _list_things() -> _rt.Request[list[str]]:
 def test_list_things_synthesised() -> None:
     recorder = _Recorder(200, _example("list_things_synthesised.json"))
     transport = httpx.MockTransport(recorder)
-    request = _list_things()
+    request = _list_things_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 

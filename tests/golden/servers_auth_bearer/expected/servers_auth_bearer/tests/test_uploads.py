@@ -55,7 +55,7 @@ class _Recorder:
         return json.loads(self.requests[index].content)
 
 
-def _create_upload() -> _rt.Request[CreateUploadResponse]:
+def _create_upload_request() -> _rt.Request[CreateUploadResponse]:
     """A request with an example value for every argument."""
     return _ops.create_upload(body=CreateUploadRequest.from_dict({"name": "example"}))
 
@@ -63,7 +63,7 @@ def _create_upload() -> _rt.Request[CreateUploadResponse]:
 def test_create_upload_synthesised() -> None:
     recorder = _Recorder(201, _example("create_upload_synthesised.json"))
     transport = httpx.MockTransport(recorder)
-    request = _create_upload()
+    request = _create_upload_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 

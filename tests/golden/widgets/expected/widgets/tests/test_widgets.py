@@ -57,7 +57,7 @@ class _Recorder:
         return json.loads(self.requests[index].content)
 
 
-def _list_widgets() -> _rt.PagedRequest[ListWidgetsResponse, Widget]:
+def _list_widgets_request() -> _rt.PagedRequest[ListWidgetsResponse, Widget]:
     """A request with an example value for every argument."""
     return _ops.list_widgets(color=Color.RED, in_stock=True, page_size=1)
 
@@ -65,7 +65,7 @@ def _list_widgets() -> _rt.PagedRequest[ListWidgetsResponse, Widget]:
 def test_list_widgets_synthesised() -> None:
     recorder = _Recorder(200, _example("list_widgets_synthesised.json"))
     transport = httpx.MockTransport(recorder)
-    request = _list_widgets()
+    request = _list_widgets_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 
@@ -116,7 +116,7 @@ def test_list_widgets_rejects_bad_page_size() -> None:
     assert recorder.requests == []
 
 
-def _get_widget() -> _rt.Request[Widget]:
+def _get_widget_request() -> _rt.Request[Widget]:
     """A request with an example value for every argument."""
     return _ops.get_widget("W0000")
 
@@ -124,7 +124,7 @@ def _get_widget() -> _rt.Request[Widget]:
 def test_get_widget_example() -> None:
     recorder = _Recorder(200, _example("get_widget_example.json"))
     transport = httpx.MockTransport(recorder)
-    request = _get_widget()
+    request = _get_widget_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 
@@ -170,7 +170,7 @@ def test_get_widget_rejects_bad_widget_id() -> None:
     assert recorder.requests == []
 
 
-def _delete_widget() -> _rt.Request[None]:
+def _delete_widget_request() -> _rt.Request[None]:
     """A request with an example value for every argument."""
     return _ops.delete_widget("W0000")
 
@@ -179,7 +179,7 @@ def test_delete_widget_no_content() -> None:
     recorder = _Recorder(204, None)
     transport = httpx.MockTransport(recorder)
     with pytest.warns(DeprecationWarning):
-        request = _delete_widget()
+        request = _delete_widget_request()
     with Client("ACtest", "secret", transport=transport) as client:
         result = client.send(request)
 

@@ -1,0 +1,1 @@
+"""Broken and hostile specs: a clear error, no injection, nothing lost (issue 4)."""
