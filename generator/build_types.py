@@ -333,6 +333,7 @@ class TypeBuilder:
             for prop in draft.properties:
                 py_name = scope.claim(prop.wire_name, where=draft.pointer)
                 has_default = not prop.required
+                default = self._default_code(prop) if not prop.required else None
                 fields.append(
                     Field(
                         name=py_name,
@@ -343,9 +344,10 @@ class TypeBuilder:
                         required=prop.required,
                         nullable=prop.nullable,
                         has_default=has_default,
-                        nullable_flag=prop.nullable and prop.required,
+                        # null is allowed by default=None already, not by another default
+                        nullable_flag=prop.nullable and (prop.required or default is not None),
                         read_only=prop.read_only,
-                        default=self._default_code(prop) if not prop.required else None,
+                        default=default,
                         description=prop.description,
                     )
                 )
