@@ -9,7 +9,7 @@ BENCH_VENV := bench/.venv
 BENCH_INSTALLED := $(BENCH_VENV)/.installed
 BENCH_ARGS ?=
 
-.PHONY: generate test check lint fuzz clean bench
+.PHONY: generate test check lint fuzz coverage clean bench
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,14 @@ test: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/black --check --quiet generated/ tests/golden/ generator/runtime/
 	$(BIN)/mypy --strict --no-incremental generated/ $(wildcard tests/golden/*/expected/)
 	$(BIN)/pytest -q
+
+# 500 examples of the property-based fuzz (make test runs 15).
+fuzz: $(INSTALLED)
+	HYPOTHESIS_PROFILE=long $(BIN)/pytest -q tests/security/test_fuzz.py
+
+# Generate and check the whole Twilio corpus; write docs/coverage.md.
+coverage: $(INSTALLED)
+	$(BIN)/python scripts/corpus.py --report docs/coverage.md
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache
