@@ -94,7 +94,8 @@ def _generate_one(spec: str, out: str) -> SpecResult:
 
 def generate_all(specs: list[Path], out: Path, jobs: int) -> list[SpecResult]:
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(_generate_one, str(spec), str(out)) for spec in specs]
+        # relative paths, so that warnings in the report do not name this machine's folders
+        futures = [pool.submit(_generate_one, os.path.relpath(spec), str(out)) for spec in specs]
         return [f.result() for f in futures]
 
 
