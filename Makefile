@@ -48,7 +48,7 @@ clean:
 
 # The benchmark suite (issue 7; not part of `make test`): its own venv with the
 # pinned reference tools and specgen installed from this checkout, then a run
-# that writes docs/benchmarks.md and docs/benchmarks.png (~15 minutes).
+# that writes docs/benchmarks.md and docs/benchmarks.png (5-15 minutes on 2 cores).
 # `make bench BENCH_ARGS=--quick` is a short smoke run.
 $(BENCH_INSTALLED): bench/requirements.txt pyproject.toml
 	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)

@@ -14,6 +14,7 @@ import argparse
 import ast
 import copy
 import datetime
+import functools
 import gc
 import json
 import shutil
@@ -21,7 +22,7 @@ import statistics
 import sys
 import time
 import timeit
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +80,9 @@ def records(count: int, offset: int = 0) -> list[dict[str, Any]]:
         record["phone_number"] = f"+1415{i % 10_000_000:07d}"
         created = base + datetime.timedelta(minutes=i)
         record["date_created"] = created.strftime("%Y-%m-%dT%H:%M:%SZ")
-        record["date_updated"] = (created + datetime.timedelta(days=i % 400, seconds=i % 61)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        record["date_updated"] = (created + datetime.timedelta(days=i % 400, seconds=i % 61)).strftime(
+            "%Y-%m-%dT%H:%M:%SZ"
+        )
         out.append(record)
     return out
 
@@ -101,14 +104,27 @@ def page_json(items: list[dict[str, Any]], page: int, next_url: str | None) -> s
 # -- (a) parsing one page -------------------------------------------------------------
 
 
-def _per_call(fn: Callable[[], Any], reps: int) -> list[float]:
-    """Seconds per call, one value per repetition; the collector stays on (as in real use)."""
-    started = time.perf_counter()
-    fn()
-    once = max(time.perf_counter() - started, 1e-6)
-    number = max(1, min(1000, int(0.05 / once)))  # about 50 ms per repetition
-    timer = timeit.Timer(fn, setup="import gc; gc.enable()")
-    return [t / number for t in timer.repeat(repeat=reps, number=number)]
+def _interleaved(fns: Mapping[str, Callable[[], Any]], reps: int) -> dict[str, list[float]]:
+    """Seconds per call of each function, ``reps`` values each.
+
+    Each repetition loops one function for about 50 ms; the functions take
+    turns (in a rotating order), so that a change in the machine's load hits
+    all of them alike. The garbage collector stays on, as in real use.
+    """
+    numbers = {}
+    for name, fn in fns.items():
+        started = time.perf_counter()
+        fn()
+        once = max(time.perf_counter() - started, 1e-6)
+        numbers[name] = max(1, min(1000, int(0.05 / once)))
+    timers = {name: timeit.Timer(fn, setup="import gc; gc.enable()") for name, fn in fns.items()}
+    samples: dict[str, list[float]] = {name: [] for name in fns}
+    names = list(fns)
+    for rep in range(reps):
+        shift = rep % len(names)
+        for name in names[shift:] + names[:shift]:
+            samples[name].append(timers[name].timeit(numbers[name]) / numbers[name])
+    return samples
 
 
 def _summary(name: str, page: Any, get_items: Callable[[Any], list[Any]]) -> tuple[Any, ...]:
@@ -117,7 +133,14 @@ def _summary(name: str, page: Any, get_items: Callable[[Any], list[Any]]) -> tup
     for item in (first, last):
         if item.date_created is None or item.date_created.tzinfo is None:
             raise AssertionError(f"{name}: date_created is not an aware datetime")
-    return (len(items), first.sid, last.sid, first.date_created, last.date_updated, str(getattr(first.address_requirements, "value", first.address_requirements)))
+    return (
+        len(items),
+        first.sid,
+        last.sid,
+        first.date_created,
+        last.date_updated,
+        str(getattr(first.address_requirements, "value", first.address_requirements)),
+    )
 
 
 ENUM_FIELDS = (
@@ -179,10 +202,12 @@ def parse(opc_root: Path | None, reps: int, count: int) -> dict[str, Any]:
             if summary != reference:
                 raise AssertionError(f"{page_name}: {name} parsed differently: {summary} != {reference}")
         page["same_values_checked"] = sorted(summaries)
-        for name, parse_page in parsers.items():
-            if name in page["errors"]:
-                continue
-            page["per_call"][name] = Stats(_per_call(lambda: parse_page(text), reps)).to_json()
+        timed = {
+            name: functools.partial(parse_page, text)
+            for name, parse_page in parsers.items()
+            if name not in page["errors"]
+        }
+        page["per_call"] = {name: Stats(values).to_json() for name, values in _interleaved(timed, reps).items()}
         result["pages"][page_name] = page
     return result
 
@@ -213,8 +238,10 @@ def paginate(pages: int, per_page: int) -> dict[str, Any]:
             if page + 1 < pages
             else None
         )
-        head = page_json([], page, next_url)[: -len("[]}")]  # ..."phone_numbers": 
-        return httpx.Response(200, content=(head + items_json + "}").encode(), headers={"Content-Type": "application/json"})
+        head = page_json([], page, next_url)[: -len("[]}")]  # ..."phone_numbers":
+        return httpx.Response(
+            200, content=(head + items_json + "}").encode(), headers={"Content-Type": "application/json"}
+        )
 
     def run(traced: bool) -> dict[str, Any]:
         served[0] = 0
@@ -295,7 +322,9 @@ def measure_import(root: Path, package: str, runs: int, timeout: float = 120) ->
     """Fresh-process import times of ``package`` found under ``root``."""
     python = str(bench_python())
     env = tool_env(PYTHONPATH=str(root))
-    startup_text = run_checked([python, "-c", "import sys; sys.stdout.write(repr(sorted(sys.modules)))"], timeout=timeout, env=env).stdout
+    startup_text = run_checked(
+        [python, "-c", "import sys; sys.stdout.write(repr(sorted(sys.modules)))"], timeout=timeout, env=env
+    ).stdout
     startup = set(ast.literal_eval(startup_text))
     for cache in (root / package).rglob("__pycache__"):
         shutil.rmtree(cache)
@@ -307,7 +336,9 @@ def measure_import(root: Path, package: str, runs: int, timeout: float = 120) ->
     first = run_checked([python, "-X", "importtime", "-c", statements["from_import_client"]], timeout=timeout, env=env)
     result["first_from_import_client_seconds"], _ = _parse_importtime(first.stderr, startup)
     for key, statement in statements.items():
-        importtimes, walls, selfs = [], [], []
+        importtimes: list[float] = []
+        walls: list[float] = []
+        selfs: list[tuple[str, float]] = []
         for _ in range(runs):
             done = run_checked([python, "-X", "importtime", "-c", statement], timeout=timeout, env=env)
             seconds, selfs = _parse_importtime(done.stderr, startup)
@@ -316,7 +347,9 @@ def measure_import(root: Path, package: str, runs: int, timeout: float = 120) ->
             walls.append(float(run_checked([python, "-c", script], timeout=timeout, env=env).stdout))
         result[key] = {"importtime": Stats(importtimes).to_json(), "perf_counter": Stats(walls).to_json()}
         ours = sorted(((n, s) for n, s in selfs if n == package or n.startswith(package + ".")), key=lambda x: -x[1])
-        others = sorted(((n, s) for n, s in selfs if n not in startup and not n.startswith(package)), key=lambda x: -x[1])
+        others = sorted(
+            ((n, s) for n, s in selfs if n not in startup and not n.startswith(package)), key=lambda x: -x[1]
+        )
         result[key]["slowest_package_modules"] = ours[:5]
         result[key]["slowest_other_modules"] = others[:5]
     httpx_times = []

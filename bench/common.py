@@ -106,7 +106,7 @@ class Measured:
     seconds: float
     returncode: int
     max_rss_kb: int  # exact: the largest single process of the tree (wait4)
-    tree_rss_kb: int  # sampled: the largest sum of RSS over the live tree
+    tree_rss_kb: int  # sampled: the largest sum of PSS (else RSS) over the live tree
     stdout: str
     stderr: str
     timed_out: bool = False
@@ -128,7 +128,8 @@ class Measured:
 
 
 def _tree_rss_sampler(pid: int, stop: threading.Event, result: list[int], interval: float) -> None:
-    """Sum the RSS of ``pid`` and its descendants every ``interval`` seconds."""
+    """Sum the memory of ``pid`` and its descendants every ``interval`` seconds
+    (PSS where the kernel reports it, else RSS)."""
     try:
         import psutil
     except ImportError:  # pragma: no cover - psutil is in bench/requirements.txt
@@ -144,16 +145,23 @@ def _tree_rss_sampler(pid: int, stop: threading.Event, result: list[int], interv
         except psutil.Error:
             break
         for proc in procs:
-            try:
-                total += proc.memory_info().rss
-            except psutil.Error:
-                pass
+            try:  # PSS: pages shared with forked workers are split, not counted twice
+                total += proc.memory_full_info().pss
+            except (psutil.Error, AttributeError):
+                try:
+                    total += proc.memory_info().rss
+                except psutil.Error:
+                    pass
         result[0] = max(result[0], total // 1024)
         stop.wait(interval)
 
 
+def _argv(cmd: Sequence[object]) -> list[str]:
+    return [os.fspath(c) if isinstance(c, (str, os.PathLike)) else str(c) for c in cmd]
+
+
 def run_measured(
-    cmd: Sequence[str | os.PathLike[str]],
+    cmd: Sequence[object],
     *,
     timeout: float,
     cwd: Path | None = None,
@@ -164,14 +172,15 @@ def run_measured(
 
     Wall time is from spawn to reaping. Peak memory comes from ``wait4``'s
     rusage (the largest resident set of the process or any descendant it
-    waited for, exactly) and from sampling the whole tree's summed RSS with
-    psutil (catches concurrent workers). The process group is killed after
+    waited for, exactly) and from sampling the whole tree's summed PSS with
+    psutil (catches concurrent workers without counting pages they share
+    with their parent twice). The process group is killed after
     ``timeout`` seconds.
     """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen(
-            [os.fspath(c) for c in cmd],
+            _argv(cmd),
             cwd=cwd,
             env=dict(env) if env is not None else None,
             stdin=subprocess.DEVNULL,
@@ -221,10 +230,10 @@ def run_measured(
         )
 
 
-def run_checked(cmd: Sequence[str | os.PathLike[str]], *, timeout: float, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+def run_checked(cmd: Sequence[object], *, timeout: float, **kwargs: Any) -> subprocess.CompletedProcess[str]:
     """A helper process that is not measured; its failure is an error."""
     return subprocess.run(
-        [os.fspath(c) for c in cmd],
+        _argv(cmd),
         timeout=timeout,
         check=True,
         capture_output=True,
@@ -327,6 +336,54 @@ def machine_info() -> dict[str, Any]:
         "platform": platform.platform(),
         "versions": {
             name: _version_of(name)
-            for name in ("specgen", "openapi-python-client", "black", "ruff", "pydantic", "httpx", "matplotlib", "psutil")
+            for name in (
+                "specgen",
+                "openapi-python-client",
+                "black",
+                "ruff",
+                "pydantic",
+                "httpx",
+                "matplotlib",
+                "psutil",
+            )
         },
     }
+
+
+# -- what was measured ---------------------------------------------------------------
+
+
+def source_fingerprint() -> str:
+    """sha256 over specgen's sources (generator/, templates/, pyproject.toml).
+
+    Taken at the start and at the end of a run: if they differ, the code
+    changed during the run (specgen is installed editable) and the rows mix
+    versions.
+    """
+    import hashlib
+
+    h = hashlib.sha256()
+    paths = [ROOT / "pyproject.toml"]
+    for folder in (ROOT / "generator", ROOT / "templates"):
+        paths += sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        h.update(str(path.relative_to(ROOT)).encode() + b"\0" + len(data).to_bytes(8, "big") + data)
+    return h.hexdigest()
+
+
+def git_state() -> dict[str, Any]:
+    """The commit and the uncommitted files of generator/ and templates/ (read-only git commands)."""
+    state: dict[str, Any] = {}
+    try:
+        state["commit"] = run_checked(["git", "rev-parse", "--short", "HEAD"], timeout=30, cwd=ROOT).stdout.strip()
+        status = run_checked(
+            ["git", "status", "--porcelain", "--", "generator", "templates"], timeout=30, cwd=ROOT
+        ).stdout
+        state["uncommitted"] = [line[3:] for line in status.splitlines() if line.strip()]
+    except (OSError, subprocess.SubprocessError) as exc:
+        state["error"] = f"{type(exc).__name__}: {exc}"
+    return state

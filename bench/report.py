@@ -36,7 +36,13 @@ def status_le(value: float | None, target: float, unit: str = "×") -> tuple[str
         return "not measured", None
     if value <= target:
         return "**met**", True
-    return f"**missed** by {value / target:.1f}× (needs ≤ {target:g}{unit})", False
+    return f"**missed** by {fmt_factor(value / target)} (needs ≤ {target:g}{unit})", False
+
+
+def fmt_factor(value: float) -> str:
+    if value < 1.1:
+        return f"{value:.3f}×"  # a near miss: show that it is one
+    return f"{value:.2f}×" if value < 10 else f"{value:.1f}×"
 
 
 def fmt_s(seconds: float | None) -> str:
@@ -63,6 +69,14 @@ def fmt_ratio(value: float | None) -> str:
 
 def fmt_mib(kb: float | None) -> str:
     return "–" if kb is None or kb != kb else f"{kb / 1024:.0f} MiB"
+
+
+def fmt_mem(stats: dict[str, Any]) -> str:
+    if not stats.get("n"):
+        return "–"
+    if stats["n"] == 1:
+        return fmt_mib(stats["median"])
+    return f"{fmt_mib(stats['median'])} ({stats['min'] / 1024:.0f}–{stats['max'] / 1024:.0f})"
 
 
 def _median(mode: dict[str, Any] | None, key: str = "time") -> float | None:
@@ -162,14 +176,22 @@ def render(results: dict[str, Any], out: Path, png: Path | None) -> tuple[str, l
             if notes:
                 status += " (" + "; ".join(notes) + ")"
             rows.append(
-                [case["short"], MODE_LABELS[mode], fmt_stats(mode_result["time"]), fmt_stats(reference["time"]), fmt_ratio(r), f"≤ {target:g}×", status]
+                [
+                    case["short"],
+                    MODE_LABELS[mode],
+                    fmt_stats(mode_result["time"]),
+                    fmt_stats(reference["time"]),
+                    fmt_ratio(r),
+                    f"≤ {target:g}×",
+                    status,
+                ]
             )
             group = "corpus" if key == "corpus" else mode
             if r is not None and (group not in worst or r > worst[group][0]):
                 worst[group] = (r, case["short"])
             elif r is None and met is False and group not in worst:
                 worst[group] = (float("inf"), case["short"])
-    body += _table(["spec", "specgen", "specgen time", "openapi-python-client cold", "ratio", "target", "status"], rows)
+    body += _table(["spec", "measurement", "specgen", "openapi-python-client cold", "ratio", "target", "status"], rows)
     body.append("")
     change_notes = {
         case["short"]: case["specgen"]["modes"].get("change", {}).get("notes", [])[:1] for case in processes.values()
@@ -177,9 +199,7 @@ def render(results: dict[str, Any], out: Path, png: Path | None) -> tuple[str, l
     if any(change_notes.values()):
         body.append(
             "The one-line change prepends a sentence to the first schema `description:` of a copy of the spec "
-            "(a new sentence each run): "
-            + "; ".join(f"{k}: {v[0]}" for k, v in change_notes.items() if v)
-            + "."
+            "(a new sentence each run): " + "; ".join(f"{k}: {v[0]}" for k, v in change_notes.items() if v) + "."
         )
         body.append("")
     reference_failures = {c["short"]: c["reference"].get("failed_specs", []) for c in processes.values()}
@@ -195,8 +215,10 @@ def render(results: dict[str, Any], out: Path, png: Path | None) -> tuple[str, l
     body += ["## Peak memory and generated output", ""]
     body += [
         "Peak memory of a cold generation: the larger of the exact peak resident set of any single process of "
-        "the tree (`wait4` rusage) and the sampled sum over the live process tree (psutil, every 50 ms; "
-        "counts openapi-python-client's `ruff` subprocess and any worker pool), worst of the n runs.",
+        "the tree (`wait4` rusage) and the sampled sum of PSS over the live process tree (psutil, every 50 ms: "
+        "counts openapi-python-client's `ruff` subprocess and specgen's formatting workers, splitting the pages "
+        "forked workers share with their parent instead of counting them twice), median (min–max) of the n "
+        "runs. For the corpus, specgen's one process against the largest of openapi-python-client's per-spec processes.",
         "",
     ]
     rows = []
@@ -206,11 +228,11 @@ def render(results: dict[str, Any], out: Path, png: Path | None) -> tuple[str, l
     for case in processes.values():
         sg = case["specgen"]["modes"]["cold"]["peak_rss_kb"]
         ref = case["reference"]["modes"]["cold"]["peak_rss_kb"]
-        sg_kb = sg["max"] if sg["n"] else None
-        ref_kb = ref["max"] if ref["n"] else None
+        sg_kb = sg["median"] if sg["n"] else None
+        ref_kb = ref["median"] if ref["n"] else None
         r = ratio(sg_kb, ref_kb)
         status, _met = status_le(r, MEMORY_TARGET)
-        rows.append([case["short"], fmt_mib(sg_kb), fmt_mib(ref_kb), fmt_ratio(r), f"≤ {MEMORY_TARGET:g}×", status])
+        rows.append([case["short"], fmt_mem(sg), fmt_mem(ref), fmt_ratio(r), f"≤ {MEMORY_TARGET:g}×", status])
         if r is not None and (mem_worst is None or r > mem_worst[0]):
             mem_worst = (r, case["short"])
         sgc, refc = case["specgen"].get("count"), case["reference"].get("count")
@@ -231,9 +253,21 @@ def render(results: dict[str, Any], out: Path, png: Path | None) -> tuple[str, l
             if lr is not None and (lines_worst is None or lr > lines_worst[0]):
                 lines_worst = (lr, case["short"])
     body += _table(["spec", "specgen", "openapi-python-client", "ratio", "target", "status"], rows)
-    body += ["", "Python lines generated (every `.py` file of the output, tests and copied runtime included; files counted without caches such as `.ruff_cache`):", ""]
+    body += [
+        "",
+        "Python lines generated (every `.py` file of the output, tests and copied runtime included; files counted without caches such as `.ruff_cache`):",
+        "",
+    ]
     body += _table(
-        ["spec", "specgen", "specgen without `_runtime/`", "openapi-python-client (whole project)", "ratio", "target", "status"],
+        [
+            "spec",
+            "specgen",
+            "specgen without `_runtime/`",
+            "openapi-python-client (whole project)",
+            "ratio",
+            "target",
+            "status",
+        ],
         line_rows,
     )
     body.append("")
@@ -247,14 +281,17 @@ def render(results: dict[str, Any], out: Path, png: Path | None) -> tuple[str, l
             "One cold generation per spec in a fresh process (`python -m bench.stages`), empty cache. "
             "`import` is importing `generator.pipeline` (black, Jinja2, PyYAML, the validator); `other` is "
             "time inside `generate_package` outside the timed stages; `write` is `write_packages` into an "
-            f"empty folder. Split by: {first_method}.",
+            f"empty folder. Split by: {first_method}. "
+            f"Arguments as the CLI passes them: {next((v.get('arguments') for v in stages.values() if v.get('arguments')), 'none')}.",
             "",
         ]
         names = [s for s in STAGE_ORDER if any(s in v.get("stages", {}) for v in stages.values())]
         rows = []
         for key, value in stages.items():
             if "stages" not in value:
-                rows.append([value.get("short", key), *(["–"] * len(names)), "failed: " + value.get("error", "?")[:120]])
+                rows.append(
+                    [value.get("short", key), *(["–"] * len(names)), "failed: " + value.get("error", "?")[:120]]
+                )
                 continue
             total = sum(value["stages"].values())
             rows.append([value.get("short", key), *(fmt_s(value["stages"].get(n)) for n in names), fmt_s(total)])
@@ -267,7 +304,28 @@ def render(results: dict[str, Any], out: Path, png: Path | None) -> tuple[str, l
     client = results.get("client", {})
     parse = client.get("parse")
     body += ["## Generated-client speed", ""]
-    parse_verdict = Verdict("parse one 1,000-record page ≤ 1.5× pydantic v2 and faster than openapi-python-client", "not measured", "not measured", None)
+    parse_verdict = Verdict(
+        "parse one 1,000-record page ≤ 1.5× pydantic v2 and faster than openapi-python-client",
+        "not measured",
+        "not measured",
+        None,
+    )
+    differences = client.get("generated_differences")
+    if differences:
+        body += [
+            "**Note:** the checked-in `generated/twilio_trunking_v1`, which the parsing and pagination tests "
+            "import, differs from what this specgen generates for the seed spec ("
+            + ", ".join(f"`{d}`" for d in differences[:8])
+            + (", ..." if len(differences) > 8 else "")
+            + "): run `specgen generate` to measure the current runtime.",
+            "",
+        ]
+    elif differences is not None:
+        body += [
+            "The checked-in `generated/twilio_trunking_v1`, which the parsing and pagination tests import, is "
+            "what this specgen generates for the seed spec (compared file by file in this run).",
+            "",
+        ]
     if parse and "pages" in parse:
         body += [
             f"### Parsing one page of {parse['records']:,} records (JSON text to models)",
@@ -298,7 +356,7 @@ def render(results: dict[str, Any], out: Path, png: Path | None) -> tuple[str, l
                     )
                 elif name in page.get("errors", {}):
                     rows.append([page_name, name, "fails: " + page["errors"][name][:110], "–", "–"])
-        body += _table(["page", "parser", "per call", "vs pydantic", "specgen / this"], rows)
+        body += _table(["page", "parser", "per call", "÷ pydantic", "specgen ÷ this"], rows)
         body += [
             "",
             "Pages: *seed* repeats the seed spec's example record as it is (with distinct sids, numbers and "
@@ -310,7 +368,10 @@ def render(results: dict[str, Any], out: Path, png: Path | None) -> tuple[str, l
         ]
         seed = parse["pages"].get("seed", {}).get("per_call", {})
         filled = parse["pages"].get("filled", {}).get("per_call", {})
-        vs_pyd = ratio(_median({"time": seed["specgen"]}) if "specgen" in seed else None, _median({"time": seed["pydantic"]}) if "pydantic" in seed else None)
+        vs_pyd = ratio(
+            _median({"time": seed["specgen"]}) if "specgen" in seed else None,
+            _median({"time": seed["pydantic"]}) if "pydantic" in seed else None,
+        )
         vs_opc = ratio(
             _median({"time": filled["specgen"]}) if "specgen" in filled else None,
             _median({"time": filled["openapi-python-client"]}) if "openapi-python-client" in filled else None,
@@ -318,9 +379,17 @@ def render(results: dict[str, Any], out: Path, png: Path | None) -> tuple[str, l
         met = None if vs_pyd is None else (vs_pyd <= PARSE_VS_PYDANTIC and (vs_opc is not None and vs_opc < 1.0))
         parts = []
         if vs_pyd is not None:
-            parts.append("met ≤ 1.5× pydantic" if vs_pyd <= PARSE_VS_PYDANTIC else f"missed ≤ 1.5× pydantic by {vs_pyd / PARSE_VS_PYDANTIC:.1f}×")
+            parts.append(
+                "met ≤ 1.5× pydantic"
+                if vs_pyd <= PARSE_VS_PYDANTIC
+                else f"missed ≤ 1.5× pydantic by {fmt_factor(vs_pyd / PARSE_VS_PYDANTIC)}"
+            )
         if vs_opc is not None:
-            parts.append("faster than openapi-python-client" if vs_opc < 1.0 else f"slower than openapi-python-client ({vs_opc:.2f}×)")
+            parts.append(
+                "faster than openapi-python-client"
+                if vs_opc < 1.0
+                else f"slower than openapi-python-client ({vs_opc:.2f}×)"
+            )
         else:
             parts.append("openapi-python-client not measured")
         parse_verdict = Verdict(
@@ -333,7 +402,12 @@ def render(results: dict[str, Any], out: Path, png: Path | None) -> tuple[str, l
         body += [f"Parsing: not measured ({client['parse_error']}).", ""]
 
     pag = client.get("paginate")
-    flat_verdict = Verdict("memory flat over 100 pages (tracemalloc peak after 100 pages vs after 10)", "not measured", "not measured", None)
+    flat_verdict = Verdict(
+        "memory flat over 100 pages (tracemalloc peak after 100 pages vs after 10)",
+        "not measured",
+        "not measured",
+        None,
+    )
     if pag and "traced" in pag:
         traced = pag["traced"]
         p10 = traced["after_10_pages"]["peak_bytes"]
@@ -356,11 +430,23 @@ def render(results: dict[str, Any], out: Path, png: Path | None) -> tuple[str, l
                 ["items received", f"{traced['items']:,} in {traced['pages_served']} pages"],
                 ["traced peak after 10 pages", f"{p10 / 2**20:.1f} MiB"],
                 [f"traced peak after {pag['pages']} pages", f"{p100 / 2**20:.1f} MiB ({fmt_ratio(r)} of 10 pages)"],
-                ["traced memory held, highest after any of the first 10 pages", f"{traced['current_after_page_max_first_10'] / 2**20:.1f} MiB"],
-                [f"traced memory held, highest after any of the {pag['pages']} pages", f"{traced['current_after_page_max_all'] / 2**20:.1f} MiB"],
-                ["held memory growth per page between full collections (median)", f"{traced['median_growth_between_collections_bytes'] / 2**20:.2f} MiB"],
+                [
+                    "traced memory held, highest after any of the first 10 pages",
+                    f"{traced['current_after_page_max_first_10'] / 2**20:.1f} MiB",
+                ],
+                [
+                    f"traced memory held, highest after any of the {pag['pages']} pages",
+                    f"{traced['current_after_page_max_all'] / 2**20:.1f} MiB",
+                ],
+                [
+                    "held memory growth per page between full collections (median)",
+                    f"{traced['median_growth_between_collections_bytes'] / 2**20:.2f} MiB",
+                ],
                 ["full (generation 2) garbage collections during the run", str(traced["full_collections"])],
-                ["time, untraced (tracemalloc off)", f"{fmt_s(pag['untraced']['seconds'])} ({pag['untraced']['items'] / pag['untraced']['seconds']:,.0f} items/s)"],
+                [
+                    "time, untraced (tracemalloc off)",
+                    f"{fmt_s(pag['untraced']['seconds'])} ({pag['untraced']['items'] / pag['untraced']['seconds']:,.0f} items/s)",
+                ],
             ],
         )
         body += [
@@ -395,19 +481,41 @@ def render(results: dict[str, Any], out: Path, png: Path | None) -> tuple[str, l
         if imp.get("note"):
             body += [imp["note"], ""]
         rows = []
-        for key, label in (("import", f"`import {imp['package']}`"), ("from_import_client", f"`from {imp['package']} import Client`")):
+        for key, label in (
+            ("import", f"`import {imp['package']}`"),
+            ("from_import_client", f"`from {imp['package']} import Client`"),
+        ):
             value = imp[key]["importtime"]["median"]
             status, met = status_le(value / IMPORT_TARGET_S if value is not None else None, 1.0, unit="")
             if met is False:
-                status = f"**missed** by {fmt_s(value - IMPORT_TARGET_S)} ({value / IMPORT_TARGET_S:.1f}×)"
-            rows.append([label, fmt_stats(imp[key]["importtime"]), fmt_stats(imp[key]["perf_counter"]), "< 100 ms", status])
-            import_verdicts.append(Verdict(f"import of the largest package < 100 ms: {label}", fmt_s(value), status, met))
-        rows.append([f"first `from {imp['package']} import Client` (compiles bytecode)", fmt_s(imp["first_from_import_client_seconds"]), "–", "–", "–"])
-        rows.append(["`import httpx` (the runtime's one dependency; a floor)", fmt_stats(imp["httpx_floor"]), "–", "–", "–"])
+                status = f"**missed** by {fmt_s(value - IMPORT_TARGET_S)} ({fmt_factor(value / IMPORT_TARGET_S)})"
+            rows.append(
+                [label, fmt_stats(imp[key]["importtime"]), fmt_stats(imp[key]["perf_counter"]), "< 100 ms", status]
+            )
+            import_verdicts.append(
+                Verdict(f"import of the largest package < 100 ms: {label}", fmt_s(value), status, met)
+            )
+        rows.append(
+            [
+                f"first `from {imp['package']} import Client` (compiles bytecode)",
+                fmt_s(imp["first_from_import_client_seconds"]),
+                "–",
+                "–",
+                "–",
+            ]
+        )
+        rows.append(
+            ["`import httpx` (the runtime's one dependency; a floor)", fmt_stats(imp["httpx_floor"]), "–", "–", "–"]
+        )
         body += _table(["statement", "importtime", "perf_counter", "target", "status"], rows)
         slow = imp["from_import_client"].get("slowest_package_modules", [])
         if slow:
-            body += ["", "Slowest modules of the package (self time, one run): " + ", ".join(f"`{n}` {fmt_s(s)}" for n, s in slow) + "."]
+            body += [
+                "",
+                "Slowest modules of the package (self time, one run): "
+                + ", ".join(f"`{n}` {fmt_s(s)}" for n, s in slow)
+                + ".",
+            ]
         body.append("")
     elif client.get("import_error"):
         body += [f"Import time: not measured ({client['import_error']}).", ""]
@@ -433,13 +541,17 @@ def render(results: dict[str, Any], out: Path, png: Path | None) -> tuple[str, l
         verdicts.append(Verdict("peak memory ≤ 1.5×", "not measured", "not measured", None))
     if lines_worst:
         status, met = status_le(lines_worst[0], LINES_TARGET)
-        verdicts.append(Verdict("generated lines ≤ 0.5×", f"worst {fmt_ratio(lines_worst[0])} ({lines_worst[1]})", status, met))
+        verdicts.append(
+            Verdict("generated lines ≤ 0.5×", f"worst {fmt_ratio(lines_worst[0])} ({lines_worst[1]})", status, met)
+        )
     else:
         verdicts.append(Verdict("generated lines ≤ 0.5×", "not measured", "not measured", None))
     verdicts.append(worst_verdict("corpus", "whole corpus cold ≤ 1.0×", 1.0))
     verdicts.append(parse_verdict)
     verdicts.append(flat_verdict)
-    verdicts.extend(import_verdicts or [Verdict("import of the largest package < 100 ms", "not measured", "not measured", None)])
+    verdicts.extend(
+        import_verdicts or [Verdict("import of the largest package < 100 ms", "not measured", "not measured", None)]
+    )
 
     # -- assemble
     head = [
@@ -457,15 +569,31 @@ def render(results: dict[str, Any], out: Path, png: Path | None) -> tuple[str, l
         "compare ratios, and compare runs only by their ratios.",
         "",
     ]
+    source = results.get("specgen_source", {})
+    git = source.get("git", {})
+    if git.get("commit"):
+        dirty = git.get("uncommitted") or []
+        head += [
+            f"specgen measured: commit {git['commit']}"
+            + (f" plus uncommitted changes to {', '.join(f'`{d}`' for d in dirty)}" if dirty else "")
+            + f" (sources sha256 {source.get('fingerprint_at_start', '?')[:12]}).",
+            "",
+        ]
+    if source.get("fingerprint_at_start") != source.get("fingerprint_at_end"):
+        head += [
+            "**Warning: specgen's sources (generator/, templates/) changed while this run was going on**, so its "
+            "rows mix versions of the code; rerun `make bench` on a tree nobody is editing.",
+            "",
+        ]
     if results.get("skipped"):
         head += ["Skipped: " + "; ".join(results["skipped"]) + ".", ""]
     head += ["## Targets (issue 7)", ""]
     head += _table(["target", "measured", "status"], [[v.target, v.measured, v.status] for v in verdicts])
     head.append("")
-    met = sum(1 for v in verdicts if v.met)
-    missed = sum(1 for v in verdicts if v.met is False)
-    unmeasured = sum(1 for v in verdicts if v.met is None)
-    head += [f"{met} met, {missed} missed, {unmeasured} not measured.", ""]
+    n_met = sum(1 for v in verdicts if v.met)
+    n_missed = sum(1 for v in verdicts if v.met is False)
+    n_unmeasured = sum(1 for v in verdicts if v.met is None)
+    head += [f"{n_met} met, {n_missed} missed, {n_unmeasured} not measured.", ""]
     tail = [
         "## Method",
         "",
@@ -475,8 +603,8 @@ def render(results: dict[str, Any], out: Path, png: Path | None) -> tuple[str, l
         "repeat counts. Work files go to `bench/.work/` (git-ignored), all results to `bench/.work/results.json`.",
         "- specgen's cache: every measured specgen process gets `SPECGEN_CACHE_DIR`; cold runs point it at a new "
         "empty folder, warm, check and one-line-change runs reuse the cold run's folder and output. A specgen "
-        "without a cache ignores the variable, so until the cache exists, warm means \"in-memory regeneration "
-        "plus compare\".",
+        'without a cache ignores the variable, so until the cache exists, warm means "in-memory regeneration '
+        'plus compare".',
         "- One untimed run of each tool comes first, so that bytecode and file caches are warm for both.",
         "- openapi-python-client runs as `openapi-python-client generate --path SPEC --output-path DIR --overwrite` "
         "(default `--meta poetry`: a whole project with `pyproject.toml` and README), the output folder removed "

@@ -13,14 +13,17 @@ How the split is made, most precise first:
 2. Otherwise the stage functions that ``generator.pipeline`` calls through its
    module namespace (``load_spec``, ``validate``, ``build_api``,
    ``environment``/``record_templates``/``render``, ``format_source`` and any
-   other function with "format" or "cache" in its name, ``build_manifest``/
-   ``templates_digest``) are wrapped with timers for the duration of one call,
+   other function with "format" in its name, ``build_manifest``/
+   ``templates_digest``; functions with "valid" in their name count as
+   validate) are wrapped with timers for the duration of one call,
    so whatever path the pipeline takes (a cache, a parallel pool) is timed as
    it really runs. Time inside ``generate_package`` that no wrapper saw is
    reported as "other".
 
-The cache (if any) is whatever ``SPECGEN_CACHE_DIR`` names; the caller
-points it at an empty folder, so this is a cold generation.
+``generate_package`` gets what the CLI would pass it, for the parameters it
+has: ``cache`` (``generator.cache.Cache.from_env()``, i.e. whatever
+``SPECGEN_CACHE_DIR`` names; the caller points it at an empty folder, so this
+is a cold generation) and ``jobs`` (the number of CPUs).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import functools
 import importlib
 import inspect
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -74,9 +78,30 @@ def _stage_for(name: str, value: Any) -> str | None:
     if name in KNOWN:
         return KNOWN[name]
     lowered = name.lower()
-    if "format" in lowered or "cache" in lowered:
+    if "format" in lowered:
         return "format"
+    if "valid" in lowered:
+        return "validate"
     return None
+
+
+def _cli_like_arguments(params: Any) -> tuple[dict[str, Any], list[str]]:
+    """The optional arguments the CLI passes, for those ``generate_package`` takes:
+    ``cache`` from ``SPECGEN_CACHE_DIR`` and ``jobs`` as the number of CPUs."""
+    kwargs: dict[str, Any] = {}
+    described = []
+    if "cache" in params:
+        try:
+            from generator.cache import Cache  # type: ignore[import-not-found,unused-ignore]
+
+            kwargs["cache"] = Cache.from_env()
+            described.append(f"cache={os.environ.get('SPECGEN_CACHE_DIR', '(default)')}")
+        except Exception as exc:  # an API change: run without the cache, and say so
+            described.append(f"no cache ({type(exc).__name__}: {exc})")
+    if "jobs" in params:
+        kwargs["jobs"] = os.cpu_count() or 1
+        described.append(f"jobs={kwargs['jobs']}")
+    return kwargs, described
 
 
 class _Timers:
@@ -119,11 +144,13 @@ def measure(spec: Path, out_dir: Path) -> dict[str, Any]:
     result_import = time.perf_counter() - started
     generate_package = pipeline.generate_package
     params = inspect.signature(generate_package).parameters
+    kwargs, described = _cli_like_arguments(params)
+    result["arguments"] = ", ".join(described) or "none"
     stages: dict[str, float]
     if "timings" in params:
         timings: dict[str, Any] = {}
         started = time.perf_counter()
-        generated = generate_package(spec, timings=timings)
+        generated = generate_package(spec, timings=timings, **kwargs)
         total = time.perf_counter() - started
         stages = _normalise_hook(timings)
         result["method"] = "the pipeline's timings hook"
@@ -137,7 +164,7 @@ def measure(spec: Path, out_dir: Path) -> dict[str, Any]:
                 setattr(pipeline, name, timers.wrap(stage, value))
         try:
             started = time.perf_counter()
-            generated = generate_package(spec)
+            generated = generate_package(spec, **kwargs)
             total = time.perf_counter() - started
         finally:
             for name, value in originals.items():
