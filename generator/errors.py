@@ -39,3 +39,19 @@ def pointer_join(pointer: str, *parts: object) -> str:
         token = str(part).replace("~", "~0").replace("/", "~1")
         pointer = f"{pointer}/{token}"
     return pointer
+
+
+def resolve_pointer(doc: object, ref: str) -> object:
+    """Follow a local ``#/...`` reference; None when it leads nowhere."""
+    if not ref.startswith("#"):
+        return None
+    node = doc
+    for raw in ref[1:].split("/")[1:]:
+        token = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return None
+    return node

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Diagnostic, SpecError, pointer_join
+from .errors import Diagnostic, SpecError, pointer_join, resolve_pointer
 
 try:  # the C composer is several times faster; the Python one is the fallback
     from yaml import CSafeLoader as _Loader
@@ -413,9 +413,12 @@ class _ExternalRefs:
 
 
 def _follow(document: Any, fragment: str, fail: Any) -> Any:
-    node = document
     if not fragment:
-        return node
+        return document
+    node = resolve_pointer(document, "#" + ("" if fragment.startswith("/") else "/") + fragment)
+    if node is None:
+        raise fail(f"$ref target #{fragment} does not exist")
+    return node
     for raw in fragment.lstrip("/").split("/"):
         token = raw.replace("~1", "/").replace("~0", "~")
         if isinstance(node, dict) and token in node:

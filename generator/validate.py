@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
-from .errors import Diagnostic, SpecError, pointer_join
+from .errors import Diagnostic, SpecError, pointer_join, resolve_pointer
 from .load import LoadedSpec
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -112,22 +112,6 @@ def _ref_chain_problem(doc: dict[str, Any], ref: str, reported: set[str]) -> str
     if problem:
         reported.update(chain)
     return problem  # a dangling ref at the end is reported where it is written
-
-
-def resolve_pointer(doc: Any, ref: str) -> Any:
-    """Follow a local ``#/...`` reference; None when it leads nowhere."""
-    if not ref.startswith("#"):
-        return None
-    node = doc
-    for raw in [t for t in ref[1:].split("/")][1:]:
-        token = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return None
-    return node
 
 
 def _from_validation_error(spec: LoadedSpec, error: Exception) -> Diagnostic:

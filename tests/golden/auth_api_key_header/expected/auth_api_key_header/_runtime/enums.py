@@ -16,7 +16,25 @@ _UNKNOWN_LIMIT = 1024
 _LOCK = threading.Lock()
 
 
-class OpenEnum(enum.StrEnum):
+class _Open:
+    """What the open enums share: telling declared members from kept unknown values."""
+
+    _name_: str
+    _value_: Any
+    _member_map_: dict[str, Any]
+
+    @property
+    def is_known(self) -> bool:
+        """Whether this value is declared in the API specification."""
+        return type(self)._member_map_.get(self._name_) is self
+
+    def __repr__(self) -> str:
+        if self.is_known:
+            return super().__repr__()
+        return f"<{type(self).__name__} (unknown): {self._value_!r}>"
+
+
+class OpenEnum(_Open, enum.StrEnum):
     """Base class of generated string enums.
 
     Unknown values do not raise: ``HttpMethod("PATCH")`` returns a
@@ -42,18 +60,8 @@ class OpenEnum(enum.StrEnum):
                     seen[value] = member
         return member
 
-    @property
-    def is_known(self) -> bool:
-        """Whether this value is declared in the API specification."""
-        return type(self)._member_map_.get(self._name_) is self
 
-    def __repr__(self) -> str:
-        if self.is_known:
-            return super().__repr__()
-        return f"<{type(self).__name__} (unknown): {self._value_!r}>"
-
-
-class OpenIntEnum(enum.IntEnum):
+class OpenIntEnum(_Open, enum.IntEnum):
     """Base class of generated integer enums; unknown integers are kept.
 
     ``Level(7)`` for an undeclared 7 returns a pseudo-member equal to 7 with
@@ -74,13 +82,3 @@ class OpenIntEnum(enum.IntEnum):
                 if len(seen) < _UNKNOWN_LIMIT:
                     seen[value] = member  # type: ignore[index]
         return member
-
-    @property
-    def is_known(self) -> bool:
-        """Whether this value is declared in the API specification."""
-        return type(self)._member_map_.get(self._name_) is self
-
-    def __repr__(self) -> str:
-        if self.is_known:
-            return super().__repr__()
-        return f"<{type(self).__name__} (unknown): {self._value_!r}>"
