@@ -170,3 +170,24 @@ def test_raw_responses_are_not_parsed_as_json() -> None:
     ) as client:
         assert client.send(rt.Request(download, {})) == b"\x00\x01a,b"
         assert client.send(rt.Request(csv, {})) == "\x00\x01a,b"
+
+
+def test_responses_are_freed_without_the_cyclic_collector() -> None:
+    # httpx links a response and its stream both ways; a pagination would then
+    # keep every page until a full collection. The runtime unlinks them.
+    import gc
+    import weakref
+
+    op = rt.Operation(name="get", method="GET", path="/x", response=rt.ANY)
+    recorder = Recorder(200, {"a": 1})
+    with make(recorder) as client:
+        gc.disable()
+        try:
+            raw = client.send_raw(rt.Request(op, {}))
+            assert raw.parsed == {"a": 1} and raw.response.json() == {"a": 1}
+            assert list(raw.response.iter_bytes()) == [b'{"a":1}']
+            ref = weakref.ref(raw.response)
+            del raw
+            assert ref() is None
+        finally:
+            gc.enable()

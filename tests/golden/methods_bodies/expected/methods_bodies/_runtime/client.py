@@ -156,7 +156,7 @@ class Client(BaseClient):
             self._log_attempt(http_request, attempt, response, delay)
             if delay is None:
                 self._raise_for_status(response)
-                return response
+                return _unlinked(response)
             response.close()
             self._sleep(delay)
         raise AssertionError("unreachable: the last attempt never retries")
@@ -271,10 +271,22 @@ class AsyncClient(BaseClient):
             self._log_attempt(http_request, attempt, response, delay)
             if delay is None:
                 self._raise_for_status(response)
-                return response
+                return _unlinked(response)
             await response.aclose()
             await self._sleep(delay)
         raise AssertionError("unreachable: the last attempt never retries")
+
+
+def _unlinked(response: httpx.Response) -> httpx.Response:
+    """``response`` without httpx's response <-> stream reference cycle.
+
+    The body has been read; its bytes stay in ``response.content``, and a
+    plain stream over them replaces the one that points back at the
+    response. Without this, each page of a pagination lives until the cyclic
+    garbage collector runs, so memory grows by a page at a time.
+    """
+    response.stream = httpx.ByteStream(response.content)
+    return response
 
 
 class _MethodBase(Generic[P, T]):
