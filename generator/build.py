@@ -10,7 +10,6 @@ from __future__ import annotations
 import ast
 import json
 import re
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -35,9 +34,9 @@ from .ir import (
 )
 from .load import LoadedSpec
 from .naming import Identifier, Scope, module_name, pascal, snake
+from .paths import RUNTIME_DIR
 from .validate import HTTP_METHODS, resolve_pointer
 
-RUNTIME_DIR = Path(__file__).parent / "runtime"
 _PAGE_SIZE_NAMES = {"pagesize", "perpage", "limit"}
 _MODULE_NAMES = frozenset(
     {"annotations", "Any", "datetime", "date", "timezone", "Client", "AsyncClient", "operations", "models", "client"}

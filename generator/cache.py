@@ -20,10 +20,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tempfile
 from pathlib import Path
 
-PACKAGE_DIR = Path(__file__).parent
+from .paths import PACKAGE_DIR, templates_dir
+
 _SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 _MAX_SPEC_FILES = 500
 
@@ -50,6 +50,8 @@ class Cache:
             return None
 
     def put(self, kind: str, key: str, data: bytes) -> None:
+        import tempfile  # only when writing: a cache hit needs none of it
+
         path = self._path(kind, key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -85,8 +87,6 @@ def _tree_bytes(folder: Path, suffixes: tuple[str, ...] | None = None) -> list[b
 def generator_fingerprint(templates: Path | None) -> str:
     """The generator's version and the bytes of its code, templates and runtime."""
     from . import __version__
-    from .render import templates_dir
-
     parts: list[bytes] = [__version__.encode()]
     parts += _tree_bytes(PACKAGE_DIR, (".py",))
     parts += _tree_bytes(templates_dir())

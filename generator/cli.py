@@ -26,7 +26,6 @@ from .errors import Diagnostic, SpecError
 from .manifest import MANIFEST_NAME, Integrity, Manifest, ManifestError, parse_manifest, read_files, verify
 from .naming import module_name
 from .pipeline_types import Generated
-from .specdiff import compare, prepend_changelog, render_markdown, render_text
 from .write import diff, write_packages
 
 EXIT_OK, EXIT_STALE, EXIT_INPUT, EXIT_INTERNAL, EXIT_EDITED, EXIT_BREAKING = 0, 1, 2, 3, 4, 5
@@ -606,7 +605,9 @@ def _cmd_generate(args: argparse.Namespace, ui: Ui) -> int:
             counts.per_file.append((status, f"{package_dir / path}"))
         if package_changed:
             to_write.setdefault(target.out, {}).update(result.files)
-        if old_manifest is not None and old_manifest.api:
+        if old_manifest is not None and old_manifest.api and package_changed:
+            from .specdiff import compare, render_markdown, render_text
+
             new_manifest = parse_manifest(result.files[f"{result.package}/{MANIFEST_NAME}"])
             changes = compare(old_manifest.api, new_manifest.api)
             if changes:
@@ -625,6 +626,8 @@ def _cmd_generate(args: argparse.Namespace, ui: Ui) -> int:
     for text, entry in reports:
         ui.info(text.rstrip("\n"))
         if changelog is not None:
+            from .specdiff import prepend_changelog
+
             prepend_changelog(changelog, entry)
     if reports and changelog is not None:
         ui.note(f"specgen: API changes prepended to {changelog}")
@@ -823,6 +826,8 @@ def _api_side(path: Path) -> tuple[dict[str, Any], str, str]:
 
 
 def _cmd_diff(args: argparse.Namespace, ui: Ui) -> int:
+    from .specdiff import compare, prepend_changelog, render_markdown, render_text
+
     errors: list[Diagnostic] = []
     sides = []
     for path in (args.old, args.new):

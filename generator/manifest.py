@@ -19,13 +19,14 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .ir import Api
-from .specdiff import summarize
+from .paths import RUNTIME_DIR
 
-RUNTIME_DIR = Path(__file__).parent / "runtime"
+if TYPE_CHECKING:  # the CLI reads manifests without importing the IR
+    from .ir import Api
+
 MANIFEST_NAME = "_specgen.json"
 FORMAT = 1
 
@@ -52,6 +53,12 @@ def manifest_path(package: str) -> str:
     return f"{package}/{MANIFEST_NAME}"
 
 
+def _summarize(api: Api) -> dict[str, Any]:
+    from .specdiff import summarize
+
+    return summarize(api)
+
+
 def build_manifest(api: Api, spec_sha256: str, files: dict[str, str], templates_sha256: str, line_length: int) -> str:
     """The manifest text for ``files`` (keyed ``<package>/<path>``, the manifest excluded)."""
     prefix = f"{api.package}/"
@@ -67,7 +74,7 @@ def build_manifest(api: Api, spec_sha256: str, files: dict[str, str], templates_
             for path, text in sorted(files.items())
             if path.startswith(prefix) and path != manifest_path(api.package)
         },
-        "api": summarize(api),
+        "api": _summarize(api),
     }
     return dumps(data)
 

@@ -16,9 +16,8 @@ from .errors import TemplateSafetyError
 from .filters import FILTERS
 from .ir import Api, Code
 from .naming import Identifier
+from .paths import RUNTIME_DIR, templates_dir
 
-PACKAGE_DIR = Path(__file__).parent
-RUNTIME_DIR = PACKAGE_DIR / "runtime"
 
 # (output path inside the package, template name); one template per kind of file.
 OUTPUTS = (
@@ -35,12 +34,6 @@ GROUP_OUTPUTS = (
     ("tests/test_{group}.py", "tests/test_group.py.jinja"),
 )
 HEADER_TEMPLATE = "_header.jinja"
-
-
-def templates_dir() -> Path:
-    """Built-in templates: inside the installed wheel, or at the repo root."""
-    bundled = PACKAGE_DIR / "templates"
-    return bundled if bundled.is_dir() else PACKAGE_DIR.parent / "templates"
 
 
 def finalize(value: Any) -> Any:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 import os
-import shutil
-import tempfile
 from pathlib import Path
+
+# difflib, shutil and tempfile are imported where used: `specgen check` with
+# nothing to report, the common case, needs none of them.
 
 
 def safe_target(root: Path, relative: str) -> Path:
@@ -43,6 +43,9 @@ def write_packages(root: Path, files: dict[str, str]) -> None:
     package folder swapped for its new one with renames. If writing fails,
     nothing under ``root`` has changed.
     """
+    import shutil
+    import tempfile
+
     root.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[Path, Path]] = []
     try:
@@ -88,6 +91,8 @@ def read_package(root: Path, package: str) -> dict[str, str]:
 
 def diff(expected: dict[str, str], actual: dict[str, str]) -> list[str]:
     """Unified diffs, one per differing file, from what is on disk to what is expected."""
+    import difflib
+
     out = []
     for relative in sorted(set(expected) | set(actual)):
         old = actual.get(relative)

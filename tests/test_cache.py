@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -105,3 +108,35 @@ def test_spec_key_covers_files_it_refers_to(tmp_path: Path) -> None:
     (tmp_path / "other.yaml").write_text("x: 2\n")
     assert spec_fingerprint(tmp_path / "api.yaml") != before
     assert digest("a", "b") != digest("ab")
+
+
+HEAVY_MODULES = ("black", "jinja2", "yaml", "openapi_spec_validator", "generator.pipeline", "generator.specdiff")
+
+
+@pytest.mark.parametrize("command", ["generate", "check"])
+def test_fast_paths_import_nothing_heavy(tmp_path: Path, command: str) -> None:
+    """A cache hit (`generate` with nothing to do, `check` of a fresh package) runs
+    without importing black, Jinja2, PyYAML or the validator: start-up is most of
+    what these commands cost (see docs/benchmarks.md)."""
+    env = {"SPECGEN_CACHE_DIR": str(tmp_path / "cache")}
+    out = tmp_path / "out"
+    assert run_specgen("generate", str(SEED), "--out", str(out), env=env).returncode == 0
+    probe = (
+        "import sys, runpy\n"
+        f"sys.argv = ['specgen', {command!r}, {str(SEED)!r}, '--out', {str(out)!r}]\n"
+        "try:\n"
+        "    runpy.run_module('generator', run_name='__main__')\n"
+        "except SystemExit as exc:\n"
+        "    assert exc.code == 0, exc.code\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY_MODULES!r} or m in {HEAVY_MODULES!r}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
