@@ -1,10 +1,15 @@
 """A content-addressed cache on disk, for the CLI only (the core stays pure).
 
-Two kinds of entries, both keyed by sha256 of everything that decides them:
+Four kinds of entries, each keyed by sha256 of everything that decides it:
 
 - ``block``: black's output for one top-level block of generated source,
   keyed by black's version, the mode and the block's text. A one-line spec
   change reformats one block, not the whole file.
+- ``file``: black's output for a whole generated file, keyed the same way by
+  the file's unformatted text: the files a change leaves alone are neither
+  split nor reassembled.
+- ``valid``: the validator's verdict on a spec, keyed by its version and the
+  spec with its prose left out (a reworded description is not revalidated).
 - ``package``: a whole generated package, keyed by the bytes of the spec (and
   of every spec file beside it, for ``$ref``s), the generator's fingerprint
   (its version and the bytes of its code, templates and runtime) and the

@@ -10,9 +10,8 @@ not the whole module. Blocks can also be spread over worker processes.
 from __future__ import annotations
 
 import functools
-import io
+import ast
 import os
-import tokenize
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING
@@ -54,29 +53,25 @@ def format_source(path: str, source: str, line_length: int = DEFAULT_LINE_LENGTH
 
 
 def split_blocks(source: str) -> list[tuple[int, str]] | None:
-    """Top-level statements of ``source`` as ``(blank lines before, text)``; None if unsure."""
-    lines = source.splitlines(keepends=True)
-    starts: list[int] = []
-    depth = 0
-    at_start = True
-    try:
-        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
-            if tok.type == tokenize.INDENT:
-                depth += 1
-            elif tok.type == tokenize.DEDENT:
-                depth -= 1
-            elif tok.type == tokenize.NEWLINE:
-                at_start = True
-            elif tok.type in (tokenize.NL, tokenize.COMMENT, tokenize.ENDMARKER):
-                continue
-            else:
-                if at_start and depth == 0 and tok.start[1] == 0:
-                    previous = lines[starts[-1] - 1] if starts else ""
-                    if not previous.startswith("@"):  # a decorator stays with its definition
-                        starts.append(tok.start[0])
-                at_start = False
-    except (tokenize.TokenError, IndentationError, SyntaxError):
+    """Top-level statements of ``source`` as ``(blank lines before, text)``; None if unsure.
+
+    A statement starts at its first line (a decorator's, for a decorated
+    definition); comments and blank lines after it belong to it. ``ast`` finds
+    the starts: it is several times faster than ``tokenize`` on large modules.
+    """
+    if "\r" in source:  # ast counts a lone CR as a line break; keep it simple
         return None
+    lines = [line + "\n" for line in source.split("\n")]  # not splitlines(): U+2028 is no break for ast
+    lines[-1] = lines[-1][:-1]
+    if not lines[-1]:
+        lines.pop()
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return None
+    starts = sorted(
+        {node.decorator_list[0].lineno if getattr(node, "decorator_list", None) else node.lineno for node in tree.body}
+    )
     if not starts:
         return None
     starts[0] = 1  # the header comment belongs to the first block
@@ -127,12 +122,20 @@ def format_files(
     cache: Cache | None = None,
     jobs: int = 1,
 ) -> dict[str, str]:
-    """Every file of ``files`` formatted; blocks from ``cache`` when it has them."""
+    """Every file of ``files`` formatted; whole files, else blocks, from ``cache``
+    when it has them (after a one-line spec change most files are unchanged)."""
     plans: dict[str, list[tuple[int, str]]] = {}
     result = dict(files)
+    file_keys: dict[str, str] = {}
     for path, source in files.items():
         if not _needs_black(path):
             continue
+        if cache is not None:
+            file_keys[path] = _block_key("file\0" + source, line_length)
+            hit = cache.get("file", file_keys[path])
+            if hit is not None:
+                result[path] = hit.decode("utf-8")
+                continue
         blocks = split_blocks(source)
         plans[path] = blocks if blocks is not None else [(0, source)]
     wanted = {text for blocks in plans.values() for _, text in blocks}
@@ -161,6 +164,8 @@ def format_files(
             cache.put("block", _block_key(text, line_length), done[text].encode("utf-8"))
     for path, blocks in plans.items():
         result[path] = _join(blocks, [done[text] for _, text in blocks])
+        if cache is not None:
+            cache.put("file", file_keys[path], result[path].encode("utf-8"))
     return result
 
 

@@ -12,7 +12,7 @@ from .pipeline_types import Generated
 from .load import LoadedSpec, dump_json, load_spec
 from .manifest import build_manifest, manifest_path, templates_digest
 from .render import environment, record_templates, render
-from .validate import validate
+from .validate import validate, validation_view
 
 
 def generate_package(
@@ -46,14 +46,15 @@ def generate_package(
 
 
 def _validated_key(spec: LoadedSpec) -> str | None:
-    """What validation depends on: the validator's version and the resolved document."""
+    """What validation depends on: the validator's version and the resolved
+    document, prose left out (see :func:`generator.validate.validation_view`)."""
     try:
         from importlib.metadata import version
 
         validator = version("openapi-spec-validator")
     except Exception:
         return None
-    return digest("valid", __version__, validator, dump_json(spec.document))
+    return digest("valid", __version__, validator, dump_json(validation_view(spec.document)))
 
 
 def generate(spec_path: str | Path) -> dict[str, str]:

@@ -52,6 +52,36 @@ def validate(spec: LoadedSpec) -> None:
         raise SpecError(problems)
 
 
+# Prose the validator only checks to be a string; what values may hold is kept.
+_PROSE_KEYS = frozenset({"description", "summary"})
+_VALUE_KEYS = frozenset({"default", "example", "examples", "enum", "const", "value"})
+
+
+def validation_view(node: Any) -> Any:
+    """``node`` with every prose string emptied: what validation depends on.
+
+    Whether a spec validates does not depend on the words of a ``description``
+    or ``summary`` (the validator and our own checks only require a string
+    there), so a spec whose only change is prose keeps its cached verdict.
+    Values that are data, not prose (defaults, examples, enums, constants and
+    ``x-`` extensions), are copied untouched: the validator checks some of them
+    against their schemas, where a key may happen to be called ``description``.
+    """
+    if isinstance(node, dict):
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if key in _PROSE_KEYS and isinstance(value, str):
+                out[key] = ""
+            elif key in _VALUE_KEYS or (isinstance(key, str) and key.startswith("x-")):
+                out[key] = value
+            else:
+                out[key] = validation_view(value)
+        return out
+    if isinstance(node, list):
+        return [validation_view(item) for item in node]
+    return node
+
+
 def _check_version(spec: LoadedSpec) -> list[Diagnostic]:
     doc = spec.document
     if "swagger" in doc and "openapi" not in doc:

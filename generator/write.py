@@ -57,6 +57,8 @@ def write_packages(root: Path, files: dict[str, str]) -> None:
             for relative, text in sorted(inner.items()):
                 target = safe_target(stage, relative)
                 target.parent.mkdir(parents=True, exist_ok=True)
+                if _link_if_unchanged(final, relative, target, text):
+                    continue
                 with open(target, "w", encoding="utf-8", newline="\n") as handle:
                     handle.write(text)
                     handle.flush()
@@ -74,6 +76,28 @@ def write_packages(root: Path, files: dict[str, str]) -> None:
         os.replace(stage, final)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def _link_if_unchanged(final_root: Path, relative: str, target: Path, text: str) -> bool:
+    """Hard-link the current ``final_root / relative`` as ``target`` if it already holds ``text``.
+
+    An unchanged file is already on disk, so it needs neither writing nor an
+    fsync: after a one-line spec change only the changed files cost I/O. Any
+    doubt (no such file, a symlink, another filesystem, no hard links) falls
+    back to writing.
+    """
+    try:
+        current = safe_target(final_root, relative)
+        if current.is_symlink() or not current.is_file():
+            return False
+        if not os.path.realpath(current).startswith(os.path.realpath(final_root) + os.sep) or final_root.is_symlink():
+            return False  # never link in a file from outside the package
+        if current.read_bytes() != text.encode("utf-8"):
+            return False
+        os.link(current, target)
+        return True
+    except (OSError, ValueError, UnicodeEncodeError):
+        return False
 
 
 def read_package(root: Path, package: str) -> dict[str, str]:

@@ -14,7 +14,9 @@ from generator.build import build_api
 from generator.cache import Cache, digest, spec_fingerprint
 from generator.format import format_files, format_source, split_blocks
 from generator.load import load_spec
+from generator.errors import SpecError
 from generator.render import environment, render
+from generator.validate import validation_view
 
 SEED = ROOT / "spec" / "twilio_trunking_v1.yaml"
 CASES = sorted(GOLDEN.glob("*/*.yaml"))
@@ -140,3 +142,112 @@ def test_fast_paths_import_nothing_heavy(tmp_path: Path, command: str) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_validation_view_empties_prose_and_keeps_data() -> None:
+    doc = {
+        "info": {"title": "T", "description": "words", "x-logo": {"description": "kept"}},
+        "paths": {"/a": {"get": {"summary": "s", "description": "d", "responses": {}}}},
+        "components": {
+            "schemas": {
+                "Note": {
+                    "type": "object",
+                    "description": "prose",
+                    "properties": {"description": {"type": "string", "maxLength": 3, "description": "p"}},
+                    "default": {"description": "data, checked against maxLength"},
+                    "example": {"description": "data"},
+                    "enum": [{"description": "data"}],
+                },
+                "Odd": {"description": 5},
+            }
+        },
+    }
+    view = validation_view(doc)
+    assert view["info"] == {"title": "T", "description": "", "x-logo": {"description": "kept"}}
+    assert view["paths"]["/a"]["get"] == {"summary": "", "description": "", "responses": {}}
+    note = view["components"]["schemas"]["Note"]
+    assert note["description"] == ""
+    assert note["properties"]["description"] == {"type": "string", "maxLength": 3, "description": ""}
+    assert note["default"] == {"description": "data, checked against maxLength"}
+    assert note["example"] == {"description": "data"}
+    assert note["enum"] == [{"description": "data"}]
+    assert view["components"]["schemas"]["Odd"] == {"description": 5}, "a non-string is the validator's to refuse"
+    assert doc["info"]["description"] == "words", "the document itself is not touched"
+
+
+def test_a_prose_only_change_reuses_the_validation_verdict(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.pipeline as pipeline
+
+    calls: list[str] = []
+    real = pipeline.validate
+    monkeypatch.setattr(pipeline, "validate", lambda spec: (calls.append(spec.display), real(spec))[1])
+    cache = Cache(tmp_path / "cache")
+    spec = tmp_path / "twilio_trunking_v1.yaml"
+    text = SEED.read_text(encoding="utf-8")
+    spec.write_text(text, encoding="utf-8")
+    pipeline.generate_package(spec, cache=cache)
+    assert len(calls) == 1
+    spec.write_text(text.replace("description: ", "description: Reworded. ", 1), encoding="utf-8")
+    reworded = pipeline.generate_package(spec, cache=cache)
+    assert len(calls) == 1, "prose changed: the verdict is reused"
+    assert "Reworded." in "".join(reworded.files.values())
+    spec.write_text(text.replace("minimum: 1", "minimum: 2", 1), encoding="utf-8")
+    pipeline.generate_package(spec, cache=cache)
+    assert len(calls) == 2, "a constraint changed: validated again"
+    spec.write_text(text.replace("description: Twilio Elastic SIP Trunking, version 1.", "description: 5"), encoding="utf-8")
+    with pytest.raises(SpecError, match="/info/description"):
+        pipeline.generate_package(spec, cache=cache)
+    assert len(calls) == 3, "prose that is not a string: validated again, and refused"
+
+
+def test_blocks_keep_line_separators_that_python_does_not_break_on() -> None:
+    source = 'x = "a\u2028b\x0cc"\ny = 2\n\n\ndef f() -> None:\n    pass\n'
+    blocks = split_blocks(source)
+    assert blocks is not None
+    assert [text for _, text in blocks] == ['x = "a\u2028b\x0cc"\n', "y = 2\n", "def f() -> None:\n    pass\n"]
+    assert format_files({"m.py": source})["m.py"] == format_source("m.py", source)
+
+
+def test_whole_files_come_from_the_cache(tmp_path: Path) -> None:
+    files = render(build_api(load_spec(SEED)), environment())
+    cache = Cache(tmp_path)
+    cold = format_files(files, cache=cache)
+    entries = sorted(p for p in (tmp_path / "file").rglob("*") if p.is_file())
+    assert len(entries) == sum(1 for path in files if path.endswith(".py") and "_runtime/" not in path)
+    for entry in entries:  # poison every file entry: a warm run must serve them as they are
+        entry.write_bytes(b"# from the cache\n")
+    warm = format_files(files, cache=cache)
+    assert {path for path in warm if warm[path] == "# from the cache\n"} == {
+        path for path in files if path.endswith(".py") and "_runtime/" not in path
+    }
+    assert {p: t for p, t in warm.items() if not p.endswith(".py") or "_runtime/" in p} == {
+        p: t for p, t in cold.items() if not p.endswith(".py") or "_runtime/" in p
+    }
+
+
+def test_regeneration_links_unchanged_files_and_writes_changed_ones(tmp_path: Path) -> None:
+    from generator.write import write_packages
+
+    root = tmp_path / "out"
+    write_packages(root, {"pkg/a.py": "a = 1\n", "pkg/b.py": "b = 1\n"})
+    before = {name: (root / "pkg" / name).stat().st_ino for name in ("a.py", "b.py")}
+    write_packages(root, {"pkg/a.py": "a = 1\n", "pkg/b.py": "b = 2\n", "pkg/c.py": "c = 1\n"})
+    assert (root / "pkg" / "a.py").stat().st_ino == before["a.py"], "unchanged: the same file, not rewritten"
+    assert (root / "pkg" / "b.py").stat().st_ino != before["b.py"]
+    assert {p.name: p.read_text() for p in (root / "pkg").iterdir()} == {"a.py": "a = 1\n", "b.py": "b = 2\n", "c.py": "c = 1\n"}
+    assert sorted(p.name for p in root.iterdir()) == ["pkg"], "no staging folders left behind"
+
+
+def test_regeneration_never_links_a_file_from_outside_the_package(tmp_path: Path) -> None:
+    from generator.write import write_packages
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "a.py").write_text("a = 1\n")
+    root = tmp_path / "out"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pkg" / "sub").symlink_to(outside, target_is_directory=True)
+    write_packages(root, {"pkg/sub/a.py": "a = 1\n"})
+    assert not (root / "pkg" / "sub").is_symlink()
+    assert (root / "pkg" / "sub" / "a.py").stat().st_ino != (outside / "a.py").stat().st_ino
+    assert (outside / "a.py").read_text() == "a = 1\n"
