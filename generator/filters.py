@@ -34,6 +34,17 @@ def _is_unsafe(char: str) -> bool:
     return unicodedata.category(char) in _UNSAFE_CATEGORIES
 
 
+def _plain(text: str) -> bool:
+    """Printable ASCII only: no character of ``text`` needs escaping as unsafe.
+
+    The fast path of every filter below; the per-character loops handle the rest.
+    """
+    return text.isascii() and text.isprintable()
+
+
+_LITERAL_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"'})
+
+
 def literal(value: Any) -> Code:
     """A Python literal for a JSON-like value; strings are double-quoted and all-ASCII."""
     if isinstance(value, Identifier):
@@ -61,6 +72,8 @@ def literal(value: Any) -> Code:
 
 
 def _string_literal(text: str) -> str:
+    if _plain(text):
+        return '"' + text.translate(_LITERAL_ESCAPES) + '"'
     out = ['"']
     for char in text:
         if char == "\\":
@@ -83,6 +96,8 @@ def _string_literal(text: str) -> str:
 
 def _docstring_text(text: str) -> str:
     """Make text safe inside a non-raw triple-quoted string, keeping it readable."""
+    if _plain(text):
+        return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     out = []
     for char in text:
         if char == "\\":
@@ -143,6 +158,8 @@ def doctext(text: str, indent: int = 0, width: int = 88, hanging: bool = False) 
 def comment(text: str) -> Code:
     """Text for one comment line: newlines folded, unsafe characters escaped."""
     folded = " ".join(text.replace("\r", "\n").split())
+    if _plain(folded):
+        return Code(folded)
     return Code("".join(_escape_char(c) if _is_unsafe(c) else c for c in folded))
 
 
@@ -158,20 +175,24 @@ def ident(value: Any) -> Code:
 # Characters with inline meaning in CommonMark/GFM: code, emphasis, links,
 # raw HTML, entities, tables, strikethrough, and the escape character itself.
 _MD_INLINE = set("\\`*_[]<>&|~")
+_MD_ESCAPES = str.maketrans({char: "\\" + char for char in _MD_INLINE})
 # Characters that start a block (heading, list, quote, ...) at a line's start.
 _MD_BLOCK_START = set("#-+*>=:")
 
 
 def _md_text(text: str) -> str:
-    out = []
-    for char in text:
-        if char in _MD_INLINE:
-            out.append("\\" + char)
-        elif _is_unsafe(char):
-            out.append(_escape_char(char).replace("\\", "\\\\"))
-        else:
-            out.append(char)
-    line = "".join(out)
+    if _plain(text):
+        line = text.translate(_MD_ESCAPES)
+    else:
+        out = []
+        for char in text:
+            if char in _MD_INLINE:
+                out.append("\\" + char)
+            elif _is_unsafe(char):
+                out.append(_escape_char(char).replace("\\", "\\\\"))
+            else:
+                out.append(char)
+        line = "".join(out)
     if line[:1] in _MD_BLOCK_START:
         line = "\\" + line
     # "1." or "1)" at the start would open an ordered list.
@@ -193,7 +214,7 @@ def markdown(text: Any, code: bool = False) -> Code:
     text = str(text)
     if code:
         folded = " ".join(text.replace("\r", "\n").split())
-        safe = "".join(_escape_char(c) if _is_unsafe(c) else c for c in folded)
+        safe = folded if _plain(folded) else "".join(_escape_char(c) if _is_unsafe(c) else c for c in folded)
         longest, run = 0, 0
         for char in safe:
             run = run + 1 if char == "`" else 0

@@ -33,7 +33,7 @@ def generate_package(
         if cache is not None and validated_key is not None:
             cache.put("valid", validated_key, b"ok")
     api = build_api(spec, package)
-    env = environment(templates)
+    env = environment(templates, cache.root / "jinja" if cache is not None else None)
     used = record_templates(env)  # the manifest hashes the templates actually loaded
     rendered = render(api, env)
     formatted = format_files(dict(sorted(rendered.items())), line_length, cache, jobs)

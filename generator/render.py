@@ -47,11 +47,21 @@ def finalize(value: Any) -> Any:
     )
 
 
-def environment(override: Path | None = None) -> jinja2.Environment:
+def environment(override: Path | None = None, bytecode_dir: Path | None = None) -> jinja2.Environment:
+    """The Jinja2 environment; ``bytecode_dir`` keeps compiled templates between
+    runs (Jinja2 keys them by the template's source, so an edit recompiles it)."""
     search = [str(override)] if override is not None else []
     search.append(str(templates_dir()))
+    bytecode = None
+    if bytecode_dir is not None:
+        try:
+            bytecode_dir.mkdir(parents=True, exist_ok=True)
+            bytecode = jinja2.FileSystemBytecodeCache(str(bytecode_dir))
+        except OSError:
+            pass  # a cache that cannot be written is no error
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(search),
+        bytecode_cache=bytecode,
         undefined=jinja2.StrictUndefined,
         finalize=finalize,
         autoescape=False,

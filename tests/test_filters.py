@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.filters import comment, docstring, doctext, ident, literal
 from generator.naming import Identifier
@@ -77,3 +79,33 @@ def test_ident_accepts_only_identifiers() -> None:
     assert ident(Identifier("ok")) == "ok"
     with pytest.raises(TypeError):
         ident("ok")
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(alphabet=st.characters(codec="ascii"), max_size=60) | st.text(max_size=20))
+def test_fast_paths_give_the_bytes_of_the_per_character_loops(text: str) -> None:
+    """Printable ASCII takes a shortcut in every filter; it must change nothing."""
+    from generator import filters
+
+    outputs = [
+        literal(text),
+        docstring(text, 4),
+        doctext(text, 8),
+        comment(text),
+        filters.markdown(text),
+        filters.markdown(text, code=True),
+    ]
+    original = filters._plain
+    try:
+        filters._plain = lambda _text: False
+        slow = [
+            literal(text),
+            docstring(text, 4),
+            doctext(text, 8),
+            comment(text),
+            filters.markdown(text),
+            filters.markdown(text, code=True),
+        ]
+    finally:
+        filters._plain = original
+    assert outputs == slow
