@@ -1,6 +1,6 @@
 """A content-addressed cache on disk, for the CLI only (the core stays pure).
 
-Four kinds of entries, each keyed by sha256 of everything that decides it:
+Five kinds of entries, each keyed by sha256 of everything that decides it:
 
 - ``block``: black's output for one top-level block of generated source,
   keyed by black's version, the mode and the block's text. A one-line spec
@@ -10,10 +10,13 @@ Four kinds of entries, each keyed by sha256 of everything that decides it:
   split nor reassembled.
 - ``valid``: the validator's verdict on a spec, keyed by its version and the
   spec with its prose left out (a reworded description is not revalidated).
+- ``ruff``: with ``formatter = "ruff"``, ruff's output for one whole file,
+  keyed by ruff's version, its command-line flags and the file's text.
 - ``package``: a whole generated package, keyed by the bytes of the spec (and
   of every spec file beside it, for ``$ref``s), the generator's fingerprint
   (its version and the bytes of its code, templates and runtime) and the
-  options. A regeneration with nothing changed reads one entry.
+  options (the formatter, and ruff's version, among them). A regeneration
+  with nothing changed reads one entry.
 
 Entries are written atomically; a cache that cannot be read or written is
 ignored, never an error. ``SPECGEN_CACHE_DIR`` sets the folder (empty:

@@ -26,6 +26,7 @@ from .errors import Diagnostic, SpecError
 from .manifest import MANIFEST_NAME, Integrity, Manifest, ManifestError, parse_manifest, read_files, verify
 from .naming import module_name
 from .pipeline_types import Generated
+from .ruff_format import FORMATTERS, RuffNotFound, find_ruff
 from .write import diff, write_packages
 
 EXIT_OK, EXIT_STALE, EXIT_INPUT, EXIT_INTERNAL, EXIT_EDITED, EXIT_BREAKING = 0, 1, 2, 3, 4, 5
@@ -55,7 +56,8 @@ directory upward); command-line options override them.
 HELP = {
     "generate": (
         "generate client packages from specs",
-        """Render every spec into a package, format it with black, and swap each
+        """Render every spec into a package, format it with black (or ruff,
+with --formatter ruff), and swap each
 package folder in whole (nothing on disk changes if any spec fails). Packages
 whose files are unchanged are not rewritten. When a package was generated
 before, the API changes since then are reported (from its _specgen.json).""",
@@ -286,6 +288,12 @@ def _parser() -> argparse.ArgumentParser:
             help="black's line length (config: line-length; default 88)",
         )
         p.add_argument(
+            "--formatter",
+            choices=FORMATTERS,
+            default=None,
+            help="black, or ruff if installed: same style, faster, other bytes (config: formatter; default black)",
+        )
+        p.add_argument(
             "--strict",
             action=argparse.BooleanOptionalAction,
             default=None,
@@ -400,6 +408,8 @@ class Settings:
     strict: bool
     cache: Cache | None = None
     jobs: int = 1
+    formatter: str = "black"
+    formatter_origin: str = ""  # where the choice came from, for messages
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -417,7 +427,23 @@ def _settings(args: argparse.Namespace) -> Settings:
     if jobs < 1:
         raise UsageError(f"--jobs: expected a positive number, got {jobs}")
     cache = None if getattr(args, "no_cache", False) else Cache.from_env()
-    return Settings(config, templates, line_length, strict, cache, jobs)
+    formatter = getattr(args, "formatter", None)
+    if formatter is not None:
+        origin = f"--formatter {formatter}"
+    else:
+        formatter = config.formatter
+        origin = f'{config.label}: [tool.specgen] formatter = "{formatter}"'
+    return Settings(config, templates, line_length, strict, cache, jobs, formatter, origin)
+
+
+def _formatter_id(settings: Settings) -> str:
+    """The formatter and its version ("black" is pinned); UsageError if ruff is missing."""
+    if settings.formatter != "ruff":
+        return settings.formatter
+    try:
+        return f"ruff {find_ruff().version}"
+    except RuffNotFound as exc:
+        raise UsageError(f"{settings.formatter_origin}: {exc}") from None
 
 
 def _targets(args: argparse.Namespace, config: Config, for_check: bool) -> list[Target]:
@@ -468,6 +494,8 @@ def _generate_targets(
     warnings: list[str] = []
     seen: dict[tuple[Path, str], Path] = {}
     with_spec = [t for t in targets if t.spec is not None]
+    if with_spec:
+        _formatter_id(settings)  # a missing ruff stops the run before any work
     for index, target in enumerate(with_spec, 1):
         assert target.spec is not None
         ui.progress(index, len(with_spec), str(target.spec))
@@ -515,6 +543,7 @@ def _generate_cached(target: Target, settings: Settings) -> Generated:
             generator_fingerprint(settings.templates),
             str(target.package),
             str(settings.line_length),
+            _formatter_id(settings),
             str(target.spec.resolve().parent.name),  # the header names the spec's folder
         )
         hit = cache.get("package", key)
@@ -533,6 +562,7 @@ def _generate_cached(target: Target, settings: Settings) -> Generated:
         line_length=settings.line_length,
         cache=cache,
         jobs=settings.jobs,
+        formatter=settings.formatter,
     )
     if cache is not None and key is not None:
         entry = {"package": result.package, "files": result.files, "warnings": list(result.warnings)}
@@ -783,15 +813,26 @@ def _stale_reason(disk: dict[str, bytes], old: Manifest | None, why: str | None,
     if old.templates_sha256 != new.templates_sha256:
         reasons.append("the templates or the runtime changed")
     if old.options != new.options:
+        before, after = _shown_options(old.options), _shown_options(new.options)
         changed = ", ".join(
-            f"{k} {old.options.get(k)} -> {new.options.get(k)}"
-            for k in sorted(set(old.options) | set(new.options))
-            if old.options.get(k) != new.options.get(k)
+            f"{k} {before.get(k)} -> {after.get(k)}"
+            for k in sorted(set(before) | set(after))
+            if before.get(k) != after.get(k)
         )
         reasons.append(f"options changed ({changed})")
     if old.package != new.package:
         reasons.append(f"the package name changed ({old.package} -> {new.package})")
     return ", ".join(reasons) or "specgen's output changed"
+
+
+def _shown_options(options: dict[str, Any]) -> dict[str, Any]:
+    """Manifest options for a message: the formatter as "black" or "ruff 0.17.6"."""
+    shown = {k: v for k, v in options.items() if k not in ("formatter", "ruff_version")}
+    formatter = str(options.get("formatter", "black"))  # black manifests do not name it
+    if "ruff_version" in options:
+        formatter += f" {options['ruff_version']}"
+    shown["formatter"] = formatter
+    return shown
 
 
 # -- diff ------------------------------------------------------------------

@@ -12,6 +12,7 @@ Example::
     spec-dir = "spec"              # used when `specs` is absent (default "spec")
     templates = "my_templates"     # template overrides (optional)
     line-length = 88               # black's line length (default 88)
+    formatter = "black"            # or "ruff", if installed (default "black")
     strict = false                 # warnings are errors (default false)
     changelog = "CHANGELOG.md"     # `generate` prepends API changes here (optional)
 
@@ -34,7 +35,9 @@ DEFAULT_LINE_LENGTH = 88  # black's default; format.py uses the same (not import
 PYPROJECT = "pyproject.toml"
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 
-_TOP_KEYS = ("out", "spec-dir", "templates", "line-length", "strict", "changelog", "specs")
+FORMATTERS = ("black", "ruff")  # as in ruff_format.py (not imported: keep this module light)
+
+_TOP_KEYS = ("out", "spec-dir", "templates", "line-length", "formatter", "strict", "changelog", "specs")
 _SPEC_KEYS = ("path", "package", "out")
 
 
@@ -66,6 +69,12 @@ class Config:
     changelog: Path | None
     specs: tuple[SpecEntry, ...] | None  # None: every spec in spec_dir
     explicit: frozenset[str] = field(default_factory=frozenset)  # keys set in the file
+    formatter: str = "black"
+
+    @property
+    def label(self) -> str:
+        """The configuration file as messages name it."""
+        return str(_display(self.file)) if self.file is not None else PYPROJECT
 
     def discover_specs(self) -> list[SpecEntry]:
         """The configured specs, or every spec file in ``spec_dir``."""
@@ -148,6 +157,9 @@ def parse_section(section: Any, root: Path, where: str = PYPROJECT, file: Path |
         raise ConfigError(f"{where}: {table} line-length: expected an integer, got {_show(line_length)}")
     if not 20 <= line_length <= 400:
         raise ConfigError(f"{where}: {table} line-length: expected 20 to 400, got {line_length}")
+    formatter = _string(section, "formatter", f"{where}: {table}", "black")
+    if formatter not in FORMATTERS:
+        raise ConfigError(f'{where}: {table} formatter: expected "black" or "ruff", got {_show(formatter)}')
     strict = section.get("strict", False)
     if not isinstance(strict, bool):
         raise ConfigError(f"{where}: {table} strict: expected true or false, got {_show(strict)}")
@@ -186,6 +198,7 @@ def parse_section(section: Any, root: Path, where: str = PYPROJECT, file: Path |
         changelog=_rel(root, changelog_text) if changelog_text else None,
         specs=specs,
         explicit=frozenset(section),
+        formatter=formatter,
     )
 
 

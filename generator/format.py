@@ -1,22 +1,28 @@
-"""Stage 5, format: black, in-process, with a mode pinned in code.
+"""Stage 5, format: black, in-process, with a mode pinned in code (or ruff).
 
 Files are formatted one top-level statement at a time, then joined with the
 blank lines black puts between them. The result is what black makes of the
 whole file (``make test`` checks every generated file with ``black --check``),
 but a block can be cached: a one-line change in a spec reformats one class,
 not the whole module. Blocks can also be spread over worker processes.
+
+With ``formatter="ruff"`` (optional, see ruff_format.py) every ``.py`` file,
+the runtime's too, goes whole through one ``ruff format`` process instead,
+each file cached by ruff's version, the options and its text.
 """
 
 from __future__ import annotations
 
-import functools
 import ast
+import functools
 import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING
 
 import black
+
+from .ruff_format import FORMATTERS, Ruff, RuffError, find_ruff, format_with_ruff
 
 if TYPE_CHECKING:
     from .cache import Cache
@@ -69,9 +75,7 @@ def split_blocks(source: str) -> list[tuple[int, str]] | None:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return None
-    starts = sorted(
-        {node.decorator_list[0].lineno if getattr(node, "decorator_list", None) else node.lineno for node in tree.body}
-    )
+    starts = sorted({_first_line(node) for node in tree.body})
     if not starts:
         return None
     starts[0] = 1  # the header comment belongs to the first block
@@ -88,6 +92,12 @@ def split_blocks(source: str) -> list[tuple[int, str]] | None:
         blocks.append((blanks_before, "".join(chunk)))
         blocks_trailing = trailing
     return blocks
+
+
+def _first_line(node: ast.stmt) -> int:
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.decorator_list:
+        return node.decorator_list[0].lineno
+    return node.lineno
 
 
 def _is_definition(text: str) -> bool:
@@ -121,9 +131,18 @@ def format_files(
     line_length: int = DEFAULT_LINE_LENGTH,
     cache: Cache | None = None,
     jobs: int = 1,
+    formatter: str = "black",
 ) -> dict[str, str]:
     """Every file of ``files`` formatted; whole files, else blocks, from ``cache``
-    when it has them (after a one-line spec change most files are unchanged)."""
+    when it has them (after a one-line spec change most files are unchanged).
+
+    ``formatter`` is "black" (the default) or "ruff" (which raises
+    :class:`generator.ruff_format.RuffNotFound` when ruff is not installed).
+    """
+    if formatter not in FORMATTERS:
+        raise ValueError(f"unknown formatter {formatter!r}; expected one of {', '.join(FORMATTERS)}")
+    if formatter == "ruff":
+        return _format_files_ruff(files, line_length, cache)
     plans: dict[str, list[tuple[int, str]]] = {}
     result = dict(files)
     file_keys: dict[str, str] = {}
@@ -166,6 +185,45 @@ def format_files(
         result[path] = _join(blocks, [done[text] for _, text in blocks])
         if cache is not None:
             cache.put("file", file_keys[path], result[path].encode("utf-8"))
+    return result
+
+
+def formatter_options(formatter: str) -> dict[str, str]:
+    """What the manifest records of the formatter: nothing for black (the default,
+    pinned by specgen's dependencies), the name and version for ruff."""
+    if formatter == "ruff":
+        return {"formatter": "ruff", "ruff_version": find_ruff().version}
+    return {}
+
+
+def _ruff_key(ruff: Ruff, text: str, line_length: int) -> str:
+    from .cache import digest
+    from .ruff_format import command
+
+    options = command(ruff, line_length)[1:]  # the exact flags, not where ruff is
+    return digest("ruff", ruff.version, " ".join(options), text)
+
+
+def _format_files_ruff(files: dict[str, str], line_length: int, cache: Cache | None) -> dict[str, str]:
+    ruff = find_ruff()
+    result = dict(files)
+    missing: dict[str, str] = {}
+    for path, source in files.items():
+        if not path.endswith(".py"):
+            continue
+        hit = cache.get("ruff", _ruff_key(ruff, source, line_length)) if cache is not None else None
+        if hit is not None:
+            result[path] = hit.decode("utf-8")
+        else:
+            missing[path] = source
+    try:
+        formatted = format_with_ruff(ruff, missing, line_length)
+    except RuffError as exc:
+        raise FormatError(str(exc)) from exc
+    for path, text in formatted.items():
+        result[path] = text
+        if cache is not None:
+            cache.put("ruff", _ruff_key(ruff, missing[path], line_length), text.encode("utf-8"))
     return result
 
 

@@ -2,7 +2,8 @@
 
 It records the spec's sha256 (of its raw bytes), the specgen version, one hash
 over the templates used and the runtime sources, the options that change the
-output (line length), a sha256 for every other file of the package, and a
+output (line length; the formatter and its version when it is ruff, not
+black), a sha256 for every other file of the package, and a
 summary of the client's API (:func:`generator.specdiff.summarize`).
 
 With it, ``specgen check`` works where only the generated package is, as in a
@@ -59,7 +60,9 @@ def _summarize(api: Api) -> dict[str, Any]:
     return summarize(api)
 
 
-def build_manifest(api: Api, spec_sha256: str, files: dict[str, str], templates_sha256: str, line_length: int) -> str:
+def build_manifest(
+    api: Api, spec_sha256: str, files: dict[str, str], templates_sha256: str, options: dict[str, Any]
+) -> str:
     """The manifest text for ``files`` (keyed ``<package>/<path>``, the manifest excluded)."""
     prefix = f"{api.package}/"
     data = {
@@ -68,7 +71,7 @@ def build_manifest(api: Api, spec_sha256: str, files: dict[str, str], templates_
         "package": str(api.package),
         "spec": {"source": api.source_name, "sha256": spec_sha256},
         "templates_sha256": templates_sha256,
-        "options": {"line_length": line_length},
+        "options": dict(options),
         "files": {
             path[len(prefix) :]: sha256_text(text)
             for path, text in sorted(files.items())

@@ -7,7 +7,7 @@ from pathlib import Path
 from . import __version__
 from .build import build_api
 from .cache import Cache, digest
-from .format import DEFAULT_LINE_LENGTH, format_files
+from .format import DEFAULT_LINE_LENGTH, format_files, formatter_options
 from .pipeline_types import Generated
 from .load import LoadedSpec, dump_json, load_spec
 from .manifest import build_manifest, manifest_path, templates_digest
@@ -23,9 +23,11 @@ def generate_package(
     line_length: int = DEFAULT_LINE_LENGTH,
     cache: Cache | None = None,
     jobs: int = 1,
+    formatter: str = "black",
 ) -> Generated:
     """One spec's package in memory. ``cache`` and ``jobs`` only make it faster:
-    with or without them the bytes are the same (the CLI passes them)."""
+    with or without them the bytes are the same (the CLI passes them).
+    ``formatter`` is "black" or "ruff" (found at run time; see ruff_format.py)."""
     spec = load_spec(spec_path)
     validated_key = _validated_key(spec) if cache is not None else None
     if cache is None or validated_key is None or cache.get("valid", validated_key) is None:
@@ -36,12 +38,11 @@ def generate_package(
     env = environment(templates, cache.root / "jinja" if cache is not None else None)
     used = record_templates(env)  # the manifest hashes the templates actually loaded
     rendered = render(api, env)
-    formatted = format_files(dict(sorted(rendered.items())), line_length, cache, jobs)
+    formatted = format_files(dict(sorted(rendered.items())), line_length, cache, jobs, formatter)
     files = {f"{api.package}/{path}": text for path, text in formatted.items()}
     # Last: the manifest records the hash of every file above (see manifest.py).
-    files[manifest_path(api.package)] = build_manifest(
-        api, spec.sha256, files, templates_digest(used.sources), line_length
-    )
+    options = {"line_length": line_length, **formatter_options(formatter)}
+    files[manifest_path(api.package)] = build_manifest(api, spec.sha256, files, templates_digest(used.sources), options)
     return Generated(api.package, dict(sorted(files.items())), api.warnings, api)
 
 
