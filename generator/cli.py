@@ -27,7 +27,7 @@ from .manifest import MANIFEST_NAME, Integrity, Manifest, ManifestError, parse_m
 from .naming import module_name
 from .pipeline_types import Generated
 from .ruff_format import FORMATTERS, RuffNotFound, find_ruff
-from .write import diff, write_packages
+from .write import Staged, commit, diff, discard, split_packages, stage_package
 
 EXIT_OK, EXIT_STALE, EXIT_INPUT, EXIT_INTERNAL, EXIT_EDITED, EXIT_BREAKING = 0, 1, 2, 3, 4, 5
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
@@ -486,10 +486,19 @@ def _package_targets(folder: Path) -> list[Target]:
 
 
 def _generate_targets(
-    targets: list[Target], settings: Settings, ui: Ui, checking: bool = False
-) -> list[tuple[Target, Generated]] | None:
-    """Generate every spec target in memory; None if --strict refuses the warnings."""
-    results: list[tuple[Target, Generated]] = []
+    targets: list[Target],
+    settings: Settings,
+    ui: Ui,
+    on_result: Callable[[Target, Generated], None],
+    checking: bool = False,
+) -> list[tuple[Target, str]] | None:
+    """Generate every spec target in memory, handing each result to ``on_result``
+    as it comes (and keeping none: a run holds one package at a time).
+
+    Returns ``(target, package name)`` pairs; None if --strict refuses the
+    warnings. Raises :class:`SpecError` with every spec's errors at the end.
+    """
+    results: list[tuple[Target, str]] = []
     errors: list[Diagnostic] = []
     warnings: list[str] = []
     seen: dict[tuple[Path, str], Path] = {}
@@ -512,8 +521,11 @@ def _generate_targets(
                 [result_diag(target.spec, f"package {result.package!r} is also generated from {seen[key]}")]
             )
         seen[key] = target.spec
-        results.append((target, result))
+        results.append((target, result.package))
         warnings.extend(result.warnings)
+        if not errors:  # after an error nothing is written or reported: skip the work
+            on_result(target, result)
+        del result
     ui.clear_progress()
     if errors:
         raise SpecError(errors)
@@ -602,13 +614,12 @@ def _cmd_generate(args: argparse.Namespace, ui: Ui) -> int:
     started = time.perf_counter()
     settings = _settings(args)
     targets = _targets(args, settings.config, for_check=False)
-    results = _generate_targets(targets, settings, ui)
-    if results is None:
-        return EXIT_INPUT
     counts = _Counts()
-    to_write: dict[Path, dict[str, str]] = {}
+    staged: list[Staged] = []
     reports: list[tuple[str, str]] = []  # (text report, changelog entry)
-    for target, result in results:
+
+    def take(target: Target, result: Generated) -> None:
+        """Compare one package with the disk and stage it if it changed."""
         package_dir = target.out / result.package
         disk = read_files(package_dir)
         new = _inner(result.files, result.package)
@@ -634,7 +645,7 @@ def _cmd_generate(args: argparse.Namespace, ui: Ui) -> int:
             package_changed = package_changed or status != "unchanged"
             counts.per_file.append((status, f"{package_dir / path}"))
         if package_changed:
-            to_write.setdefault(target.out, {}).update(result.files)
+            staged.append(stage_package(target.out, result.package, split_packages(result.files)[result.package]))
         if old_manifest is not None and old_manifest.api and package_changed:
             from .specdiff import compare, render_markdown, render_text
 
@@ -650,8 +661,17 @@ def _cmd_generate(args: argparse.Namespace, ui: Ui) -> int:
                     str(new_manifest.api.get("version", "?")),
                 )
                 reports.append((text, entry))
-    for root, files in sorted(to_write.items()):
-        write_packages(root, files)
+
+    committed = False
+    try:
+        results = _generate_targets(targets, settings, ui, take)
+        if results is None:
+            return EXIT_INPUT
+        commit(staged)
+        committed = True
+    finally:
+        if not committed:
+            discard(staged)
     changelog = args.changelog or settings.config.changelog
     for text, entry in reports:
         ui.info(text.rstrip("\n"))
@@ -689,19 +709,20 @@ class _Verdict:
 def _cmd_check(args: argparse.Namespace, ui: Ui) -> int:
     settings = _settings(args)
     targets = _targets(args, settings.config, for_check=True)
-    results = _generate_targets(targets, settings, ui, checking=True)
+    against_spec: dict[int, _Verdict] = {}
+
+    def take(target: Target, result: Generated) -> None:
+        against_spec[id(target)] = _check_against_spec(target, result, args.diff)
+
+    results = _generate_targets(targets, settings, ui, take, checking=True)
     if results is None:
         return EXIT_INPUT
-    generated = {id(t): g for t, g in results}
     verdicts: list[_Verdict] = []
     for target in targets:
         if target.note:
             ui.note(f"specgen: note: {target.note}")
-        result = generated.get(id(target))
-        if result is None:
-            verdicts.append(_check_against_manifest(target))
-        else:
-            verdicts.append(_check_against_spec(target, result, args.diff))
+        verdict = against_spec.get(id(target))
+        verdicts.append(verdict if verdict is not None else _check_against_manifest(target))
     for verdict in verdicts:
         for line in verdict.lines:
             ui.result(line)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 # difflib, shutil and tempfile are imported where used: `specgen check` with
@@ -43,39 +44,93 @@ def write_packages(root: Path, files: dict[str, str]) -> None:
     package folder swapped for its new one with renames. If writing fails,
     nothing under ``root`` has changed.
     """
+    staged: list[Staged] = []
+    try:
+        for package, inner in sorted(split_packages(files).items()):
+            staged.append(stage_package(root, package, inner))
+    except BaseException:
+        discard(staged)
+        raise
+    commit(staged)
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A package written in full to a hidden folder beside its final place."""
+
+    stage: Path
+    final: Path
+    created: Path | None = None  # the outermost folder staging had to create
+
+
+def stage_package(root: Path, package: str, inner: dict[str, str]) -> Staged:
+    """Write one package (``inner``: paths inside it) to a hidden folder under ``root``.
+
+    Nothing visible changes until :func:`commit`; :func:`discard` removes it.
+    The CLI stages each package as soon as it is generated, so that a run over
+    many specs holds one package in memory at a time, not all of them.
+    """
+    import tempfile
+
+    created = None
+    for folder in (root, *root.parents):
+        if folder.exists():
+            break
+        created = folder
+    root.mkdir(parents=True, exist_ok=True)
+    final = safe_target(root, package)
+    stage = Path(tempfile.mkdtemp(prefix=f".{package}.new-", dir=root))
+    try:
+        stage.chmod(0o777 & ~_umask())
+        for relative, text in sorted(inner.items()):
+            target = safe_target(stage, relative)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if _link_if_unchanged(final, relative, target, text):
+                continue
+            with open(target, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+    except BaseException:
+        discard([Staged(stage, final, created)])
+        raise
+    return Staged(stage, final, created)
+
+
+def commit(staged: list[Staged]) -> None:
+    """Swap each staged package in for its old folder (one rename each)."""
     import shutil
     import tempfile
 
-    root.mkdir(parents=True, exist_ok=True)
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for package, inner in sorted(split_packages(files).items()):
-            final = safe_target(root, package)
-            stage = Path(tempfile.mkdtemp(prefix=f".{package}.new-", dir=root))
-            stage.chmod(0o777 & ~_umask())
-            staged.append((stage, final))
-            for relative, text in sorted(inner.items()):
-                target = safe_target(stage, relative)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                if _link_if_unchanged(final, relative, target, text):
-                    continue
-                with open(target, "w", encoding="utf-8", newline="\n") as handle:
-                    handle.write(text)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-    except BaseException:
-        for stage, _final in staged:
-            shutil.rmtree(stage, ignore_errors=True)
-        raise
-    for stage, final in staged:
+    for item in staged:
         old = None
-        if final.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old-", dir=root))
+        if item.final.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{item.final.name}.old-", dir=item.final.parent))
             old.rmdir()
-            os.replace(final, old)
-        os.replace(stage, final)
+            os.replace(item.final, old)
+        os.replace(item.stage, item.final)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def discard(staged: list[Staged]) -> None:
+    """Remove staged packages that will not be committed."""
+    import shutil
+
+    for item in staged:
+        shutil.rmtree(item.stage, ignore_errors=True)
+    for item in staged:
+        if item.created is None:
+            continue
+        folder = item.stage.parent
+        while True:  # the folders staging created, innermost first, if still empty
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+            if folder == item.created:
+                break
+            folder = folder.parent
 
 
 def _link_if_unchanged(final_root: Path, relative: str, target: Path, text: str) -> bool:

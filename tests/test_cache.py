@@ -251,3 +251,12 @@ def test_regeneration_never_links_a_file_from_outside_the_package(tmp_path: Path
     assert not (root / "pkg" / "sub").is_symlink()
     assert (root / "pkg" / "sub" / "a.py").stat().st_ino != (outside / "a.py").stat().st_ino
     assert (outside / "a.py").read_text() == "a = 1\n"
+
+
+def test_a_failed_run_leaves_no_folder_it_created(tmp_path: Path) -> None:
+    broken = tmp_path / "zz_broken.yaml"
+    broken.write_text("openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths: {/a: {get: {}}}\n", encoding="utf-8")
+    out = tmp_path / "a" / "b" / "out"
+    done = run_specgen("generate", str(SEED), str(broken), "--out", str(out))
+    assert done.returncode == 2, done.stderr
+    assert not (tmp_path / "a").exists(), "the seed was staged first, then everything was taken back"
