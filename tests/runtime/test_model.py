@@ -194,6 +194,12 @@ def test_open_enum_known_members() -> None:
     assert list(HttpMethod) == [HttpMethod.GET, HttpMethod.POST]
 
 
+def test_open_enum_known_members_have_the_enum_repr() -> None:
+    assert repr(HttpMethod.GET) == "<HttpMethod.GET: 'GET'>"
+    number = PhoneNumber.from_dict({**phone_number_json(), "sms_method": "POST"})
+    assert "sms_method=<HttpMethod.POST: 'POST'>" in repr(number)
+
+
 def test_open_enum_unknown_values() -> None:
     patch = HttpMethod("PATCH")
     assert isinstance(patch, HttpMethod)

@@ -29,8 +29,11 @@ class _Open:
         return type(self)._member_map_.get(self._name_) is self
 
     def __repr__(self) -> str:
+        # Not super().__repr__(): Enum's repr formats the value with the
+        # class's own __repr__, which is this one, and a plain value has no
+        # is_known. The format is Enum's.
         if self.is_known:
-            return super().__repr__()
+            return f"<{type(self).__name__}.{self._name_}: {self._value_!r}>"
         return f"<{type(self).__name__} (unknown): {self._value_!r}>"
 
 
