@@ -412,6 +412,7 @@ class _Builder:
                     test_imports=(Code(f"from datetime import {', '.join(sorted(needs))}"),) if needs else (),
                     test_model_imports=tuple(sorted(test_models)),
                     tests_use_pytest=any(op.invalid_calls or any(t.warns for t in op.tests) for op in ops),
+                    tests_use_examples=any(t.body_file for op in ops for t in op.tests),
                 )
             )
         return tuple(groups)

@@ -206,6 +206,7 @@ class OperationGroup:
     test_imports: tuple[Code, ...]  # extra import lines its test module needs
     test_model_imports: tuple[Identifier, ...]
     tests_use_pytest: bool
+    tests_use_examples: bool  # some test reads a response body from examples/
 
 
 @dataclass(frozen=True)

@@ -94,7 +94,7 @@ def test_schema_examples_list_is_used_for_the_generated_example_call() -> None:
 def test_media_type_examples_drive_the_generated_tests() -> None:
     generated = (PACKAGE / "tests" / "test_notes.py").read_text()
     assert "def test_search_notes_two()" in generated
-    assert '_example("search_notes_two.json")' in generated
+    assert '_example(__file__, "search_notes_two.json")' in generated
     assert '"title": "Chores"' in (PACKAGE / "tests" / "examples" / "search_notes_two.json").read_text()
 
 

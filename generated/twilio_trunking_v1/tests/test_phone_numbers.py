@@ -5,56 +5,17 @@ spec's examples.
 
 from __future__ import annotations
 
-import asyncio
-import json
 from datetime import datetime
-import pathlib
-from typing import Any
-from urllib.parse import parse_qsl
 
-import httpx
 import pytest
 
 from .. import AsyncClient, Client
 from .. import _runtime as _rt
+from .._runtime.testing import Recorder as _Recorder
+from .._runtime.testing import example as _example
+from .._runtime.testing import send_both as _send_both
 from ..models import ListPhoneNumberResponse, PhoneNumber
 from ..operations import phone_numbers as _ops
-
-
-def _example(name: str) -> Any:
-    """A response body from the spec's examples, kept as JSON beside this module."""
-    return json.loads(
-        (pathlib.Path(__file__).parent / "examples" / name).read_text(encoding="utf-8")
-    )
-
-
-class _Recorder:
-    """A mock transport answering every request with one canned response."""
-
-    def __init__(self, status: int, body: Any) -> None:
-        self.status = status
-        self.body = body
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        if self.body is None:
-            return httpx.Response(self.status)
-        return httpx.Response(self.status, json=self.body)
-
-    def path(self, index: int = 0) -> str:
-        return self.requests[index].url.raw_path.decode("ascii").partition("?")[0]
-
-    def query(self, index: int = 0) -> list[tuple[str, str]]:
-        return sorted(self.requests[index].url.params.multi_items())
-
-    def form(self, index: int = 0) -> list[tuple[str, str]]:
-        return sorted(
-            parse_qsl(self.requests[index].content.decode(), keep_blank_values=True)
-        )
-
-    def json(self, index: int = 0) -> Any:
-        return json.loads(self.requests[index].content)
 
 
 def _list_phone_numbers_request() -> (
@@ -67,18 +28,8 @@ def _list_phone_numbers_request() -> (
 
 
 def test_list_phone_numbers_read_full() -> None:
-    recorder = _Recorder(200, _example("list_phone_numbers_read_full.json"))
-    transport = httpx.MockTransport(recorder)
-    request = _list_phone_numbers_request()
-    with Client("ACtest", "secret", transport=transport) as client:
-        result = client.send(request)
-
-    async def call_async() -> ListPhoneNumberResponse:
-        async with AsyncClient("ACtest", "secret", transport=transport) as client:
-            return await client.send(request)
-
-    assert asyncio.run(call_async()) == result
-    assert len(recorder.requests) == 2
+    recorder = _Recorder(200, _example(__file__, "list_phone_numbers_read_full.json"))
+    result = _send_both(Client, AsyncClient, _list_phone_numbers_request(), recorder)
     assert recorder.requests[0].method == "GET"
     assert (
         recorder.path() == "/v1/Trunks/TKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/PhoneNumbers"
@@ -156,18 +107,8 @@ def test_list_phone_numbers_read_full() -> None:
 
 
 def test_list_phone_numbers_read_empty() -> None:
-    recorder = _Recorder(200, _example("list_phone_numbers_read_empty.json"))
-    transport = httpx.MockTransport(recorder)
-    request = _list_phone_numbers_request()
-    with Client("ACtest", "secret", transport=transport) as client:
-        result = client.send(request)
-
-    async def call_async() -> ListPhoneNumberResponse:
-        async with AsyncClient("ACtest", "secret", transport=transport) as client:
-            return await client.send(request)
-
-    assert asyncio.run(call_async()) == result
-    assert len(recorder.requests) == 2
+    recorder = _Recorder(200, _example(__file__, "list_phone_numbers_read_empty.json"))
+    result = _send_both(Client, AsyncClient, _list_phone_numbers_request(), recorder)
     assert recorder.requests[0].method == "GET"
     assert (
         recorder.path() == "/v1/Trunks/TKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/PhoneNumbers"
@@ -197,7 +138,7 @@ def test_list_phone_numbers_read_empty() -> None:
 
 def test_list_phone_numbers_rejects_bad_trunk_sid() -> None:
     recorder = _Recorder(200, {})
-    with Client("ACtest", "secret", transport=httpx.MockTransport(recorder)) as client:
+    with Client("ACtest", "secret", transport=recorder.transport()) as client:
         with pytest.raises(ValueError, match="^trunk_sid: "):
             client.list_phone_numbers("!")
     assert recorder.requests == []
@@ -205,7 +146,7 @@ def test_list_phone_numbers_rejects_bad_trunk_sid() -> None:
 
 def test_list_phone_numbers_rejects_bad_page_size() -> None:
     recorder = _Recorder(200, {})
-    with Client("ACtest", "secret", transport=httpx.MockTransport(recorder)) as client:
+    with Client("ACtest", "secret", transport=recorder.transport()) as client:
         with pytest.raises(ValueError, match="^page_size: "):
             client.list_phone_numbers(
                 "TKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", page_size=1001
@@ -215,7 +156,7 @@ def test_list_phone_numbers_rejects_bad_page_size() -> None:
 
 def test_list_phone_numbers_rejects_bad_page() -> None:
     recorder = _Recorder(200, {})
-    with Client("ACtest", "secret", transport=httpx.MockTransport(recorder)) as client:
+    with Client("ACtest", "secret", transport=recorder.transport()) as client:
         with pytest.raises(ValueError, match="^page: "):
             client.list_phone_numbers("TKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", page=-1)
     assert recorder.requests == []

@@ -5,54 +5,14 @@ spec's examples.
 
 from __future__ import annotations
 
-import asyncio
-import json
-import pathlib
-from typing import Any
-from urllib.parse import parse_qsl
-
-import httpx
 
 from .. import AsyncClient, Client
 from .. import _runtime as _rt
+from .._runtime.testing import Recorder as _Recorder
+from .._runtime.testing import example as _example
+from .._runtime.testing import send_both as _send_both
 from ..models import Client_, List
 from ..operations import events as _ops
-
-
-def _example(name: str) -> Any:
-    """A response body from the spec's examples, kept as JSON beside this module."""
-    return json.loads(
-        (pathlib.Path(__file__).parent / "examples" / name).read_text(encoding="utf-8")
-    )
-
-
-class _Recorder:
-    """A mock transport answering every request with one canned response."""
-
-    def __init__(self, status: int, body: Any) -> None:
-        self.status = status
-        self.body = body
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        if self.body is None:
-            return httpx.Response(self.status)
-        return httpx.Response(self.status, json=self.body)
-
-    def path(self, index: int = 0) -> str:
-        return self.requests[index].url.raw_path.decode("ascii").partition("?")[0]
-
-    def query(self, index: int = 0) -> list[tuple[str, str]]:
-        return sorted(self.requests[index].url.params.multi_items())
-
-    def form(self, index: int = 0) -> list[tuple[str, str]]:
-        return sorted(
-            parse_qsl(self.requests[index].content.decode(), keep_blank_values=True)
-        )
-
-    def json(self, index: int = 0) -> Any:
-        return json.loads(self.requests[index].content)
 
 
 def _send__request() -> _rt.Request[List]:
@@ -68,18 +28,8 @@ def _send__request() -> _rt.Request[List]:
 
 
 def test_send__synthesised() -> None:
-    recorder = _Recorder(200, _example("send__synthesised.json"))
-    transport = httpx.MockTransport(recorder)
-    request = _send__request()
-    with Client("ACtest", "secret", transport=transport) as client:
-        result = client.send(request)
-
-    async def call_async() -> List:
-        async with AsyncClient("ACtest", "secret", transport=transport) as client:
-            return await client.send(request)
-
-    assert asyncio.run(call_async()) == result
-    assert len(recorder.requests) == 2
+    recorder = _Recorder(200, _example(__file__, "send__synthesised.json"))
+    result = _send_both(Client, AsyncClient, _send__request(), recorder)
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/events"
     assert recorder.query() == [
@@ -107,18 +57,8 @@ def _list__request() -> _rt.Request[Client_]:
 
 
 def test_list__synthesised() -> None:
-    recorder = _Recorder(200, _example("list__synthesised.json"))
-    transport = httpx.MockTransport(recorder)
-    request = _list__request()
-    with Client("ACtest", "secret", transport=transport) as client:
-        result = client.send(request)
-
-    async def call_async() -> Client_:
-        async with AsyncClient("ACtest", "secret", transport=transport) as client:
-            return await client.send(request)
-
-    assert asyncio.run(call_async()) == result
-    assert len(recorder.requests) == 2
+    recorder = _Recorder(200, _example(__file__, "list__synthesised.json"))
+    result = _send_both(Client, AsyncClient, _list__request(), recorder)
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/events/example"
     assert recorder.query() == []

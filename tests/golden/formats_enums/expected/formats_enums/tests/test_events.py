@@ -5,56 +5,17 @@ spec's examples.
 
 from __future__ import annotations
 
-import asyncio
-import json
 from datetime import date, datetime
-import pathlib
-from typing import Any
-from urllib.parse import parse_qsl
 
-import httpx
 import pytest
 
 from .. import AsyncClient, Client
 from .. import _runtime as _rt
+from .._runtime.testing import Recorder as _Recorder
+from .._runtime.testing import example as _example
+from .._runtime.testing import send_both as _send_both
 from ..models import Color, Event, Priority
 from ..operations import events as _ops
-
-
-def _example(name: str) -> Any:
-    """A response body from the spec's examples, kept as JSON beside this module."""
-    return json.loads(
-        (pathlib.Path(__file__).parent / "examples" / name).read_text(encoding="utf-8")
-    )
-
-
-class _Recorder:
-    """A mock transport answering every request with one canned response."""
-
-    def __init__(self, status: int, body: Any) -> None:
-        self.status = status
-        self.body = body
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        if self.body is None:
-            return httpx.Response(self.status)
-        return httpx.Response(self.status, json=self.body)
-
-    def path(self, index: int = 0) -> str:
-        return self.requests[index].url.raw_path.decode("ascii").partition("?")[0]
-
-    def query(self, index: int = 0) -> list[tuple[str, str]]:
-        return sorted(self.requests[index].url.params.multi_items())
-
-    def form(self, index: int = 0) -> list[tuple[str, str]]:
-        return sorted(
-            parse_qsl(self.requests[index].content.decode(), keep_blank_values=True)
-        )
-
-    def json(self, index: int = 0) -> Any:
-        return json.loads(self.requests[index].content)
 
 
 def _list_events_request() -> _rt.Request[list[Event]]:
@@ -71,19 +32,10 @@ def _list_events_request() -> _rt.Request[list[Event]]:
 
 
 def test_list_events_synthesised() -> None:
-    recorder = _Recorder(200, _example("list_events_synthesised.json"))
-    transport = httpx.MockTransport(recorder)
+    recorder = _Recorder(200, _example(__file__, "list_events_synthesised.json"))
     with pytest.warns(DeprecationWarning):
         request = _list_events_request()
-    with Client("ACtest", "secret", transport=transport) as client:
-        result = client.send(request)
-
-    async def call_async() -> list[Event]:
-        async with AsyncClient("ACtest", "secret", transport=transport) as client:
-            return await client.send(request)
-
-    assert asyncio.run(call_async()) == result
-    assert len(recorder.requests) == 2
+    result = _send_both(Client, AsyncClient, request, recorder)
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/events"
     assert recorder.query() == [
@@ -141,18 +93,8 @@ def _create_event_request() -> _rt.Request[Event]:
 
 
 def test_create_event_example() -> None:
-    recorder = _Recorder(201, _example("create_event_example.json"))
-    transport = httpx.MockTransport(recorder)
-    request = _create_event_request()
-    with Client("ACtest", "secret", transport=transport) as client:
-        result = client.send(request)
-
-    async def call_async() -> Event:
-        async with AsyncClient("ACtest", "secret", transport=transport) as client:
-            return await client.send(request)
-
-    assert asyncio.run(call_async()) == result
-    assert len(recorder.requests) == 2
+    recorder = _Recorder(201, _example(__file__, "create_event_example.json"))
+    result = _send_both(Client, AsyncClient, _create_event_request(), recorder)
     assert recorder.requests[0].method == "POST"
     assert recorder.path() == "/events"
     assert recorder.query() == []
@@ -196,18 +138,8 @@ def _get_event_request() -> _rt.Request[Event]:
 
 
 def test_get_event_synthesised() -> None:
-    recorder = _Recorder(200, _example("get_event_synthesised.json"))
-    transport = httpx.MockTransport(recorder)
-    request = _get_event_request()
-    with Client("ACtest", "secret", transport=transport) as client:
-        result = client.send(request)
-
-    async def call_async() -> Event:
-        async with AsyncClient("ACtest", "secret", transport=transport) as client:
-            return await client.send(request)
-
-    assert asyncio.run(call_async()) == result
-    assert len(recorder.requests) == 2
+    recorder = _Recorder(200, _example(__file__, "get_event_synthesised.json"))
+    result = _send_both(Client, AsyncClient, _get_event_request(), recorder)
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/events/example"
     assert recorder.query() == []
@@ -238,17 +170,7 @@ def _get_attachment_request() -> _rt.Request[bytes]:
 
 def test_get_attachment_raw_body() -> None:
     recorder = _Recorder(200, None)
-    transport = httpx.MockTransport(recorder)
-    request = _get_attachment_request()
-    with Client("ACtest", "secret", transport=transport) as client:
-        result = client.send(request)
-
-    async def call_async() -> bytes:
-        async with AsyncClient("ACtest", "secret", transport=transport) as client:
-            return await client.send(request)
-
-    assert asyncio.run(call_async()) == result
-    assert len(recorder.requests) == 2
+    result = _send_both(Client, AsyncClient, _get_attachment_request(), recorder)
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/events/example/attachment"
     assert recorder.query() == []

@@ -5,54 +5,13 @@ spec's examples.
 
 from __future__ import annotations
 
-import asyncio
-import json
-import pathlib
-from typing import Any
-from urllib.parse import parse_qsl
-
-import httpx
 import pytest
 
 from .. import AsyncClient, Client
 from .. import _runtime as _rt
+from .._runtime.testing import Recorder as _Recorder
+from .._runtime.testing import send_both as _send_both
 from ..operations import legacy as _ops
-
-
-def _example(name: str) -> Any:
-    """A response body from the spec's examples, kept as JSON beside this module."""
-    return json.loads(
-        (pathlib.Path(__file__).parent / "examples" / name).read_text(encoding="utf-8")
-    )
-
-
-class _Recorder:
-    """A mock transport answering every request with one canned response."""
-
-    def __init__(self, status: int, body: Any) -> None:
-        self.status = status
-        self.body = body
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        if self.body is None:
-            return httpx.Response(self.status)
-        return httpx.Response(self.status, json=self.body)
-
-    def path(self, index: int = 0) -> str:
-        return self.requests[index].url.raw_path.decode("ascii").partition("?")[0]
-
-    def query(self, index: int = 0) -> list[tuple[str, str]]:
-        return sorted(self.requests[index].url.params.multi_items())
-
-    def form(self, index: int = 0) -> list[tuple[str, str]]:
-        return sorted(
-            parse_qsl(self.requests[index].content.decode(), keep_blank_values=True)
-        )
-
-    def json(self, index: int = 0) -> Any:
-        return json.loads(self.requests[index].content)
 
 
 def _legacy_ping_request() -> _rt.Request[None]:
@@ -62,18 +21,9 @@ def _legacy_ping_request() -> _rt.Request[None]:
 
 def test_legacy_ping_no_content() -> None:
     recorder = _Recorder(204, None)
-    transport = httpx.MockTransport(recorder)
     with pytest.warns(DeprecationWarning):
         request = _legacy_ping_request()
-    with Client("ACtest", "secret", transport=transport) as client:
-        result = client.send(request)
-
-    async def call_async() -> None:
-        async with AsyncClient("ACtest", "secret", transport=transport) as client:
-            return await client.send(request)
-
-    assert asyncio.run(call_async()) == result
-    assert len(recorder.requests) == 2
+    result = _send_both(Client, AsyncClient, request, recorder)
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/legacy"
     assert recorder.query() == []

@@ -5,54 +5,14 @@ examples.
 
 from __future__ import annotations
 
-import asyncio
-import json
-import pathlib
-from typing import Any
-from urllib.parse import parse_qsl
-
-import httpx
 
 from .. import AsyncClient, Client
 from .. import _runtime as _rt
+from .._runtime.testing import Recorder as _Recorder
+from .._runtime.testing import example as _example
+from .._runtime.testing import send_both as _send_both
 from ..models import Item, ItemPatch
 from ..operations import items as _ops
-
-
-def _example(name: str) -> Any:
-    """A response body from the spec's examples, kept as JSON beside this module."""
-    return json.loads(
-        (pathlib.Path(__file__).parent / "examples" / name).read_text(encoding="utf-8")
-    )
-
-
-class _Recorder:
-    """A mock transport answering every request with one canned response."""
-
-    def __init__(self, status: int, body: Any) -> None:
-        self.status = status
-        self.body = body
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        if self.body is None:
-            return httpx.Response(self.status)
-        return httpx.Response(self.status, json=self.body)
-
-    def path(self, index: int = 0) -> str:
-        return self.requests[index].url.raw_path.decode("ascii").partition("?")[0]
-
-    def query(self, index: int = 0) -> list[tuple[str, str]]:
-        return sorted(self.requests[index].url.params.multi_items())
-
-    def form(self, index: int = 0) -> list[tuple[str, str]]:
-        return sorted(
-            parse_qsl(self.requests[index].content.decode(), keep_blank_values=True)
-        )
-
-    def json(self, index: int = 0) -> Any:
-        return json.loads(self.requests[index].content)
 
 
 def _list_items_request() -> _rt.Request[list[Item]]:
@@ -68,18 +28,8 @@ def _list_items_request() -> _rt.Request[list[Item]]:
 
 
 def test_list_items_synthesised() -> None:
-    recorder = _Recorder(200, _example("list_items_synthesised.json"))
-    transport = httpx.MockTransport(recorder)
-    request = _list_items_request()
-    with Client("ACtest", "secret", transport=transport) as client:
-        result = client.send(request)
-
-    async def call_async() -> list[Item]:
-        async with AsyncClient("ACtest", "secret", transport=transport) as client:
-            return await client.send(request)
-
-    assert asyncio.run(call_async()) == result
-    assert len(recorder.requests) == 2
+    recorder = _Recorder(200, _example(__file__, "list_items_synthesised.json"))
+    result = _send_both(Client, AsyncClient, _list_items_request(), recorder)
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/v1/items"
     assert recorder.query() == [
@@ -107,18 +57,8 @@ def _create_item_request() -> _rt.Request[Item]:
 
 
 def test_create_item_synthesised() -> None:
-    recorder = _Recorder(201, _example("create_item_synthesised.json"))
-    transport = httpx.MockTransport(recorder)
-    request = _create_item_request()
-    with Client("ACtest", "secret", transport=transport) as client:
-        result = client.send(request)
-
-    async def call_async() -> Item:
-        async with AsyncClient("ACtest", "secret", transport=transport) as client:
-            return await client.send(request)
-
-    assert asyncio.run(call_async()) == result
-    assert len(recorder.requests) == 2
+    recorder = _Recorder(201, _example(__file__, "create_item_synthesised.json"))
+    result = _send_both(Client, AsyncClient, _create_item_request(), recorder)
     assert recorder.requests[0].method == "POST"
     assert recorder.path() == "/v1/items"
     assert recorder.query() == []
@@ -137,18 +77,8 @@ def _get_item_request() -> _rt.Request[Item]:
 
 
 def test_get_item_synthesised() -> None:
-    recorder = _Recorder(200, _example("get_item_synthesised.json"))
-    transport = httpx.MockTransport(recorder)
-    request = _get_item_request()
-    with Client("ACtest", "secret", transport=transport) as client:
-        result = client.send(request)
-
-    async def call_async() -> Item:
-        async with AsyncClient("ACtest", "secret", transport=transport) as client:
-            return await client.send(request)
-
-    assert asyncio.run(call_async()) == result
-    assert len(recorder.requests) == 2
+    recorder = _Recorder(200, _example(__file__, "get_item_synthesised.json"))
+    result = _send_both(Client, AsyncClient, _get_item_request(), recorder)
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/v1/items/example"
     assert recorder.query() == []
@@ -169,18 +99,8 @@ def _replace_item_request() -> _rt.Request[Item]:
 
 
 def test_replace_item_synthesised() -> None:
-    recorder = _Recorder(200, _example("replace_item_synthesised.json"))
-    transport = httpx.MockTransport(recorder)
-    request = _replace_item_request()
-    with Client("ACtest", "secret", transport=transport) as client:
-        result = client.send(request)
-
-    async def call_async() -> Item:
-        async with AsyncClient("ACtest", "secret", transport=transport) as client:
-            return await client.send(request)
-
-    assert asyncio.run(call_async()) == result
-    assert len(recorder.requests) == 2
+    recorder = _Recorder(200, _example(__file__, "replace_item_synthesised.json"))
+    result = _send_both(Client, AsyncClient, _replace_item_request(), recorder)
     assert recorder.requests[0].method == "PUT"
     assert recorder.path() == "/v1/items/example"
     assert recorder.query() == []
@@ -201,18 +121,8 @@ def _update_item_request() -> _rt.Request[Item]:
 
 
 def test_update_item_synthesised() -> None:
-    recorder = _Recorder(200, _example("update_item_synthesised.json"))
-    transport = httpx.MockTransport(recorder)
-    request = _update_item_request()
-    with Client("ACtest", "secret", transport=transport) as client:
-        result = client.send(request)
-
-    async def call_async() -> Item:
-        async with AsyncClient("ACtest", "secret", transport=transport) as client:
-            return await client.send(request)
-
-    assert asyncio.run(call_async()) == result
-    assert len(recorder.requests) == 2
+    recorder = _Recorder(200, _example(__file__, "update_item_synthesised.json"))
+    result = _send_both(Client, AsyncClient, _update_item_request(), recorder)
     assert recorder.requests[0].method == "PATCH"
     assert recorder.path() == "/v1/items/example"
     assert recorder.query() == []
@@ -232,17 +142,7 @@ def _delete_item_request() -> _rt.Request[None]:
 
 def test_delete_item_no_content() -> None:
     recorder = _Recorder(204, None)
-    transport = httpx.MockTransport(recorder)
-    request = _delete_item_request()
-    with Client("ACtest", "secret", transport=transport) as client:
-        result = client.send(request)
-
-    async def call_async() -> None:
-        async with AsyncClient("ACtest", "secret", transport=transport) as client:
-            return await client.send(request)
-
-    assert asyncio.run(call_async()) == result
-    assert len(recorder.requests) == 2
+    result = _send_both(Client, AsyncClient, _delete_item_request(), recorder)
     assert recorder.requests[0].method == "DELETE"
     assert recorder.path() == "/v1/items/example"
     assert recorder.query() == []
@@ -256,17 +156,7 @@ def _item_exists_request() -> _rt.Request[None]:
 
 def test_item_exists_no_content() -> None:
     recorder = _Recorder(200, None)
-    transport = httpx.MockTransport(recorder)
-    request = _item_exists_request()
-    with Client("ACtest", "secret", transport=transport) as client:
-        result = client.send(request)
-
-    async def call_async() -> None:
-        async with AsyncClient("ACtest", "secret", transport=transport) as client:
-            return await client.send(request)
-
-    assert asyncio.run(call_async()) == result
-    assert len(recorder.requests) == 2
+    result = _send_both(Client, AsyncClient, _item_exists_request(), recorder)
     assert recorder.requests[0].method == "HEAD"
     assert recorder.path() == "/v1/items/example"
     assert recorder.query() == []
@@ -280,17 +170,7 @@ def _item_options_request() -> _rt.Request[None]:
 
 def test_item_options_no_content() -> None:
     recorder = _Recorder(204, None)
-    transport = httpx.MockTransport(recorder)
-    request = _item_options_request()
-    with Client("ACtest", "secret", transport=transport) as client:
-        result = client.send(request)
-
-    async def call_async() -> None:
-        async with AsyncClient("ACtest", "secret", transport=transport) as client:
-            return await client.send(request)
-
-    assert asyncio.run(call_async()) == result
-    assert len(recorder.requests) == 2
+    result = _send_both(Client, AsyncClient, _item_options_request(), recorder)
     assert recorder.requests[0].method == "OPTIONS"
     assert recorder.path() == "/v1/items/example"
     assert recorder.query() == []
@@ -304,17 +184,7 @@ def _put_item_image_request() -> _rt.Request[None]:
 
 def test_put_item_image_no_content() -> None:
     recorder = _Recorder(204, None)
-    transport = httpx.MockTransport(recorder)
-    request = _put_item_image_request()
-    with Client("ACtest", "secret", transport=transport) as client:
-        result = client.send(request)
-
-    async def call_async() -> None:
-        async with AsyncClient("ACtest", "secret", transport=transport) as client:
-            return await client.send(request)
-
-    assert asyncio.run(call_async()) == result
-    assert len(recorder.requests) == 2
+    result = _send_both(Client, AsyncClient, _put_item_image_request(), recorder)
     assert recorder.requests[0].method == "PUT"
     assert recorder.path() == "/v1/items/example/image"
     assert recorder.query() == []

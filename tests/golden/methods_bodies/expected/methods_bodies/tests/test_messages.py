@@ -5,55 +5,16 @@ spec's examples.
 
 from __future__ import annotations
 
-import asyncio
-import json
 from datetime import datetime
-import pathlib
-from typing import Any
-from urllib.parse import parse_qsl
 
-import httpx
 
 from .. import AsyncClient, Client
 from .. import _runtime as _rt
+from .._runtime.testing import Recorder as _Recorder
+from .._runtime.testing import example as _example
+from .._runtime.testing import send_both as _send_both
 from ..models import Message
 from ..operations import messages as _ops
-
-
-def _example(name: str) -> Any:
-    """A response body from the spec's examples, kept as JSON beside this module."""
-    return json.loads(
-        (pathlib.Path(__file__).parent / "examples" / name).read_text(encoding="utf-8")
-    )
-
-
-class _Recorder:
-    """A mock transport answering every request with one canned response."""
-
-    def __init__(self, status: int, body: Any) -> None:
-        self.status = status
-        self.body = body
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        if self.body is None:
-            return httpx.Response(self.status)
-        return httpx.Response(self.status, json=self.body)
-
-    def path(self, index: int = 0) -> str:
-        return self.requests[index].url.raw_path.decode("ascii").partition("?")[0]
-
-    def query(self, index: int = 0) -> list[tuple[str, str]]:
-        return sorted(self.requests[index].url.params.multi_items())
-
-    def form(self, index: int = 0) -> list[tuple[str, str]]:
-        return sorted(
-            parse_qsl(self.requests[index].content.decode(), keep_blank_values=True)
-        )
-
-    def json(self, index: int = 0) -> Any:
-        return json.loads(self.requests[index].content)
 
 
 def _create_message_request() -> _rt.Request[Message]:
@@ -72,18 +33,8 @@ def _create_message_request() -> _rt.Request[Message]:
 
 
 def test_create_message_synthesised() -> None:
-    recorder = _Recorder(201, _example("create_message_synthesised.json"))
-    transport = httpx.MockTransport(recorder)
-    request = _create_message_request()
-    with Client("ACtest", "secret", transport=transport) as client:
-        result = client.send(request)
-
-    async def call_async() -> Message:
-        async with AsyncClient("ACtest", "secret", transport=transport) as client:
-            return await client.send(request)
-
-    assert asyncio.run(call_async()) == result
-    assert len(recorder.requests) == 2
+    recorder = _Recorder(201, _example(__file__, "create_message_synthesised.json"))
+    result = _send_both(Client, AsyncClient, _create_message_request(), recorder)
     assert recorder.requests[0].method == "POST"
     assert recorder.path() == "/v1/Messages.json"
     assert recorder.query() == []

@@ -5,54 +5,14 @@ examples.
 
 from __future__ import annotations
 
-import asyncio
-import json
-import pathlib
-from typing import Any
-from urllib.parse import parse_qsl
-
-import httpx
 
 from .. import AsyncClient, Client
 from .. import _runtime as _rt
+from .._runtime.testing import Recorder as _Recorder
+from .._runtime.testing import example as _example
+from .._runtime.testing import send_both as _send_both
 from ..models import Cat, Pet
 from ..operations import pets as _ops
-
-
-def _example(name: str) -> Any:
-    """A response body from the spec's examples, kept as JSON beside this module."""
-    return json.loads(
-        (pathlib.Path(__file__).parent / "examples" / name).read_text(encoding="utf-8")
-    )
-
-
-class _Recorder:
-    """A mock transport answering every request with one canned response."""
-
-    def __init__(self, status: int, body: Any) -> None:
-        self.status = status
-        self.body = body
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        if self.body is None:
-            return httpx.Response(self.status)
-        return httpx.Response(self.status, json=self.body)
-
-    def path(self, index: int = 0) -> str:
-        return self.requests[index].url.raw_path.decode("ascii").partition("?")[0]
-
-    def query(self, index: int = 0) -> list[tuple[str, str]]:
-        return sorted(self.requests[index].url.params.multi_items())
-
-    def form(self, index: int = 0) -> list[tuple[str, str]]:
-        return sorted(
-            parse_qsl(self.requests[index].content.decode(), keep_blank_values=True)
-        )
-
-    def json(self, index: int = 0) -> Any:
-        return json.loads(self.requests[index].content)
 
 
 def _create_pet_request() -> _rt.Request[Pet]:
@@ -63,18 +23,8 @@ def _create_pet_request() -> _rt.Request[Pet]:
 
 
 def test_create_pet_synthesised() -> None:
-    recorder = _Recorder(201, _example("create_pet_synthesised.json"))
-    transport = httpx.MockTransport(recorder)
-    request = _create_pet_request()
-    with Client("ACtest", "secret", transport=transport) as client:
-        result = client.send(request)
-
-    async def call_async() -> Pet:
-        async with AsyncClient("ACtest", "secret", transport=transport) as client:
-            return await client.send(request)
-
-    assert asyncio.run(call_async()) == result
-    assert len(recorder.requests) == 2
+    recorder = _Recorder(201, _example(__file__, "create_pet_synthesised.json"))
+    result = _send_both(Client, AsyncClient, _create_pet_request(), recorder)
     assert recorder.requests[0].method == "POST"
     assert recorder.path() == "/pets"
     assert recorder.query() == []
@@ -87,18 +37,8 @@ def _get_pet_request() -> _rt.Request[Pet]:
 
 
 def test_get_pet_synthesised() -> None:
-    recorder = _Recorder(200, _example("get_pet_synthesised.json"))
-    transport = httpx.MockTransport(recorder)
-    request = _get_pet_request()
-    with Client("ACtest", "secret", transport=transport) as client:
-        result = client.send(request)
-
-    async def call_async() -> Pet:
-        async with AsyncClient("ACtest", "secret", transport=transport) as client:
-            return await client.send(request)
-
-    assert asyncio.run(call_async()) == result
-    assert len(recorder.requests) == 2
+    recorder = _Recorder(200, _example(__file__, "get_pet_synthesised.json"))
+    result = _send_both(Client, AsyncClient, _get_pet_request(), recorder)
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/pets/example"
     assert recorder.query() == []

@@ -5,56 +5,17 @@ spec's examples.
 
 from __future__ import annotations
 
-import asyncio
-import json
 from datetime import date, datetime
-import pathlib
-from typing import Any
-from urllib.parse import parse_qsl
 
-import httpx
 import pytest
 
 from .. import AsyncClient, Client
 from .. import _runtime as _rt
+from .._runtime.testing import Recorder as _Recorder
+from .._runtime.testing import example as _example
+from .._runtime.testing import send_both as _send_both
 from ..models import Color, ListWidgetsResponse, Widget
 from ..operations import widgets as _ops
-
-
-def _example(name: str) -> Any:
-    """A response body from the spec's examples, kept as JSON beside this module."""
-    return json.loads(
-        (pathlib.Path(__file__).parent / "examples" / name).read_text(encoding="utf-8")
-    )
-
-
-class _Recorder:
-    """A mock transport answering every request with one canned response."""
-
-    def __init__(self, status: int, body: Any) -> None:
-        self.status = status
-        self.body = body
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        if self.body is None:
-            return httpx.Response(self.status)
-        return httpx.Response(self.status, json=self.body)
-
-    def path(self, index: int = 0) -> str:
-        return self.requests[index].url.raw_path.decode("ascii").partition("?")[0]
-
-    def query(self, index: int = 0) -> list[tuple[str, str]]:
-        return sorted(self.requests[index].url.params.multi_items())
-
-    def form(self, index: int = 0) -> list[tuple[str, str]]:
-        return sorted(
-            parse_qsl(self.requests[index].content.decode(), keep_blank_values=True)
-        )
-
-    def json(self, index: int = 0) -> Any:
-        return json.loads(self.requests[index].content)
 
 
 def _list_widgets_request() -> _rt.PagedRequest[ListWidgetsResponse, Widget]:
@@ -63,18 +24,8 @@ def _list_widgets_request() -> _rt.PagedRequest[ListWidgetsResponse, Widget]:
 
 
 def test_list_widgets_synthesised() -> None:
-    recorder = _Recorder(200, _example("list_widgets_synthesised.json"))
-    transport = httpx.MockTransport(recorder)
-    request = _list_widgets_request()
-    with Client("ACtest", "secret", transport=transport) as client:
-        result = client.send(request)
-
-    async def call_async() -> ListWidgetsResponse:
-        async with AsyncClient("ACtest", "secret", transport=transport) as client:
-            return await client.send(request)
-
-    assert asyncio.run(call_async()) == result
-    assert len(recorder.requests) == 2
+    recorder = _Recorder(200, _example(__file__, "list_widgets_synthesised.json"))
+    result = _send_both(Client, AsyncClient, _list_widgets_request(), recorder)
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/api/widgets"
     assert recorder.query() == [
@@ -110,7 +61,7 @@ def test_list_widgets_synthesised() -> None:
 
 def test_list_widgets_rejects_bad_page_size() -> None:
     recorder = _Recorder(200, {})
-    with Client("ACtest", "secret", transport=httpx.MockTransport(recorder)) as client:
+    with Client("ACtest", "secret", transport=recorder.transport()) as client:
         with pytest.raises(ValueError, match="^page_size: "):
             client.list_widgets(page_size=101)
     assert recorder.requests == []
@@ -122,18 +73,8 @@ def _get_widget_request() -> _rt.Request[Widget]:
 
 
 def test_get_widget_example() -> None:
-    recorder = _Recorder(200, _example("get_widget_example.json"))
-    transport = httpx.MockTransport(recorder)
-    request = _get_widget_request()
-    with Client("ACtest", "secret", transport=transport) as client:
-        result = client.send(request)
-
-    async def call_async() -> Widget:
-        async with AsyncClient("ACtest", "secret", transport=transport) as client:
-            return await client.send(request)
-
-    assert asyncio.run(call_async()) == result
-    assert len(recorder.requests) == 2
+    recorder = _Recorder(200, _example(__file__, "get_widget_example.json"))
+    result = _send_both(Client, AsyncClient, _get_widget_request(), recorder)
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/api/widgets/W0000"
     assert recorder.query() == []
@@ -164,7 +105,7 @@ def test_get_widget_example() -> None:
 
 def test_get_widget_rejects_bad_widget_id() -> None:
     recorder = _Recorder(200, {})
-    with Client("ACtest", "secret", transport=httpx.MockTransport(recorder)) as client:
+    with Client("ACtest", "secret", transport=recorder.transport()) as client:
         with pytest.raises(ValueError, match="^widget_id: "):
             client.get_widget("!")
     assert recorder.requests == []
@@ -177,18 +118,9 @@ def _delete_widget_request() -> _rt.Request[None]:
 
 def test_delete_widget_no_content() -> None:
     recorder = _Recorder(204, None)
-    transport = httpx.MockTransport(recorder)
     with pytest.warns(DeprecationWarning):
         request = _delete_widget_request()
-    with Client("ACtest", "secret", transport=transport) as client:
-        result = client.send(request)
-
-    async def call_async() -> None:
-        async with AsyncClient("ACtest", "secret", transport=transport) as client:
-            return await client.send(request)
-
-    assert asyncio.run(call_async()) == result
-    assert len(recorder.requests) == 2
+    result = _send_both(Client, AsyncClient, request, recorder)
     assert recorder.requests[0].method == "DELETE"
     assert recorder.path() == "/api/widgets/W0000"
     assert recorder.query() == []
@@ -198,7 +130,7 @@ def test_delete_widget_no_content() -> None:
 def test_delete_widget_rejects_bad_widget_id() -> None:
     recorder = _Recorder(200, {})
     with (
-        Client("ACtest", "secret", transport=httpx.MockTransport(recorder)) as client,
+        Client("ACtest", "secret", transport=recorder.transport()) as client,
         pytest.warns(DeprecationWarning),
     ):
         with pytest.raises(ValueError, match="^widget_id: "):
