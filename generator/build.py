@@ -10,6 +10,8 @@ from __future__ import annotations
 import ast
 import json
 import re
+from collections import Counter
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -118,6 +120,8 @@ class _Builder:
         if typing_names:
             model_imports.append(Code(f"from typing import {', '.join(typing_names)}"))
         groups = self._groups(drafts, operations)
+        shared = {op.name: op for group in groups for op in group.operations}
+        operations = tuple(shared[op.name] for op in operations)
         return Api(
             package=self.package,
             source_name=self.spec.source_name,
@@ -398,7 +402,7 @@ class _Builder:
             by_title.setdefault(title, []).append((op, draft))
         groups = []
         for title, members in sorted(by_title.items(), key=lambda pair: snake(pair[0])):
-            ops = tuple(op for op, _ in members)
+            ops, shared_params = _share_params(tuple(op for op, _ in members))
             needs = set().union(*(d["test_needs"] for _, d in members))
             test_models = set().union(*(d["test_models"] for _, d in members))
             test_models |= set(_operation_imports(tuple(op for op in ops if op.tests), responses_only=True))
@@ -413,6 +417,7 @@ class _Builder:
                     test_model_imports=tuple(sorted(test_models)),
                     tests_use_pytest=any(op.invalid_calls or any(t.warns for t in op.tests) for op in ops),
                     tests_use_examples=any(t.body_file for op in ops for t in op.tests),
+                    shared_params=shared_params,
                 )
             )
         return tuple(groups)
@@ -613,3 +618,33 @@ def _normalize_server_url(url: str) -> str:
     if match is None:
         return quote(url, safe=PATH_SAFE + "%")
     return match.group(1) + quote(match.group(2), safe=PATH_SAFE + "%")
+
+
+def _param_key(p: Parameter) -> tuple[Any, ...]:
+    """Everything the ``_rt.Param(...)`` call for ``p`` is written from."""
+    return (p.wire_name, p.location, str(p.name), p.required, tuple((str(c.keyword), repr(c.value)) for c in p.constraints))
+
+
+def _share_params(ops: tuple[Operation, ...]) -> tuple[tuple[Operation, ...], tuple[Parameter, ...]]:
+    """One module's operations, with the constrained parameters that more than one
+    declares alike pointing at one module-level constant; and those constants."""
+    counts = Counter(_param_key(p) for op in ops for p in op.parameters if p.constraints)
+    if not any(n > 1 for n in counts.values()):
+        return ops, ()
+    # The constants live beside the operations' own ``_NAME`` constants.
+    scope = Scope("shared parameter", "upper", "PARAM", reserved=frozenset(str(op.const_name)[1:] for op in ops))
+    names: dict[tuple[Any, ...], Identifier] = {}
+    shared: list[Parameter] = []
+    result = []
+    for op in ops:
+        params = []
+        for p in op.parameters:
+            key = _param_key(p)
+            if p.constraints and counts[key] > 1:
+                if key not in names:
+                    names[key] = Identifier("_" + scope.claim(f"{p.name}_param"))
+                    shared.append(replace(p, shared=names[key]))
+                p = replace(p, shared=names[key])
+            params.append(p)
+        result.append(replace(op, parameters=tuple(params)))
+    return tuple(result), tuple(shared)

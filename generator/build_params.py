@@ -216,6 +216,9 @@ def _constraints(schema: dict[str, Any]) -> tuple[list[Constraint], list[str]]:
         if value is None or isinstance(value, bool) or (key == "pattern" and not isinstance(value, str)):
             continue
         constraints.append(Constraint(Identifier(keyword), value))
+        if key == "maxLength" and rules and rules[-1] == _RULES["minLength"].format(value):
+            rules[-1] = f"Exactly {value} characters."  # minLength comes just before: one rule, not two
+            continue
         rules.append(_RULES[key].format(value))
     for key, keyword in (("exclusiveMinimum", "exclusive_minimum"), ("exclusiveMaximum", "exclusive_maximum")):
         value = schema.get(key)

@@ -104,6 +104,9 @@ class Parameter:
     description: str
     constraints: tuple[Constraint, ...]
     doc: str  # description plus rules, for the docstring
+    # The module-level constant holding this ``_rt.Param`` when several
+    # operations of its module declare the same one (see OperationGroup).
+    shared: Identifier | None = None
 
 
 @dataclass(frozen=True)
@@ -207,6 +210,10 @@ class OperationGroup:
     test_model_imports: tuple[Identifier, ...]
     tests_use_pytest: bool
     tests_use_examples: bool  # some test reads a response body from examples/
+    # Parameters with constraints that several operations declare alike,
+    # defined once per module (a SID with its length and pattern is nine
+    # lines once formatted; an API like api_v2010 repeats it in every call).
+    shared_params: tuple[Parameter, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -57,3 +57,31 @@ def test_nullable_field_with_a_default_accepts_null(tmp_path: Path) -> None:
         sys.path.remove(str(tmp_path / "out"))
         for name in [m for m in sys.modules if m.startswith("nullable_default")]:
             del sys.modules[name]
+
+
+def test_equal_length_bounds_are_documented_once_and_repeated_params_shared(tmp_path: Path) -> None:
+    sid = {"type": "string", "minLength": 34, "maxLength": 34, "pattern": "^TK[0-9a-f]{32}$"}
+    name = {"type": "string", "minLength": 2, "maxLength": 5}
+    ok = {"200": {"description": "ok"}}
+    params = [{"name": "TrunkSid", "in": "path", "required": True, "schema": sid}, {"name": "Name", "in": "query", "schema": name}]
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "servers": [{"url": "https://api.example.com"}],
+        "paths": {
+            "/Trunks/{TrunkSid}": {
+                "get": {"operationId": "FetchTrunk", "parameters": params, "responses": ok},
+                "delete": {"operationId": "DeleteTrunk", "parameters": params[:1], "responses": ok},
+            }
+        },
+    }
+    path = tmp_path / "shared.yaml"
+    path.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    files = generate_package(path).files
+    module = files["shared/operations/trunks.py"]
+    assert "Exactly 34 characters." in module and "At least 34" not in module
+    assert "At least 2 characters. At most 5 characters." in module
+    # the constrained TrunkSid is written once and used by both operations
+    assert module.count('_rt.Param(\n    "TrunkSid"') + module.count('_rt.Param("TrunkSid"') == 1
+    assert module.count("_TRUNK_SID_PARAM,") == 2
+    assert module.count('_rt.Param("Name"') == 1, "used once: written in place"

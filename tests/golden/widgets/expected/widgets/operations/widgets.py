@@ -8,6 +8,10 @@ from ..models import Color, ListWidgetsResponse, Widget
 
 __all__ = ["list_widgets", "get_widget", "delete_widget"]
 
+_WIDGET_ID_PARAM = _rt.Param(
+    "widget_id", "path", "widget_id", required=True, pattern="^W[0-9]{4}$"
+)
+
 _LIST_WIDGETS = _rt.Operation(
     name="list_widgets",
     method="GET",
@@ -43,11 +47,7 @@ _GET_WIDGET = _rt.Operation(
     name="get_widget",
     method="GET",
     path="/widgets/{widget_id}",
-    params=(
-        _rt.Param(
-            "widget_id", "path", "widget_id", required=True, pattern="^W[0-9]{4}$"
-        ),
-    ),
+    params=(_WIDGET_ID_PARAM,),
     response=_rt.model(Widget),
 )
 
@@ -65,11 +65,7 @@ _DELETE_WIDGET = _rt.Operation(
     name="delete_widget",
     method="DELETE",
     path="/widgets/{widget_id}",
-    params=(
-        _rt.Param(
-            "widget_id", "path", "widget_id", required=True, pattern="^W[0-9]{4}$"
-        ),
-    ),
+    params=(_WIDGET_ID_PARAM,),
     response=_rt.NONE,
     deprecated=True,
 )
