@@ -138,7 +138,7 @@ def _read_document(path: Path, display: str) -> tuple[Any, dict[str, int], str]:
     if is_json:
         text = _join_surrogate_pairs(text)
     try:
-        _check_depth(text, display)
+        has_aliases = _check_depth(text, display)
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -150,7 +150,9 @@ def _read_document(path: Path, display: str) -> tuple[Any, dict[str, int], str]:
         raise SpecError([Diagnostic(display, where, "", f"invalid {kind}: {problem}")])
     except yaml.YAMLError as exc:
         raise SpecError([Diagnostic(display, None, "", f"invalid YAML: {exc}")])
-    if node is not None:
+    if node is not None and has_aliases:
+        # Without aliases the graph is a tree: the builder's own count and depth
+        # limits bound it. With them, find a bomb before expanding it.
         _check_expansion(node, display)
     builder = _Builder(display, is_json)
     data = builder.build(node, "", 0) if node is not None else None
@@ -161,22 +163,26 @@ _OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
 
-def _check_depth(text: str, display: str) -> None:
+def _check_depth(text: str, display: str) -> bool:
     """Refuse nesting deep enough to exhaust the composer's stack, before composing.
 
     Measured on the parser's event stream (the parser keeps an explicit stack,
     the composer recurses), so flow and block nesting both count, and brackets
-    inside strings do not.
+    inside strings do not. Returns whether the text uses aliases.
     """
     depth = 0
+    aliases = False
     for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, _OPEN):
+        if event.__class__ is yaml.AliasEvent:
+            aliases = True
+        elif isinstance(event, _OPEN):
             depth += 1
             if depth > MAX_DEPTH:
                 line = event.start_mark.line + 1 if event.start_mark is not None else None
                 raise SpecError([Diagnostic(display, line, "", f"nesting deeper than {MAX_DEPTH} levels")])
         elif isinstance(event, _CLOSE):
             depth -= 1
+    return aliases
 
 
 def _check_expansion(root: yaml.Node, display: str) -> None:
