@@ -329,6 +329,21 @@ def warm_up() -> None:
     )
 
 
+def startup_floor(runs: int = 9) -> dict[str, Any]:
+    """What a specgen process costs before it does any work: the interpreter
+    starting, and importing the CLI (what a cache hit and `check` import)."""
+    python = tool("python")
+    out: dict[str, Any] = {}
+    for key, code in (("python", "pass"), ("import_cli", "import generator.cli")):
+        times = []
+        for _ in range(runs):
+            m = run_measured([python, "-c", code], timeout=60, env=tool_env())
+            if m.ok:
+                times.append(m.seconds)
+        out[key] = Stats(times).to_json()
+    return out
+
+
 def run_all(chosen: list[Case]) -> dict[str, Any]:
     warm_up()
     results: dict[str, Any] = {}

@@ -29,6 +29,7 @@ class Verdict:
     measured: str
     status: str
     met: bool | None  # None: not measured
+    why: str = ""  # for a missed target: what the time (or memory, or lines) goes to
 
 
 def status_le(value: float | None, target: float, unit: str = "×") -> tuple[str, bool | None]:
@@ -553,6 +554,8 @@ def render(results: dict[str, Any], out: Path, png: Path | None) -> tuple[str, l
         import_verdicts or [Verdict("import of the largest package < 100 ms", "not measured", "not measured", None)]
     )
 
+    _explain(verdicts, results, worst, mem_worst, lines_worst)
+
     # -- assemble
     head = [
         "# Benchmarks",
@@ -588,7 +591,10 @@ def render(results: dict[str, Any], out: Path, png: Path | None) -> tuple[str, l
     if results.get("skipped"):
         head += ["Skipped: " + "; ".join(results["skipped"]) + ".", ""]
     head += ["## Targets (issue 7)", ""]
-    head += _table(["target", "measured", "status"], [[v.target, v.measured, v.status] for v in verdicts])
+    head += _table(
+        ["target", "measured", "status", "why (when missed)"],
+        [[v.target, v.measured, v.status, v.why if v.met is False else ""] for v in verdicts],
+    )
     head.append("")
     n_met = sum(1 for v in verdicts if v.met)
     n_missed = sum(1 for v in verdicts if v.met is False)
@@ -616,6 +622,104 @@ def render(results: dict[str, Any], out: Path, png: Path | None) -> tuple[str, l
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
     return text, verdicts
+
+
+def _share(stages: dict[str, float], *names: str) -> float:
+    total = sum(stages.values())
+    return 100 * sum(stages.get(n, 0.0) for n in names) / total if total else 0.0
+
+
+def _explain(
+    verdicts: list[Verdict],
+    results: dict[str, Any],
+    worst: dict[str, tuple[float, str]],
+    mem_worst: tuple[float, str] | None,
+    lines_worst: tuple[float, str] | None,
+) -> None:
+    """Say, from this run's own figures, where a missed target's time or size goes."""
+    processes = results.get("processes", {})
+    stages = {v.get("short", k): v["stages"] for k, v in results.get("stages", {}).items() if "stages" in v}
+    by_short = {case["short"]: case for case in processes.values()}
+    startup = results.get("startup", {})
+
+    def cold_why(where: str) -> str:
+        st = stages.get(where) or (stages.get(max(stages, key=lambda k: sum(stages[k].values()))) if stages else None)
+        if not st:
+            return "black formats every generated line (the reference formats with ruff)"
+        named = where if where in stages else "the largest spec"
+        return (
+            f"formatting with black is {_share(st, 'format'):.0f}% of a cold in-process run ({named}, stages table); "
+            "black is about 200× slower than the ruff the reference formats with (`formatter = \"ruff\"` is the "
+            f"fast option); validation is {_share(st, 'validate'):.0f}%"
+        )
+
+    def startup_why(where: str, mode: str) -> str:
+        case = by_short.get(where)
+        python = startup.get("python", {}).get("median")
+        cli = startup.get("import_cli", {}).get("median")
+        if case is None or python is None or cli is None:
+            return "process start-up"
+        measured = _median(case["specgen"]["modes"].get(mode))
+        reference = _median(case["reference"]["modes"]["cold"])
+        floor = (cli / reference) if reference else None
+        return (
+            f"start-up: the interpreter alone takes {fmt_s(python)} and importing specgen's CLI {fmt_s(cli)} "
+            f"(a floor of {fmt_ratio(floor)} of this reference) of the {fmt_s(measured)} measured"
+        )
+
+    def change_why(where: str) -> str:
+        st = stages.get(where)
+        if not st:
+            return "the changed spec is loaded, built and rendered again"
+        case = by_short.get(where)
+        reference = _median(case["reference"]["modes"]["cold"]) if case else None
+        redo = sum(st.get(n, 0.0) for n in ("import", "load", "IR", "render"))
+        return (
+            f"the changed spec is loaded, built and rendered again (only its changed blocks are reformatted): "
+            f"import + load + IR + render take {fmt_s(redo)} in the stages table"
+            + (f", {fmt_ratio(redo / reference)} of the reference" if reference else "")
+        )
+
+    def lines_why(where: str) -> str:
+        case = by_short.get(where)
+        if not case or not case["specgen"].get("count") or not case["reference"].get("count"):
+            return ""
+        sgc, refc = case["specgen"]["count"], case["reference"]["count"]
+        without = ratio(sgc["py_lines"] - sgc["runtime_py_lines"], refc["py_lines"])
+        return (
+            f"the runtime copied into every package (retries, pagination, errors, auth, decoding, test helpers) is "
+            f"{sgc['runtime_py_lines']:,} lines; without it {fmt_ratio(without)}"
+        )
+
+    for verdict in verdicts:
+        if verdict.met is not False:
+            continue
+        text = verdict.target
+        if text.startswith("cold generation") and "cold" in worst:
+            verdict.why = cold_why(worst["cold"][1])
+        elif text.startswith("whole corpus"):
+            verdict.why = cold_why("") + "; each spec is generated in turn"
+        elif text.startswith("warm") and "warm" in worst:
+            verdict.why = startup_why(worst["warm"][1], "warm")
+        elif text.startswith("`specgen check`") and "check" in worst:
+            verdict.why = startup_why(worst["check"][1], "check")
+        elif text.startswith("regeneration after") and "change" in worst:
+            verdict.why = change_why(worst["change"][1])
+        elif text.startswith("generated lines") and lines_worst:
+            verdict.why = lines_why(lines_worst[1])
+        elif text.startswith("peak memory") and mem_worst:
+            verdict.why = (
+                "the loaded spec, its IR and the rendered package are held while black's worker processes "
+                f"format ({mem_worst[1]})"
+            )
+        elif text.startswith("import of the largest") and "Client" in text:
+            httpx = results.get("client", {}).get("import", {}).get("httpx_floor", {}).get("median")
+            verdict.why = (
+                f"`import httpx` alone takes {fmt_s(httpx)}; the client module also imports every operation "
+                "module and the models"
+            )
+        elif text.startswith("parse"):
+            verdict.why = "decoding in Python: one dict walk per record with a check per field (pydantic's is Rust)"
 
 
 def write(results: dict[str, Any], out: Path) -> list[Verdict]:

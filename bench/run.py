@@ -238,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     for message in skipped:
         log(f"skipped: {message}")
     results["processes"] = processes.run_all(chosen)
+    results["startup"] = processes.startup_floor()
     results["stages"] = _stages(chosen)
     results["client"] = _client(args, results["processes"])
     results["elapsed_seconds"] = time.perf_counter() - started
