@@ -17,7 +17,7 @@ from urllib.parse import quote, urlsplit
 
 from . import build_types as bt
 from .build_params import ParamBuilder, arg_code
-from .build_tests import PATH_SAFE, CheckBuilder, encode_query_value, expected_path, sample_body
+from .build_tests import PATH_SAFE, CheckBuilder, encode_query_value, expected_json, expected_path, sample_body
 from .errors import Diagnostic, pointer_join
 from .filters import literal
 from .ir import (
@@ -417,6 +417,7 @@ class _Builder:
                     test_model_imports=tuple(sorted(test_models)),
                     tests_use_pytest=any(op.invalid_calls or any(t.warns for t in op.tests) for op in ops),
                     tests_use_examples=any(t.body_file for op in ops for t in op.tests),
+                    tests_use_checks=any(t.expected_file for op in ops for t in op.tests),
                     shared_params=shared_params,
                 )
             )
@@ -468,15 +469,18 @@ class _Builder:
         for example_name, example in examples:
             checker = CheckBuilder(models, lambda m: self.warn(draft["pointer"], m))
             if response is not None and not raw:
-                checker.walk(example, response, "result", "")
+                checker.walk(example, response, (), "")
             if not checker.valid:
                 continue
-            needs |= checker.needs
             case_name = Identifier(f"test_{name}_{test_scope.claim(example_name)}")
             body_file = None
             if example is not None:
                 body_file = f"{case_name[len('test_'):]}.json"
                 self.data_files.append((f"tests/examples/{body_file}", json.dumps(example, indent=2, ensure_ascii=True) + "\n"))
+            expected_file = None
+            if checker.checks:
+                expected_file = f"{case_name[len('test_'):]}.expected.json"
+                self.data_files.append((f"tests/examples/{expected_file}", expected_json(checker.checks)))
             cases.append(
                 TestCase(
                     name=case_name,
@@ -491,7 +495,7 @@ class _Builder:
                     expected_headers=headers,
                     expected_content=next((code for p, code, _ in entries if p.location == "content"), None),
                     multipart=any(p.location in ("multipart", "file") for p, _, _ in entries),
-                    checks=tuple(checker.checks),
+                    expected_file=expected_file,
                     has_result=response is not None,
                     warns=warns,
                 )

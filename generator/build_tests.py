@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any, Callable
 from urllib.parse import quote
 
 from .build_types import TypeBuilder
 from .examples import parse_date, parse_datetime
-from .filters import literal
-from .ir import Code, ExampleCheck, Model, TypeRef
+from .ir import Model, TypeRef
 from .naming import Identifier
 
 MAX_CHECKS = 40
@@ -74,43 +74,60 @@ def sample_body(t: TypeRef, types: TypeBuilder, depth: int = 0, request: bool = 
     }[t.kind]
 
 
+Step = str | int | dict[str, str]  # attribute, list index, mapping key ({"key": k})
+
+
+def expected_json(checks: list[dict[str, Any]]) -> str:
+    """The text of an ``examples/<case>.expected.json`` file (read by the runtime's
+    ``testing.check``): one check a line, in order, keys sorted, all-ASCII."""
+    lines = (json.dumps(c, sort_keys=True, ensure_ascii=True, allow_nan=False) for c in checks)
+    return "[\n" + ",\n".join(lines) + "\n]\n"
+
+
 class CheckBuilder:
-    """Walks an example alongside its type, producing assertions on the parsed result."""
+    """Walks an example alongside its type, producing the checks on the parsed result.
+
+    Each check is data for the runtime's ``testing.check``: a path from the
+    result, an operator (``==``, ``is``, ``is not``, ``len``) and the expected
+    value as plain JSON, with ``type`` beside it for a date-time or a date.
+    """
 
     def __init__(self, models: dict[Identifier, Model], warn: Callable[[str], None]) -> None:
         self.models = models
         self.warn = warn
-        self.checks: list[ExampleCheck] = []
-        self.needs: set[str] = set()
+        self.checks: list[dict[str, Any]] = []
         self.valid = True
 
-    def add(self, expression: str, operator: str, expected: str) -> None:
+    def add(self, path: tuple[Step, ...], operator: str, expected: Any, kind: str | None = None) -> None:
         if len(self.checks) < MAX_CHECKS:
-            self.checks.append(ExampleCheck(Code(expression), Code(operator), Code(expected)))
+            check = {"path": list(path), "op": operator, "value": expected}
+            if kind is not None:
+                check["type"] = kind
+            self.checks.append(check)
 
-    def walk(self, value: Any, t: TypeRef, expr: str, where: str) -> None:
+    def walk(self, value: Any, t: TypeRef, path: tuple[Step, ...], where: str) -> None:
         if value is None:
-            self.add(expr, "is", "None")
+            self.add(path, "is", None)
             return
         kind = t.kind
         if kind == "model":
-            self._model(value, t, expr, where)
+            self._model(value, t, path, where)
         elif kind == "list":
             if not isinstance(value, list):
                 return self._mismatch(where, "a list", value)
-            self.add(f"len({expr})", "==", str(len(value)))
+            self.add(path, "len", len(value))
             assert t.item is not None
             for index, item in enumerate(value[:MAX_ITEMS]):
-                self._narrowed(item, t.item, f"{expr}[{index}]", f"{where}[{index}]")
+                self._narrowed(item, t.item, (*path, index), f"{where}[{index}]")
         elif kind == "dict":
             if not isinstance(value, dict):
                 return self._mismatch(where, "an object", value)
             assert t.item is not None
             if t.item.kind in ("model", "list", "dict", "datetime", "date"):
                 for key, item in list(value.items())[:MAX_ITEMS]:
-                    self._narrowed(item, t.item, f"{expr}[{literal(key)}]", f"{where}.{key}")
+                    self._narrowed(item, t.item, (*path, {"key": str(key)}), f"{where}.{key}")
             elif all(self._scalar_ok(v, t.item) for v in value.values()):
-                self.add(expr, "==", literal(value))
+                self.add(path, "==", value)
             else:
                 return self._mismatch(where, f"an object of {t.item.kind}", value)
         elif kind in ("datetime", "date"):
@@ -119,31 +136,29 @@ class CheckBuilder:
                 parsed_date = parse_date(value)
                 if parsed_date is None:
                     return self._mismatch(where, "a date", value)
-                self.needs.add("date")
-                self.add(expr, "==", f"date.fromisoformat({literal(parsed_date.isoformat())})")
+                self.add(path, "==", parsed_date.isoformat(), "date")
                 return
             if parsed is None:
                 return self._mismatch(where, "a date-time", value)
-            self.needs.add("datetime")
-            self.add(expr, "==", f"datetime.fromisoformat({literal(parsed.isoformat())})")
+            self.add(path, "==", parsed.isoformat(), "datetime")
         elif kind == "any":
-            self.add(expr, "==", literal(value))
+            self.add(path, "==", value)
         elif kind == "union":
             if isinstance(value, (str, int, float, bool)):
-                self.add(expr, "is" if isinstance(value, bool) else "==", literal(value))
+                self.add(path, "is" if isinstance(value, bool) else "==", value)
         elif self._scalar_ok(value, t):
             if t.kind == "float" and isinstance(value, str):
                 value = float(value)  # the runtime reads numeric strings as numbers
-            self.add(expr, "is" if isinstance(value, bool) else "==", literal(value))
+            self.add(path, "is" if isinstance(value, bool) else "==", value)
         else:
             self._mismatch(where, kind, value)
 
-    def _narrowed(self, value: Any, t: TypeRef, expr: str, where: str) -> None:
+    def _narrowed(self, value: Any, t: TypeRef, path: tuple[Step, ...], where: str) -> None:
         if value is not None and t.kind in ("model", "list", "dict") and t.nullable:
-            self.add(expr, "is not", "None")
-        self.walk(value, t, expr, where)
+            self.add(path, "is not", None)
+        self.walk(value, t, path, where)
 
-    def _model(self, value: Any, t: TypeRef, expr: str, where: str) -> None:
+    def _model(self, value: Any, t: TypeRef, path: tuple[Step, ...], where: str) -> None:
         if not isinstance(value, dict):
             return self._mismatch(where, "an object", value)
         model = self.models[t.name]  # type: ignore[index]
@@ -155,16 +170,16 @@ class CheckBuilder:
                     self._mismatch(f"{where}.{f.wire_name}", "a value (required)", None)
                 continue
             item = value[f.wire_name]
-            sub_expr = f"{expr}.{f.name}"
+            sub_path = (*path, str(f.name))
             if item is not None and f.type.kind in ("model", "list", "dict") and not (f.required and not f.nullable):
-                self.add(sub_expr, "is not", "None")
+                self.add(sub_path, "is not", None)
             if item is None and f.required and not f.nullable:
                 self._mismatch(f"{where}.{f.wire_name}", "a value (not nullable)", None)
                 continue
-            self.walk(item, f.type, sub_expr, f"{where}.{f.wire_name}")
+            self.walk(item, f.type, sub_path, f"{where}.{f.wire_name}")
         for key, item in value.items():
             if key not in known:
-                self.add(f"{expr}.extra[{literal(key)}]", "==", literal(item))
+                self.add((*path, "extra", {"key": str(key)}), "==", item)
 
     def _scalar_ok(self, value: Any, t: TypeRef) -> bool:
         if t.kind == "any":

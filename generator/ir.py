@@ -118,15 +118,6 @@ class Pagination:
 
 
 @dataclass(frozen=True)
-class ExampleCheck:
-    """One assertion on a parsed response: ``assert expression operator expected``."""
-
-    expression: Code
-    operator: Code  # ``==``, ``is`` or ``is not``
-    expected: Code  # a Python literal or expression
-
-
-@dataclass(frozen=True)
 class TestCase:
     """A generated test: serve ``body`` for one call and check request and result."""
 
@@ -142,7 +133,9 @@ class TestCase:
     expected_content: Code | None  # literal of a raw (non-JSON) body sent
     expected_headers: tuple[tuple[str, str], ...]
     multipart: bool
-    checks: tuple[ExampleCheck, ...]
+    # file name under tests/examples/ holding the checks on the decoded result
+    # (data for the runtime's testing.check), or None when there are none
+    expected_file: str | None
     has_result: bool
     warns: bool  # the call emits a DeprecationWarning (deprecated operation or argument)
 
@@ -210,6 +203,7 @@ class OperationGroup:
     test_model_imports: tuple[Identifier, ...]
     tests_use_pytest: bool
     tests_use_examples: bool  # some test reads a response body from examples/
+    tests_use_checks: bool  # some test checks its result against examples/*.expected.json
     # Parameters with constraints that several operations declare alike,
     # defined once per module (a SID with its length and pattern is nine
     # lines once formatted; an API like api_v2010 repeats it in every call).

@@ -5,12 +5,30 @@ The package never imports this module, so it costs users nothing; the
 generated test modules do. Each generated test sends one request through the
 synchronous and the asynchronous client over ``httpx.MockTransport`` and then
 checks what went over the wire and what came back.
+
+What came back is checked against data: specgen writes the values it expects
+in the decoded result (computed from the spec's example, independently of the
+runtime's decoding) to ``examples/<case>.expected.json``, and :func:`check`
+compares them. Such a file is a JSON list of checks, in order::
+
+    {"path": ["phone_numbers", 0, "date_created"], "op": "==",
+     "type": "datetime", "value": "2010-12-10T17:27:34+00:00"}
+
+``path`` leads from the result: a string is an attribute, an integer a list
+index, and ``{"key": k}`` a mapping key. ``op`` is ``"=="``, ``"is"`` (with
+``value`` null, true or false), ``"is not"`` (with ``value`` null) or
+``"len"`` (the length ``==`` ``value``). ``value`` is always plain JSON: the
+optional ``type`` (``"datetime"`` or ``"date"``, parsed with
+``fromisoformat``) sits beside it, so no data in an example can be read as a
+tag.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl
@@ -20,7 +38,7 @@ import httpx
 from .client import AsyncClient, Client
 from .operation import Request
 
-__all__ = ["Recorder", "example", "send_both"]
+__all__ = ["Recorder", "check", "example", "expected", "send_both"]
 
 T = TypeVar("T")
 
@@ -31,6 +49,106 @@ def example(module_file: str, name: str) -> Any:
     return json.loads(
         (Path(module_file).parent / "examples" / name).read_text(encoding="utf-8")
     )
+
+
+def expected(module_file: str, name: str) -> list[dict[str, Any]]:
+    """The checks on a decoded result, kept as JSON in ``examples/`` beside the
+    test module whose ``__file__`` is ``module_file`` (see :func:`check`)."""
+    checks = example(module_file, name)
+    if not isinstance(checks, list):
+        raise ValueError(f"{name}: expected a JSON list of checks")
+    return checks
+
+
+_TYPES: dict[str, Any] = {
+    "datetime": datetime.fromisoformat,
+    "date": date.fromisoformat,
+}
+_OPS = ("==", "is", "is not", "len")
+_MISSING = object()
+
+
+def check(result: object, checks: Sequence[Mapping[str, Any]]) -> None:
+    """Compare ``result`` with every check (see the module docstring).
+
+    Raises ``AssertionError`` listing each check that fails, by its path from
+    ``result`` (for example ``result.items[0].created: expected == datetime...``);
+    raises ``ValueError`` for a check it cannot read.
+    """
+    failures = []
+    for index, item in enumerate(checks):
+        op, wanted, where, actual = _prepare(result, item, index)
+        if actual is _MISSING:
+            failures.append(where)
+            continue
+        if op == "len":
+            op, where, actual = "==", f"len({where})", _length(actual)
+        if op == "==":
+            ok = bool(actual == wanted)
+        elif op == "is":
+            ok = actual is wanted
+        else:
+            ok = actual is not wanted
+        if not ok:
+            failures.append(f"{where}: expected {op} {wanted!r}, got {actual!r}")
+    if failures:
+        raise AssertionError(
+            f"{len(failures)} of {len(checks)} checks failed:\n  "
+            + "\n  ".join(failures)
+        )
+
+
+def _prepare(
+    result: object, item: Mapping[str, Any], index: int
+) -> tuple[str, Any, str, Any]:
+    """(operator, expected value, path as Python, actual value or _MISSING);
+    when the path cannot be followed, the path slot holds the failure."""
+    unknown = set(item) - {"path", "op", "value", "type"}
+    op, path, wanted = item.get("op"), item.get("path"), item.get("value")
+    if unknown or op not in _OPS or not isinstance(path, list) or "value" not in item:
+        raise ValueError(f"check {index}: not a check: {item!r}")
+    kind = item.get("type")
+    if kind is not None:
+        if kind not in _TYPES or op != "==" or not isinstance(wanted, str):
+            raise ValueError(f"check {index}: bad type {kind!r}: {item!r}")
+        wanted = _TYPES[kind](wanted)
+    elif op in ("is", "is not") and not (wanted is None or isinstance(wanted, bool)):
+        raise ValueError(f"check {index}: {op!r} needs null, true or false: {item!r}")
+    elif op == "is not" and wanted is not None:
+        raise ValueError(f"check {index}: 'is not' needs null: {item!r}")
+    elif op == "len" and (not isinstance(wanted, int) or isinstance(wanted, bool)):
+        raise ValueError(f"check {index}: 'len' needs an integer: {item!r}")
+    where = "result"
+    actual: Any = result
+    for step in path:
+        try:
+            if isinstance(step, str):
+                where += f".{step}"
+                actual = getattr(actual, step)
+            elif isinstance(step, int) and not isinstance(step, bool):
+                where += f"[{step}]"
+                actual = actual[step]
+            elif isinstance(step, dict) and set(step) == {"key"}:
+                where += f"[{step['key']!r}]"
+                actual = actual[step["key"]]
+            else:
+                raise ValueError(f"check {index}: bad path step {step!r}")
+        except (AttributeError, LookupError, TypeError) as exc:
+            return (
+                op,
+                wanted,
+                f"{where}: cannot be read ({type(exc).__name__}: {exc})",
+                _MISSING,
+            )
+    return op, wanted, where, actual
+
+
+def _length(value: Any) -> Any:
+    """``len(value)``, or a note saying why there is none (never equal to a length)."""
+    try:
+        return len(value)
+    except TypeError:
+        return f"<no len() for {type(value).__name__}>"
 
 
 class Recorder:

@@ -5,14 +5,14 @@ spec's examples.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
 
 from .. import AsyncClient, Client
 from .. import _runtime as _rt
 from .._runtime.testing import Recorder as _Recorder
+from .._runtime.testing import check as _check
 from .._runtime.testing import example as _example
+from .._runtime.testing import expected as _expected
 from .._runtime.testing import send_both as _send_both
 from ..models import ListPhoneNumberResponse, PhoneNumber
 from ..operations import phone_numbers as _ops
@@ -39,71 +39,7 @@ def test_list_phone_numbers_read_full() -> None:
         ("PageSize", "50"),
         ("PageToken", "example"),
     ]
-    assert result.phone_numbers is not None
-    assert len(result.phone_numbers) == 1
-    assert result.phone_numbers[0].account_sid == "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-    assert result.phone_numbers[0].address_requirements == "none"
-    assert result.phone_numbers[0].api_version == "2010-04-01"
-    assert result.phone_numbers[0].beta is False
-    assert result.phone_numbers[0].capabilities is not None
-    assert result.phone_numbers[0].capabilities == {
-        "mms": True,
-        "sms": True,
-        "voice": True,
-    }
-    assert result.phone_numbers[0].date_created == datetime.fromisoformat(
-        "2010-12-10T17:27:34+00:00"
-    )
-    assert result.phone_numbers[0].date_updated == datetime.fromisoformat(
-        "2015-10-09T11:36:32+00:00"
-    )
-    assert result.phone_numbers[0].friendly_name == "(415) 867-5309"
-    assert result.phone_numbers[0].phone_number == "+14158675309"
-    assert result.phone_numbers[0].sid == "PNaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-    assert (
-        result.phone_numbers[0].sms_application_sid
-        == "APaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-    )
-    assert result.phone_numbers[0].sms_fallback_method == "POST"
-    assert result.phone_numbers[0].sms_fallback_url == ""
-    assert result.phone_numbers[0].sms_method == "POST"
-    assert (
-        result.phone_numbers[0].sms_url
-        == "https://webhooks.twilio.com/v1/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Proxy/KSaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Webhooks/Message"
-    )
-    assert result.phone_numbers[0].status_callback == ""
-    assert result.phone_numbers[0].status_callback_method == "POST"
-    assert result.phone_numbers[0].trunk_sid == "TKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-    assert (
-        result.phone_numbers[0].url
-        == "https://trunking.twilio.com/v1/Trunks/TKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/PhoneNumbers/PNaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-    )
-    assert result.phone_numbers[0].voice_application_sid == ""
-    assert result.phone_numbers[0].voice_caller_id_lookup is None
-    assert result.phone_numbers[0].voice_fallback_method is None
-    assert result.phone_numbers[0].voice_fallback_url is None
-    assert result.phone_numbers[0].voice_method == "POST"
-    assert (
-        result.phone_numbers[0].voice_url
-        == "https://webhooks.twilio.com/v1/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Proxy/KSaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Webhooks/Call"
-    )
-    assert result.phone_numbers[0].extra["links"] == {
-        "phone_number": "https://api.twilio.com/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/IncomingPhoneNumbers/PNaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.json"
-    }
-    assert result.meta is not None
-    assert (
-        result.meta.first_page_url
-        == "https://trunking.twilio.com/v1/Trunks/TKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/PhoneNumbers?PageSize=1&Page=0"
-    )
-    assert result.meta.key == "phone_numbers"
-    assert result.meta.next_page_url is None
-    assert result.meta.page == 0
-    assert result.meta.page_size == 1
-    assert result.meta.previous_page_url is None
-    assert (
-        result.meta.url
-        == "https://trunking.twilio.com/v1/Trunks/TKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/PhoneNumbers?PageSize=1&Page=0"
-    )
+    _check(result, _expected(__file__, "list_phone_numbers_read_full.expected.json"))
 
 
 def test_list_phone_numbers_read_empty() -> None:
@@ -118,22 +54,7 @@ def test_list_phone_numbers_read_empty() -> None:
         ("PageSize", "50"),
         ("PageToken", "example"),
     ]
-    assert result.phone_numbers is not None
-    assert len(result.phone_numbers) == 0
-    assert result.meta is not None
-    assert (
-        result.meta.first_page_url
-        == "https://trunking.twilio.com/v1/Trunks/TKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/PhoneNumbers?PageSize=1&Page=0"
-    )
-    assert result.meta.key == "phone_numbers"
-    assert result.meta.next_page_url is None
-    assert result.meta.page == 0
-    assert result.meta.page_size == 1
-    assert result.meta.previous_page_url is None
-    assert (
-        result.meta.url
-        == "https://trunking.twilio.com/v1/Trunks/TKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/PhoneNumbers?PageSize=1&Page=0"
-    )
+    _check(result, _expected(__file__, "list_phone_numbers_read_empty.expected.json"))
 
 
 def test_list_phone_numbers_rejects_bad_trunk_sid() -> None:

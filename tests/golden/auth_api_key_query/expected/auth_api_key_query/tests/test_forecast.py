@@ -9,7 +9,9 @@ from __future__ import annotations
 from .. import AsyncClient, Client
 from .. import _runtime as _rt
 from .._runtime.testing import Recorder as _Recorder
+from .._runtime.testing import check as _check
 from .._runtime.testing import example as _example
+from .._runtime.testing import expected as _expected
 from .._runtime.testing import send_both as _send_both
 from ..models import GetForecastResponse
 from ..operations import forecast as _ops
@@ -26,5 +28,4 @@ def test_get_forecast_synthesised() -> None:
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/forecast"
     assert recorder.query() == [("city", "example")]
-    assert result.city == "example"
-    assert result.temperature == 1.5
+    _check(result, _expected(__file__, "get_forecast_synthesised.expected.json"))

@@ -9,7 +9,9 @@ from __future__ import annotations
 from .. import AsyncClient, Client
 from .. import _runtime as _rt
 from .._runtime.testing import Recorder as _Recorder
+from .._runtime.testing import check as _check
 from .._runtime.testing import example as _example
+from .._runtime.testing import expected as _expected
 from .._runtime.testing import send_both as _send_both
 from ..models import Client_, List
 from ..operations import events as _ops
@@ -40,15 +42,7 @@ def test_send__synthesised() -> None:
         ("self", "1"),
     ]
     assert recorder.requests[0].headers["X-Trace-Id"] == "example"
-    assert result.class_ == "example"
-    assert result.extra_ == "example"
-    assert result.to_dict_ is True
-    assert result.init == 1
-    assert result.field_1_st == "example"
-    assert result.naive == "example"
-    assert result.name == "example"
-    assert result.name_2 == "example"
-    assert result.a_b == "example"
+    _check(result, _expected(__file__, "send__synthesised.expected.json"))
 
 
 def _list__request() -> _rt.Request[Client_]:
@@ -62,4 +56,4 @@ def test_list__synthesised() -> None:
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/events/example"
     assert recorder.query() == []
-    assert result.kind == "import"
+    _check(result, _expected(__file__, "list__synthesised.expected.json"))

@@ -9,7 +9,9 @@ from __future__ import annotations
 from .. import AsyncClient, Client
 from .. import _runtime as _rt
 from .._runtime.testing import Recorder as _Recorder
+from .._runtime.testing import check as _check
 from .._runtime.testing import example as _example
+from .._runtime.testing import expected as _expected
 from .._runtime.testing import send_both as _send_both
 from ..models import Money
 from ..operations import rates as _ops
@@ -26,5 +28,4 @@ def test_get_rates_synthesised() -> None:
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/rates"
     assert recorder.query() == []
-    assert result["key"].amount == "example"
-    assert result["key"].currency == "EUR"
+    _check(result, _expected(__file__, "get_rates_synthesised.expected.json"))

@@ -12,7 +12,9 @@ import pytest
 from .. import AsyncClient, Client
 from .. import _runtime as _rt
 from .._runtime.testing import Recorder as _Recorder
+from .._runtime.testing import check as _check
 from .._runtime.testing import example as _example
+from .._runtime.testing import expected as _expected
 from .._runtime.testing import send_both as _send_both
 from ..models import Color, Event, Priority
 from ..operations import events as _ops
@@ -47,25 +49,7 @@ def test_list_events_synthesised() -> None:
         ("Priority", "1"),
         ("Since", "2020-01-02"),
     ]
-    assert len(result) == 1
-    assert result[0].id == "example"
-    assert result[0].title == "example"
-    assert result[0].password == "example"
-    assert result[0].color == "red"
-    assert result[0].priority == 1
-    assert result[0].status == "active"
-    assert result[0].day == date.fromisoformat("2020-01-02")
-    assert result[0].at == datetime.fromisoformat("2020-01-02T03:04:05+00:00")
-    assert result[0].date_created == datetime.fromisoformat("2020-01-02T03:04:05+00:00")
-    assert result[0].link == "example"
-    assert result[0].small == 1
-    assert result[0].big == 1
-    assert result[0].ratio == 1.5
-    assert result[0].precise == 1.5
-    assert result[0].sid == "example"
-    assert result[0].count == 1
-    assert result[0].amount == 1.5
-    assert result[0].retries == 1
+    _check(result, _expected(__file__, "list_events_synthesised.expected.json"))
 
 
 def _create_event_request() -> _rt.Request[Event]:
@@ -114,22 +98,7 @@ def test_create_event_example() -> None:
         "count": 1,
         "amount": 1.5,
     }
-    assert result.id == "EV0001"
-    assert result.title == "Launch"
-    assert result.color == "light-blue"
-    assert result.priority == 2
-    assert result.status == "active"
-    assert result.day == date.fromisoformat("2019-01-01")
-    assert result.at == datetime.fromisoformat("2019-01-01T12:00:00+00:00")
-    assert result.date_created == datetime.fromisoformat("2019-01-01T12:00:00+00:00")
-    assert result.link == "https://example.com/events/EV0001"
-    assert result.small == 7
-    assert result.big == 9007199254740993
-    assert result.ratio == 0.5
-    assert result.precise == 0.1
-    assert result.sid == "EV0001"
-    assert result.count == 3
-    assert result.amount == 12.5
+    _check(result, _expected(__file__, "create_event_example.expected.json"))
 
 
 def _get_event_request() -> _rt.Request[Event]:
@@ -143,24 +112,7 @@ def test_get_event_synthesised() -> None:
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/events/example"
     assert recorder.query() == []
-    assert result.id == "example"
-    assert result.title == "example"
-    assert result.password == "example"
-    assert result.color == "red"
-    assert result.priority == 1
-    assert result.status == "active"
-    assert result.day == date.fromisoformat("2020-01-02")
-    assert result.at == datetime.fromisoformat("2020-01-02T03:04:05+00:00")
-    assert result.date_created == datetime.fromisoformat("2020-01-02T03:04:05+00:00")
-    assert result.link == "example"
-    assert result.small == 1
-    assert result.big == 1
-    assert result.ratio == 1.5
-    assert result.precise == 1.5
-    assert result.sid == "example"
-    assert result.count == 1
-    assert result.amount == 1.5
-    assert result.retries == 1
+    _check(result, _expected(__file__, "get_event_synthesised.expected.json"))
 
 
 def _get_attachment_request() -> _rt.Request[bytes]:

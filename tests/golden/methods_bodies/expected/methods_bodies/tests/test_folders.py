@@ -9,7 +9,9 @@ from __future__ import annotations
 from .. import AsyncClient, Client
 from .. import _runtime as _rt
 from .._runtime.testing import Recorder as _Recorder
+from .._runtime.testing import check as _check
 from .._runtime.testing import example as _example
+from .._runtime.testing import expected as _expected
 from .._runtime.testing import send_both as _send_both
 from ..models import GetFileResponse
 from ..operations import folders as _ops
@@ -26,5 +28,4 @@ def test_get_file_synthesised() -> None:
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/v1/folders/example/files/example"
     assert recorder.query() == [("version", "1")]
-    assert result.folder == "example"
-    assert result.file_name == "example"
+    _check(result, _expected(__file__, "get_file_synthesised.expected.json"))

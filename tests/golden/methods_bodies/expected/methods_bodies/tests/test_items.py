@@ -9,7 +9,9 @@ from __future__ import annotations
 from .. import AsyncClient, Client
 from .. import _runtime as _rt
 from .._runtime.testing import Recorder as _Recorder
+from .._runtime.testing import check as _check
 from .._runtime.testing import example as _example
+from .._runtime.testing import expected as _expected
 from .._runtime.testing import send_both as _send_both
 from ..models import Item, ItemPatch
 from ..operations import items as _ops
@@ -40,13 +42,7 @@ def test_list_items_synthesised() -> None:
     ]
     assert recorder.requests[0].headers["X-Request-Id"] == "example"
     assert recorder.requests[0].headers["X-Retry-Count"] == "1"
-    assert len(result) == 1
-    assert result[0].id == "example"
-    assert result[0].name == "example"
-    assert result[0].quantity == 1
-    assert result[0].tags is not None
-    assert len(result[0].tags) == 1
-    assert result[0].tags[0] == "example"
+    _check(result, _expected(__file__, "list_items_synthesised.expected.json"))
 
 
 def _create_item_request() -> _rt.Request[Item]:
@@ -63,12 +59,7 @@ def test_create_item_synthesised() -> None:
     assert recorder.path() == "/v1/items"
     assert recorder.query() == []
     assert recorder.json() == {"name": "example", "quantity": 1, "tags": ["example"]}
-    assert result.id == "example"
-    assert result.name == "example"
-    assert result.quantity == 1
-    assert result.tags is not None
-    assert len(result.tags) == 1
-    assert result.tags[0] == "example"
+    _check(result, _expected(__file__, "create_item_synthesised.expected.json"))
 
 
 def _get_item_request() -> _rt.Request[Item]:
@@ -82,12 +73,7 @@ def test_get_item_synthesised() -> None:
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/v1/items/example"
     assert recorder.query() == []
-    assert result.id == "example"
-    assert result.name == "example"
-    assert result.quantity == 1
-    assert result.tags is not None
-    assert len(result.tags) == 1
-    assert result.tags[0] == "example"
+    _check(result, _expected(__file__, "get_item_synthesised.expected.json"))
 
 
 def _replace_item_request() -> _rt.Request[Item]:
@@ -105,12 +91,7 @@ def test_replace_item_synthesised() -> None:
     assert recorder.path() == "/v1/items/example"
     assert recorder.query() == []
     assert recorder.json() == {"name": "example", "quantity": 1, "tags": ["example"]}
-    assert result.id == "example"
-    assert result.name == "example"
-    assert result.quantity == 1
-    assert result.tags is not None
-    assert len(result.tags) == 1
-    assert result.tags[0] == "example"
+    _check(result, _expected(__file__, "replace_item_synthesised.expected.json"))
 
 
 def _update_item_request() -> _rt.Request[Item]:
@@ -127,12 +108,7 @@ def test_update_item_synthesised() -> None:
     assert recorder.path() == "/v1/items/example"
     assert recorder.query() == []
     assert recorder.json() == {"name": "example", "quantity": 1}
-    assert result.id == "example"
-    assert result.name == "example"
-    assert result.quantity == 1
-    assert result.tags is not None
-    assert len(result.tags) == 1
-    assert result.tags[0] == "example"
+    _check(result, _expected(__file__, "update_item_synthesised.expected.json"))
 
 
 def _delete_item_request() -> _rt.Request[None]:

@@ -11,7 +11,9 @@ from datetime import datetime
 from .. import AsyncClient, Client
 from .. import _runtime as _rt
 from .._runtime.testing import Recorder as _Recorder
+from .._runtime.testing import check as _check
 from .._runtime.testing import example as _example
+from .._runtime.testing import expected as _expected
 from .._runtime.testing import send_both as _send_both
 from ..models import Message
 from ..operations import messages as _ops
@@ -49,8 +51,4 @@ def test_create_message_synthesised() -> None:
         ("To", "example"),
         ("ValidityPeriod", "1"),
     ]
-    assert result.sid == "example"
-    assert result.to == "example"
-    assert result.from_ == "example"
-    assert result.body == "example"
-    assert result.status == "example"
+    _check(result, _expected(__file__, "create_message_synthesised.expected.json"))

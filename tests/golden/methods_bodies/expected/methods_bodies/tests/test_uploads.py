@@ -9,7 +9,9 @@ from __future__ import annotations
 from .. import AsyncClient, Client
 from .. import _runtime as _rt
 from .._runtime.testing import Recorder as _Recorder
+from .._runtime.testing import check as _check
 from .._runtime.testing import example as _example
+from .._runtime.testing import expected as _expected
 from .._runtime.testing import send_both as _send_both
 from ..models import UploadFileResponse
 from ..operations import uploads as _ops
@@ -29,5 +31,4 @@ def test_upload_file_synthesised() -> None:
     assert (
         recorder.requests[0].headers["Content-Type"].startswith("multipart/form-data")
     )
-    assert result.id == "example"
-    assert result.size == 1
+    _check(result, _expected(__file__, "upload_file_synthesised.expected.json"))

@@ -9,7 +9,9 @@ from __future__ import annotations
 from .. import AsyncClient, Client
 from .. import _runtime as _rt
 from .._runtime.testing import Recorder as _Recorder
+from .._runtime.testing import check as _check
 from .._runtime.testing import example as _example
+from .._runtime.testing import expected as _expected
 from .._runtime.testing import send_both as _send_both
 from ..models import ScimUser
 from ..operations import users as _ops
@@ -35,7 +37,4 @@ def test_create_user_synthesised() -> None:
         "userName": "example",
         "active": True,
     }
-    assert len(result.schemas) == 1
-    assert result.schemas[0] == "example"
-    assert result.user_name == "example"
-    assert result.active is True
+    _check(result, _expected(__file__, "create_user_synthesised.expected.json"))

@@ -9,7 +9,9 @@ from __future__ import annotations
 from .. import AsyncClient, Client
 from .. import _runtime as _rt
 from .._runtime.testing import Recorder as _Recorder
+from .._runtime.testing import check as _check
 from .._runtime.testing import example as _example
+from .._runtime.testing import expected as _expected
 from .._runtime.testing import send_both as _send_both
 from ..models import Note
 from ..operations import notes as _ops
@@ -30,15 +32,7 @@ def test_search_notes_two() -> None:
         ("q", "groceries"),
         ("tag", "example"),
     ]
-    assert len(result) == 2
-    assert result[0].kind == "note"
-    assert result[0].version == 2
-    assert result[0].title == "Groceries"
-    assert result[0].body is None
-    assert result[0].score == 0.9
-    assert result[0].tags is not None
-    assert len(result[0].tags) == 1
-    assert result[0].tags[0] == "home"
+    _check(result, _expected(__file__, "search_notes_two.expected.json"))
 
 
 def _create_note_request() -> _rt.Request[Note]:
@@ -121,37 +115,4 @@ def test_create_note_synthesised() -> None:
         },
         "link": "example",
     }
-    assert result.kind == "note"
-    assert result.version == 2
-    assert result.title == "example"
-    assert result.body == "example"
-    assert result.score == 1.5
-    assert result.tags is not None
-    assert len(result.tags) == 1
-    assert result.tags[0] == "example"
-    assert result.parent is not None
-    assert result.parent.kind == "note"
-    assert result.parent.version == 2
-    assert result.parent.title == "example"
-    assert result.parent.body == "example"
-    assert result.parent.score == 1.5
-    assert result.parent.tags is not None
-    assert len(result.parent.tags) == 1
-    assert result.parent.tags[0] == "example"
-    assert result.parent.parent is not None
-    assert result.parent.parent.kind == "note"
-    assert result.parent.parent.version == 2
-    assert result.parent.parent.title == "example"
-    assert result.parent.parent.body is None
-    assert result.parent.parent.score is None
-    assert result.parent.parent.tags is not None
-    assert len(result.parent.parent.tags) == 1
-    assert result.parent.parent.tags[0] == "example"
-    assert result.parent.parent.parent is not None
-    assert result.parent.parent.parent.kind == "note"
-    assert result.parent.parent.parent.title == "example"
-    assert result.parent.parent.parent.body is None
-    assert result.parent.parent.parent.score is None
-    assert result.parent.parent.link is None
-    assert result.parent.link == "example"
-    assert result.link == "example"
+    _check(result, _expected(__file__, "create_note_synthesised.expected.json"))

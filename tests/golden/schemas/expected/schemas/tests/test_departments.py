@@ -9,7 +9,9 @@ from __future__ import annotations
 from .. import AsyncClient, Client
 from .. import _runtime as _rt
 from .._runtime.testing import Recorder as _Recorder
+from .._runtime.testing import check as _check
 from .._runtime.testing import example as _example
+from .._runtime.testing import expected as _expected
 from .._runtime.testing import send_both as _send_both
 from ..models import Department
 from ..operations import departments as _ops
@@ -26,15 +28,4 @@ def test_get_department_synthesised() -> None:
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/departments/1"
     assert recorder.query() == []
-    assert result.name == "example"
-    assert result.head is not None
-    assert result.head.name == "example"
-    assert result.head.department is not None
-    assert result.head.department.name == "example"
-    assert result.head.department.head is not None
-    assert result.head.department.employees is not None
-    assert len(result.head.department.employees) == 1
-    assert result.employees is not None
-    assert len(result.employees) == 1
-    assert result.employees[0].name == "example"
-    assert result.employees[0].department is not None
+    _check(result, _expected(__file__, "get_department_synthesised.expected.json"))

@@ -9,7 +9,9 @@ from __future__ import annotations
 from .. import AsyncClient, Client
 from .. import _runtime as _rt
 from .._runtime.testing import Recorder as _Recorder
+from .._runtime.testing import check as _check
 from .._runtime.testing import example as _example
+from .._runtime.testing import expected as _expected
 from .._runtime.testing import send_both as _send_both
 from ..models import TreeNode
 from ..operations import tree as _ops
@@ -26,24 +28,4 @@ def test_get_tree_synthesised() -> None:
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/tree"
     assert recorder.query() == []
-    assert result.value == "example"
-    assert result.children is not None
-    assert len(result.children) == 1
-    assert result.children[0].value == "example"
-    assert result.children[0].children is not None
-    assert len(result.children[0].children) == 1
-    assert result.children[0].children[0].value == "example"
-    assert result.children[0].parent is not None
-    assert result.children[0].parent.value == "example"
-    assert result.parent is not None
-    assert result.parent.value == "example"
-    assert result.parent.children is not None
-    assert len(result.parent.children) == 1
-    assert result.parent.children[0].value == "example"
-    assert result.parent.parent is not None
-    assert result.parent.parent.value == "example"
-    assert result.parent.parent.children is not None
-    assert len(result.parent.parent.children) == 1
-    assert result.parent.parent.children[0].value == "example"
-    assert result.parent.parent.parent is not None
-    assert result.parent.parent.parent.value == "example"
+    _check(result, _expected(__file__, "get_tree_synthesised.expected.json"))

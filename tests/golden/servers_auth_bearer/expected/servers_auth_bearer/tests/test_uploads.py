@@ -9,7 +9,9 @@ from __future__ import annotations
 from .. import AsyncClient, Client
 from .. import _runtime as _rt
 from .._runtime.testing import Recorder as _Recorder
+from .._runtime.testing import check as _check
 from .._runtime.testing import example as _example
+from .._runtime.testing import expected as _expected
 from .._runtime.testing import send_both as _send_both
 from ..models import CreateUploadRequest, CreateUploadResponse
 from ..operations import uploads as _ops
@@ -27,4 +29,4 @@ def test_create_upload_synthesised() -> None:
     assert recorder.path() == "/v2/uploads"
     assert recorder.query() == []
     assert recorder.json() == {"name": "example"}
-    assert result.id == "example"
+    _check(result, _expected(__file__, "create_upload_synthesised.expected.json"))

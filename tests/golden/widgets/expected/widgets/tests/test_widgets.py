@@ -5,14 +5,14 @@ spec's examples.
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 import pytest
 
 from .. import AsyncClient, Client
 from .. import _runtime as _rt
 from .._runtime.testing import Recorder as _Recorder
+from .._runtime.testing import check as _check
 from .._runtime.testing import example as _example
+from .._runtime.testing import expected as _expected
 from .._runtime.testing import send_both as _send_both
 from ..models import Color, ListWidgetsResponse, Widget
 from ..operations import widgets as _ops
@@ -33,30 +33,7 @@ def test_list_widgets_synthesised() -> None:
         ("InStock", "true"),
         ("PageSize", "1"),
     ]
-    assert result.widgets is not None
-    assert len(result.widgets) == 1
-    assert result.widgets[0].id == 1
-    assert result.widgets[0].name == "example"
-    assert result.widgets[0].color == "red"
-    assert result.widgets[0].weight == 1.5
-    assert result.widgets[0].created == datetime.fromisoformat(
-        "2020-01-02T03:04:05+00:00"
-    )
-    assert result.widgets[0].released is None
-    assert result.widgets[0].tags is not None
-    assert len(result.widgets[0].tags) == 1
-    assert result.widgets[0].tags[0] == "example"
-    assert result.widgets[0].attributes is not None
-    assert result.widgets[0].attributes == {"key": "example"}
-    assert result.widgets[0].parent is None
-    assert result.widgets[0].children is not None
-    assert len(result.widgets[0].children) == 1
-    assert result.widgets[0].children[0].id == 1
-    assert result.widgets[0].children[0].name == "example"
-    assert result.widgets[0].dimensions is not None
-    assert result.meta is not None
-    assert result.meta.next_page_url == "example"
-    assert result.meta.key == "example"
+    _check(result, _expected(__file__, "list_widgets_synthesised.expected.json"))
 
 
 def test_list_widgets_rejects_bad_page_size() -> None:
@@ -78,29 +55,7 @@ def test_get_widget_example() -> None:
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/api/widgets/W0000"
     assert recorder.query() == []
-    assert result.id == 7
-    assert result.name == "Sprocket"
-    assert result.color == "light-blue"
-    assert result.weight == 2
-    assert result.created == datetime.fromisoformat("2021-03-04T05:06:07+02:00")
-    assert result.released == date.fromisoformat("2021-01-01")
-    assert result.tags is not None
-    assert len(result.tags) == 2
-    assert result.tags[0] == "a"
-    assert result.attributes is not None
-    assert result.attributes == {"size": "XL"}
-    assert result.parent is not None
-    assert result.parent.id == 1
-    assert result.parent.name == "Root"
-    assert result.parent.parent is None
-    assert result.children is not None
-    assert len(result.children) == 1
-    assert result.children[0].id == 8
-    assert result.children[0].name == "Child"
-    assert result.dimensions is not None
-    assert result.dimensions.width == 1.5
-    assert result.dimensions.height == 2
-    assert result.extra["future_field"] == "kept"
+    _check(result, _expected(__file__, "get_widget_example.expected.json"))
 
 
 def test_get_widget_rejects_bad_widget_id() -> None:
