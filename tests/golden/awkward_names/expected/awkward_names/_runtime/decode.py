@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import enum as _enum
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any, Generic, TypeVar
@@ -308,17 +308,6 @@ def _plain_class(item: Decoder[Any]) -> type | None:
     return exact if members is None and exact is not _Unmatched else None
 
 
-def _all_plain(values: Iterable[object], plain: type | None) -> bool:
-    """Whether ``values`` decode to themselves, by their class being ``plain``."""
-    if plain is None:
-        return False
-    if plain is not object:
-        for value in values:
-            if value.__class__ is not plain:
-                return False
-    return True
-
-
 class _ListOf(Decoder[list[T]]):
     __slots__ = ("item", "_plain")
 
@@ -329,8 +318,15 @@ class _ListOf(Decoder[list[T]]):
     def decode(self, value: object) -> list[T]:
         if not isinstance(value, list):
             raise DecodeError(f"expected an array, got {describe(value)}")
-        if _all_plain(value, self._plain):
-            return list(value)
+        plain = self._plain
+        if plain is not None:  # the items may all decode to themselves
+            if plain is object:
+                return list(value)
+            for item in value:
+                if item.__class__ is not plain:
+                    break
+            else:
+                return list(value)
         decode = self.item.function()
         out: list[T] = []
         append = out.append
@@ -359,8 +355,15 @@ class _DictOf(Decoder[dict[str, T]]):
     def decode(self, value: object) -> dict[str, T]:
         if type(value) is not dict and not isinstance(value, Mapping):
             raise DecodeError(f"expected an object, got {describe(value)}")
-        if _all_plain(value.values(), self._plain):
-            return dict(value)
+        plain = self._plain
+        if plain is not None:  # the values may all decode to themselves
+            if plain is object:
+                return dict(value)
+            for item in value.values():
+                if item.__class__ is not plain:
+                    break
+            else:
+                return dict(value)
         decode = self.item.function()
         out: dict[str, T] = {}
         key = ""
