@@ -22,12 +22,7 @@ from typing import (
 )
 
 from .decode import (
-    ANY,
-    FLOAT,
-    INT,
-    KIND_ANY,
     KIND_BOOL,
-    KIND_FLOAT,
     KIND_INT,
     KIND_STR,
     Decoder,
@@ -113,12 +108,20 @@ class _Field(NamedTuple):
     read_only: bool
 
 
+# How the decode loop handles one wire name: (attr, exact, members, decode,
+# accepts_null). A value whose class is exactly ``exact`` is kept as it is
+# (``members`` None) or replaced by ``members[value]`` when present; anything
+# else but null goes through ``decode``. See ``Decoder.fast_path``.
+_Step = tuple[str, type, Mapping[Any, Any] | None, Callable[[object], Any], bool]
+
+
 class _Table(NamedTuple):
     """Per-class field information, built on first use."""
 
+    owner: type[Model]
     fields: tuple[_Field, ...]
-    # wire name -> (attr, kind, decode, accepts_null): drives the decode loop
-    by_wire: dict[str, tuple[str, int, Callable[[object], Any], bool]]
+    # wire name -> how to decode it: drives the decode loop
+    by_wire: dict[str, _Step]
     # attr -> default, for the optional fields
     defaults: dict[str, Any]
     # wire names of the required fields
@@ -144,9 +147,14 @@ def _build_table(cls: type[Model]) -> _Table:
                 read_only=spec.read_only,
             )
         )
+    by_wire: dict[str, _Step] = {}
+    for (attr, declared), f in zip(cls._specgen_fields, fields):
+        exact, members = declared.spec.decoder.fast_path()
+        by_wire[f.wire] = (f.attr, exact, members, f.decode, f.accepts_null)
     table = _Table(
+        owner=cls,
         fields=tuple(fields),
-        by_wire={f.wire: (f.attr, f.kind, f.decode, f.accepts_null) for f in fields},
+        by_wire=by_wire,
         defaults={f.attr: f.default for f in fields if f.default is not _MISSING},
         required=frozenset(f.wire for f in fields if f.default is _MISSING),
     )
@@ -155,8 +163,9 @@ def _build_table(cls: type[Model]) -> _Table:
 
 
 def _table(cls: type[Model]) -> _Table:
-    table = cls.__dict__.get("_specgen_table")
-    return table if table is not None else _build_table(cls)
+    # A subclass of a model inherits its parent's table: check the owner.
+    table = cls._specgen_table
+    return table if table is not None and table.owner is cls else _build_table(cls)
 
 
 def _missing_field(table: _Table, data: Mapping[str, Any]) -> DecodeError:
@@ -180,7 +189,7 @@ class Model:
     extra: dict[str, Any] = dataclasses.field(default_factory=dict)
     """Keys received from the server that the schema does not declare."""
 
-    _specgen_table: ClassVar[_Table]
+    _specgen_table: ClassVar[_Table | None] = None
     _specgen_fields: ClassVar[tuple[tuple[str, _Declared], ...]] = ()
     __hash__ = None  # type: ignore[assignment]  # mutable and compared by value
 
@@ -229,41 +238,35 @@ class Model:
         the field is nullable or defaults to ``None``; unknown keys go to
         ``extra``. Either a complete instance is returned or nothing.
         """
-        table = cls.__dict__.get("_specgen_table") or _build_table(cls)
+        table = cls._specgen_table
+        if table is None or table.owner is not cls:
+            table = _build_table(cls)
         if type(data) is not dict:
             if not isinstance(data, Mapping):
                 raise DecodeError(f"expected an object, got {describe(data)}")
             data = dict(data)
         # Walk the received keys (not the declared fields): missing optional
-        # fields cost nothing since the defaults are copied in one go. The
-        # common scalar kinds are checked inline rather than via a call.
+        # fields cost nothing since the defaults are copied in one go. Values
+        # already of the right class (strings, ints, booleans, floats, known
+        # enum values) are handled inline rather than via a call.
         values = table.defaults.copy()
         extra: dict[str, Any] = {}
         lookup = table.by_wire.get
         key = ""
         try:
             for key, value in data.items():
-                spec = lookup(key)
-                if spec is None:
+                step = lookup(key)
+                if step is None:
                     extra[key] = value
                     continue
-                attr, kind, decode, accepts_null = spec
-                if value is None:
+                attr, exact, members, decode, accepts_null = step
+                if value.__class__ is exact:
+                    if members is not None:
+                        value = members.get(value) or decode(value)
+                elif value is None:
                     if not accepts_null:
                         raise DecodeError("must not be null")
-                elif kind == KIND_STR:
-                    if not isinstance(value, str):
-                        raise DecodeError(f"expected a string, got {describe(value)}")
-                elif kind == KIND_INT:
-                    if value.__class__ is not int:
-                        value = INT.decode(value)
-                elif kind == KIND_BOOL:
-                    if value is not True and value is not False:
-                        raise DecodeError(f"expected a boolean, got {describe(value)}")
-                elif kind == KIND_FLOAT:
-                    if value.__class__ is not float:
-                        value = FLOAT.decode(value)
-                elif kind != KIND_ANY:
+                else:
                     value = decode(value)
                 values[attr] = value
         except DecodeError as exc:
@@ -334,8 +337,8 @@ class Model:
     @classmethod
     def _attribute_for(cls, wire_name: str) -> str | None:
         """The attribute holding the value sent as ``wire_name``, if any."""
-        spec = _table(cls).by_wire.get(wire_name)
-        return spec[0] if spec is not None else None
+        step = _table(cls).by_wire.get(wire_name)
+        return step[0] if step is not None else None
 
 
 class _ModelDecoder(Decoder[M]):
