@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import black
 
+from .preshape import preshape
 from .ruff_format import FORMATTERS, Ruff, RuffError, find_ruff, format_with_ruff
 
 if TYPE_CHECKING:
@@ -117,7 +118,7 @@ def _join(blocks: list[tuple[int, str]], formatted: list[str]) -> str:
 
 def _format_block(item: tuple[str, int]) -> str:
     text, line_length = item
-    return black.format_str(text, mode=_mode(line_length))
+    return black.format_str(preshape(text, line_length), mode=_mode(line_length))
 
 
 def _block_key(text: str, line_length: int) -> str:
