@@ -233,8 +233,16 @@ def _run(texts: list[str], line_length: int, jobs: int) -> Iterable[str]:
     lines = sum(text.count("\n") for text in texts)
     if jobs <= 1 or lines < _PARALLEL_MIN_LINES or os.name != "posix":
         return [_format_block(item) for item in items]
+    import gc
     import multiprocessing
 
     context = multiprocessing.get_context("fork")  # workers start with black already imported
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        return list(pool.map(_format_block, items, chunksize=max(1, len(items) // (jobs * 8))))
+    # Frozen objects are left alone by the collector, in the workers too: without
+    # this, a worker's first collection touches every object it inherited and
+    # copies the parent's whole heap (the spec, the IR, the rendered package).
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            return list(pool.map(_format_block, items, chunksize=max(1, len(items) // (jobs * 8))))
+    finally:
+        gc.unfreeze()

@@ -260,3 +260,26 @@ def test_a_failed_run_leaves_no_folder_it_created(tmp_path: Path) -> None:
     done = run_specgen("generate", str(SEED), str(broken), "--out", str(out))
     assert done.returncode == 2, done.stderr
     assert not (tmp_path / "a").exists(), "the seed was staged first, then everything was taken back"
+
+
+def test_parallel_formatting_freezes_the_heap_only_while_workers_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from generator import format as fmt
+
+    files = render(build_api(load_spec(SEED)), environment())
+    texts = sorted({text for path, source in files.items() if fmt._needs_black(path) for _, text in fmt.split_blocks(source) or []})
+    monkeypatch.setattr(fmt, "_PARALLEL_MIN_LINES", 0)  # start workers even for this little
+    frozen: list[int] = []
+    real_map = fmt.ProcessPoolExecutor.map
+
+    def spying_map(self: object, *args: object, **kwargs: object) -> object:
+        frozen.append(gc.get_freeze_count())
+        return real_map(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fmt.ProcessPoolExecutor, "map", spying_map)
+    before = gc.get_freeze_count()
+    parallel = list(fmt._run(texts, 88, 2))
+    assert frozen and frozen[0] > before, "the heap is frozen while workers run"
+    assert gc.get_freeze_count() == before, "and unfrozen after"
+    assert parallel == list(fmt._run(texts, 88, 1))
