@@ -5,10 +5,11 @@ Every problem becomes one located line; all of them are reported at once.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
-from typing import Any, Iterator
-
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
@@ -36,11 +37,12 @@ def validate(spec: LoadedSpec) -> None:
     validator_cls = OpenAPIV31SpecValidator if str(doc["openapi"]).startswith("3.1") else OpenAPIV30SpecValidator
     seen: set[str] = set()
     try:
-        for error in validator_cls(doc).iter_errors():
-            diagnostic = _from_validation_error(spec, error)
-            if str(diagnostic) not in seen:
-                seen.add(str(diagnostic))
-                problems.append(diagnostic)
+        with _validator_backend_env():
+            for error in validator_cls(doc).iter_errors():
+                diagnostic = _from_validation_error(spec, error)
+                if str(diagnostic) not in seen:
+                    seen.add(str(diagnostic))
+                    problems.append(diagnostic)
     except RecursionError:
         problems.append(spec.diagnostic("", "the spec nests too deeply to validate"))
     except Exception as exc:  # the validator raises plain exceptions for some specs
@@ -80,6 +82,29 @@ def validation_view(node: Any) -> Any:
     if isinstance(node, list):
         return [validation_view(item) for item in node]
     return node
+
+
+_BACKEND_ENV = "OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND"
+
+
+@contextlib.contextmanager
+def _validator_backend_env() -> Iterator[None]:
+    """Run the validator on its pure-Python jsonschema backend.
+
+    By default ("auto") openapi-spec-validator switches to jsonschema-rs when
+    that happens to be installed, and its messages differ: specgen's error
+    messages (snapshotted in tests/security/broken/) must not depend on what
+    else is installed. The previous value is restored afterwards.
+    """
+    previous = os.environ.get(_BACKEND_ENV)
+    os.environ[_BACKEND_ENV] = "jsonschema"
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ[_BACKEND_ENV]
+        else:
+            os.environ[_BACKEND_ENV] = previous
 
 
 def _check_version(spec: LoadedSpec) -> list[Diagnostic]:

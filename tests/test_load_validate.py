@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,8 @@ import pytest
 from generator.errors import SpecError
 from generator.load import load_spec
 from generator.validate import validate
+
+ROOT = Path(__file__).resolve().parents[1]
 
 MINIMAL = """\
 openapi: 3.0.3
@@ -153,3 +156,19 @@ def test_duplicate_operation_ids_and_undeclared_path_params(tmp_path: Path) -> N
     errors = errors_of(write(tmp_path, text))
     assert any("duplicate operationId 'getThing'" in e for e in errors)
     assert any("path parameter {x} is not declared" in e for e in errors)
+
+
+def test_validation_uses_the_pure_python_backend_whatever_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """openapi-spec-validator picks jsonschema-rs when it is installed ("auto"), and its
+    messages differ: specgen's error messages must not depend on what else is installed."""
+    from generator import validate as validate_module
+
+    seen: list[str | None] = []
+    real = validate_module._validator_backend_env
+
+    monkeypatch.setenv("OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND", "jsonschema-rs")  # not installed: would raise
+    with real():
+        seen.append(os.environ.get("OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND"))
+    assert seen == ["jsonschema"]
+    assert os.environ["OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND"] == "jsonschema-rs", "restored"
+    validate(load_spec(ROOT / "spec" / "twilio_trunking_v1.yaml"))  # and validation works under it
