@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 DEFAULT_LINE_LENGTH = 88
 MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=DEFAULT_LINE_LENGTH)
-_PARALLEL_MIN_LINES = 3000  # below this, worker start-up costs more than it saves
+_PARALLEL_MIN_LINES = 1000  # below this, worker start-up (a fork: black is imported) saves little
 
 
 class FormatError(Exception):
