@@ -71,6 +71,7 @@ def stage_package(root: Path, package: str, inner: dict[str, str]) -> Staged:
     many specs holds one package in memory at a time, not all of them.
     """
     import tempfile
+    from concurrent.futures import ThreadPoolExecutor
 
     created = None
     for folder in (root, *root.parents):
@@ -82,19 +83,32 @@ def stage_package(root: Path, package: str, inner: dict[str, str]) -> Staged:
     stage = Path(tempfile.mkdtemp(prefix=f".{package}.new-", dir=root))
     try:
         stage.chmod(0o777 & ~_umask())
+        to_write = []
         for relative, text in sorted(inner.items()):
             target = safe_target(stage, relative)
             target.parent.mkdir(parents=True, exist_ok=True)
-            if _link_if_unchanged(final, relative, target, text):
-                continue
-            with open(target, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
+            if not _link_if_unchanged(final, relative, target, text):
+                to_write.append((target, text))
+        # fsync waits for the disk and releases the GIL: a few threads let the
+        # disk take the files together (a package can have hundreds).
+        with ThreadPoolExecutor(max_workers=_WRITERS) as pool:
+            for _ in pool.map(_write_synced, to_write):
+                pass
     except BaseException:
         discard([Staged(stage, final, created)])
         raise
     return Staged(stage, final, created)
+
+
+_WRITERS = 8
+
+
+def _write_synced(item: tuple[Path, str]) -> None:
+    target, text = item
+    with open(target, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 def commit(staged: list[Staged]) -> None:
