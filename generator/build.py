@@ -84,6 +84,7 @@ class _Builder:
         self.package = module_name(package or spec.path.stem)
         self.warnings: list[Diagnostic] = []
         self.data_files: list[tuple[str, str]] = []
+        self.expected_checks: dict[Identifier, list[dict[str, Any]]] = {}  # test name -> checks on its result
         self._default_base_url: str | None = None
         self.exports, client_names, model_names = runtime_names()
         self.model_scope = Scope("schema", "pascal", "Model", reserved=_MODULE_NAMES | self.exports, avoid_builtins=True)
@@ -406,9 +407,15 @@ class _Builder:
             needs = set().union(*(d["test_needs"] for _, d in members))
             test_models = set().union(*(d["test_models"] for _, d in members))
             test_models |= set(_operation_imports(tuple(op for op in ops if op.tests), responses_only=True))
+            group_name = scope.claim(title)
+            expected = {
+                str(t.expected_case): self.expected_checks[t.name] for op in ops for t in op.tests if t.expected_case
+            }
+            if expected:  # one file per test module, beside the example bodies
+                self.data_files.append((f"tests/examples/test_{group_name}.expected.json", expected_json(expected)))
             groups.append(
                 OperationGroup(
-                    name=scope.claim(title),
+                    name=group_name,
                     title=title,
                     operations=ops,
                     model_imports=_operation_imports(ops),
@@ -417,7 +424,7 @@ class _Builder:
                     test_model_imports=tuple(sorted(test_models)),
                     tests_use_pytest=any(op.invalid_calls or any(t.warns for t in op.tests) for op in ops),
                     tests_use_examples=any(t.body_file for op in ops for t in op.tests),
-                    tests_use_checks=any(t.expected_file for op in ops for t in op.tests),
+                    tests_use_checks=bool(expected),
                     shared_params=shared_params,
                 )
             )
@@ -477,10 +484,10 @@ class _Builder:
             if example is not None:
                 body_file = f"{case_name[len('test_'):]}.json"
                 self.data_files.append((f"tests/examples/{body_file}", json.dumps(example, indent=2, ensure_ascii=True) + "\n"))
-            expected_file = None
+            expected_case = None
             if checker.checks:
-                expected_file = f"{case_name[len('test_'):]}.expected.json"
-                self.data_files.append((f"tests/examples/{expected_file}", expected_json(checker.checks)))
+                expected_case = case_name[len("test_") :]
+                self.expected_checks[case_name] = checker.checks
             cases.append(
                 TestCase(
                     name=case_name,
@@ -495,7 +502,7 @@ class _Builder:
                     expected_headers=headers,
                     expected_content=next((code for p, code, _ in entries if p.location == "content"), None),
                     multipart=any(p.location in ("multipart", "file") for p, _, _ in entries),
-                    expected_file=expected_file,
+                    expected_case=expected_case,
                     has_result=response is not None,
                     warns=warns,
                 )

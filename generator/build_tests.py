@@ -77,11 +77,16 @@ def sample_body(t: TypeRef, types: TypeBuilder, depth: int = 0, request: bool = 
 Step = str | int | dict[str, str]  # attribute, list index, mapping key ({"key": k})
 
 
-def expected_json(checks: list[dict[str, Any]]) -> str:
-    """The text of an ``examples/<case>.expected.json`` file (read by the runtime's
-    ``testing.check``): one check a line, in order, keys sorted, all-ASCII."""
-    lines = (json.dumps(c, sort_keys=True, ensure_ascii=True, allow_nan=False) for c in checks)
-    return "[\n" + ",\n".join(lines) + "\n]\n"
+def expected_json(cases: dict[str, list[dict[str, Any]]]) -> str:
+    """The text of an ``examples/test_<module>.expected.json`` file (read by the
+    runtime's ``testing.expected``): each test's checks under its name, in test
+    order, one check a line, keys sorted, all-ASCII."""
+
+    def one(checks: list[dict[str, Any]]) -> str:
+        return ",\n".join(json.dumps(c, sort_keys=True, ensure_ascii=True, allow_nan=False) for c in checks)
+
+    entries = (f"{json.dumps(case, ensure_ascii=True)}: [\n{one(checks)}\n]" for case, checks in cases.items())
+    return "{\n" + ",\n".join(entries) + "\n}\n"
 
 
 class CheckBuilder:

@@ -135,7 +135,7 @@ class TestCase:
     multipart: bool
     # file name under tests/examples/ holding the checks on the decoded result
     # (data for the runtime's testing.check), or None when there are none
-    expected_file: str | None
+    expected_case: str | None  # its key in tests/examples/test_<module>.expected.json
     has_result: bool
     warns: bool  # the call emits a DeprecationWarning (deprecated operation or argument)
 

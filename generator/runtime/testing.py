@@ -25,6 +25,7 @@ tag.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
@@ -50,13 +51,21 @@ def example(module_file: str, name: str) -> Any:
     )
 
 
-def expected(module_file: str, name: str) -> list[dict[str, Any]]:
-    """The checks on a decoded result, kept as JSON in ``examples/`` beside the
-    test module whose ``__file__`` is ``module_file`` (see :func:`check`)."""
-    checks = example(module_file, name)
+def expected(module_file: str, case: str) -> list[dict[str, Any]]:
+    """The checks on test ``case``'s decoded result (see :func:`check`): kept in
+    ``examples/<module>.expected.json`` beside the test module whose ``__file__``
+    is ``module_file``, one entry per test."""
+    name = f"{Path(module_file).stem}.expected.json"
+    cases = _expected_file(str(Path(module_file).parent / "examples" / name))
+    checks = cases.get(case) if isinstance(cases, dict) else None
     if not isinstance(checks, list):
-        raise ValueError(f"{name}: expected a JSON list of checks")
+        raise ValueError(f"{name}: no list of checks for {case!r}")
     return checks
+
+
+@functools.lru_cache(maxsize=8)
+def _expected_file(path: str) -> Any:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
 _TYPES: dict[str, Any] = {

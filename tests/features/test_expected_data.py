@@ -86,9 +86,9 @@ def _run_tests(package: Path) -> subprocess.CompletedProcess[str]:
 def test_expected_data_keeps_types_beside_plain_values(tmp_path: Path) -> None:
     package = _generate(tmp_path)
     examples = package / "tests" / "examples"
-    text = (examples / "get_thing_example.expected.json").read_text(encoding="ascii")
-    assert text.startswith("[\n{") and text.endswith("}\n]\n")  # one check a line
-    checks = json.loads(text)
+    text = (examples / "test_things.expected.json").read_text(encoding="ascii")
+    assert text.startswith('{\n"get_thing_example": [\n{') and text.endswith("}\n]\n}\n")  # one check a line
+    checks = json.loads(text)["get_thing_example"]
     assert checks == [  # the model's fields in order, then extra keys
         {"op": "==", "path": ["day"], "type": "date", "value": "2020-01-02"},
         {"op": "==", "path": ["id"], "value": 7},
@@ -100,14 +100,14 @@ def test_expected_data_keeps_types_beside_plain_values(tmp_path: Path) -> None:
         {"op": "==", "path": ["extra", {"key": "undeclared"}], "value": EXAMPLE["undeclared"]},
     ]
     module = (package / "tests" / "test_things.py").read_text()
-    assert '_check(result, _expected(__file__, "get_thing_example.expected.json"))' in module
+    assert '_check(result, _expected(__file__, "get_thing_example"))' in module
     assert "assert result." not in module and "datetime" not in module
     assert _run_tests(package).returncode == 0
 
 
 def test_a_wrong_expectation_fails_the_generated_test_naming_the_path(tmp_path: Path) -> None:
     package = _generate(tmp_path)
-    path = package / "tests" / "examples" / "get_thing_example.expected.json"
+    path = package / "tests" / "examples" / "test_things.expected.json"
     path.write_text(path.read_text().replace("03:04:05+00:00", "03:04:06+00:00"))
     run = _run_tests(package)
     assert run.returncode == 1

@@ -220,10 +220,12 @@ def test_check_refuses_a_check_it_cannot_read(bad: dict[str, Any]) -> None:
         check(SimpleNamespace(), [bad])
 
 
-def test_expected_reads_a_list_of_checks_beside_the_module(tmp_path: Path) -> None:
+def test_expected_reads_a_tests_checks_from_its_modules_file(tmp_path: Path) -> None:
     (tmp_path / "examples").mkdir()
-    (tmp_path / "examples" / "a.expected.json").write_text(json.dumps(PASSING), encoding="ascii")
-    assert expected(str(tmp_path / "test_x.py"), "a.expected.json") == PASSING
-    (tmp_path / "examples" / "b.expected.json").write_text("{}", encoding="ascii")
-    with pytest.raises(ValueError, match="list of checks"):
-        expected(str(tmp_path / "test_x.py"), "b.expected.json")
+    data = {"a": PASSING, "b": {"not": "a list"}}
+    (tmp_path / "examples" / "test_x.expected.json").write_text(json.dumps(data), encoding="ascii")
+    assert expected(str(tmp_path / "test_x.py"), "a") == PASSING
+    with pytest.raises(ValueError, match="no list of checks for 'b'"):
+        expected(str(tmp_path / "test_x.py"), "b")
+    with pytest.raises(ValueError, match="no list of checks for 'c'"):
+        expected(str(tmp_path / "test_x.py"), "c")

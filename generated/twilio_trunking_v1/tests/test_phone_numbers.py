@@ -39,7 +39,7 @@ def test_list_phone_numbers_read_full() -> None:
         ("PageSize", "50"),
         ("PageToken", "example"),
     ]
-    _check(result, _expected(__file__, "list_phone_numbers_read_full.expected.json"))
+    _check(result, _expected(__file__, "list_phone_numbers_read_full"))
 
 
 def test_list_phone_numbers_read_empty() -> None:
@@ -54,7 +54,7 @@ def test_list_phone_numbers_read_empty() -> None:
         ("PageSize", "50"),
         ("PageToken", "example"),
     ]
-    _check(result, _expected(__file__, "list_phone_numbers_read_empty.expected.json"))
+    _check(result, _expected(__file__, "list_phone_numbers_read_empty"))
 
 
 def test_list_phone_numbers_rejects_bad_trunk_sid() -> None:

@@ -28,4 +28,4 @@ def test_get_forecast_synthesised() -> None:
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/forecast"
     assert recorder.query() == [("city", "example")]
-    _check(result, _expected(__file__, "get_forecast_synthesised.expected.json"))
+    _check(result, _expected(__file__, "get_forecast_synthesised"))

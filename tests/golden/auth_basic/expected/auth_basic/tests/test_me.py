@@ -28,4 +28,4 @@ def test_who_am_i_synthesised() -> None:
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/me"
     assert recorder.query() == []
-    _check(result, _expected(__file__, "who_am_i_synthesised.expected.json"))
+    _check(result, _expected(__file__, "who_am_i_synthesised"))

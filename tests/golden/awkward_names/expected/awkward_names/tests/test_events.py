@@ -42,7 +42,7 @@ def test_send__synthesised() -> None:
         ("self", "1"),
     ]
     assert recorder.requests[0].headers["X-Trace-Id"] == "example"
-    _check(result, _expected(__file__, "send__synthesised.expected.json"))
+    _check(result, _expected(__file__, "send__synthesised"))
 
 
 def _list__request() -> _rt.Request[Client_]:
@@ -56,4 +56,4 @@ def test_list__synthesised() -> None:
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/events/example"
     assert recorder.query() == []
-    _check(result, _expected(__file__, "list__synthesised.expected.json"))
+    _check(result, _expected(__file__, "list__synthesised"))

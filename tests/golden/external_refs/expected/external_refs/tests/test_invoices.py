@@ -29,7 +29,7 @@ def test_list_invoices_synthesised() -> None:
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/invoices"
     assert recorder.query() == [("PageSize", "1")]
-    _check(result, _expected(__file__, "list_invoices_synthesised.expected.json"))
+    _check(result, _expected(__file__, "list_invoices_synthesised"))
 
 
 def test_list_invoices_rejects_bad_page_size() -> None:
@@ -66,4 +66,4 @@ def test_create_invoice_synthesised() -> None:
         "lines": [{"amount": "example", "currency": "EUR"}],
         "address": {"street": "example", "country": "example"},
     }
-    _check(result, _expected(__file__, "create_invoice_synthesised.expected.json"))
+    _check(result, _expected(__file__, "create_invoice_synthesised"))

@@ -28,4 +28,4 @@ def test_get_rates_synthesised() -> None:
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/rates"
     assert recorder.query() == []
-    _check(result, _expected(__file__, "get_rates_synthesised.expected.json"))
+    _check(result, _expected(__file__, "get_rates_synthesised"))

@@ -49,7 +49,7 @@ def test_list_events_synthesised() -> None:
         ("Priority", "1"),
         ("Since", "2020-01-02"),
     ]
-    _check(result, _expected(__file__, "list_events_synthesised.expected.json"))
+    _check(result, _expected(__file__, "list_events_synthesised"))
 
 
 def _create_event_request() -> _rt.Request[Event]:
@@ -98,7 +98,7 @@ def test_create_event_example() -> None:
         "count": 1,
         "amount": 1.5,
     }
-    _check(result, _expected(__file__, "create_event_example.expected.json"))
+    _check(result, _expected(__file__, "create_event_example"))
 
 
 def _get_event_request() -> _rt.Request[Event]:
@@ -112,7 +112,7 @@ def test_get_event_synthesised() -> None:
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/events/example"
     assert recorder.query() == []
-    _check(result, _expected(__file__, "get_event_synthesised.expected.json"))
+    _check(result, _expected(__file__, "get_event_synthesised"))
 
 
 def _get_attachment_request() -> _rt.Request[bytes]:

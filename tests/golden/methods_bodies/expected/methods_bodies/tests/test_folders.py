@@ -28,4 +28,4 @@ def test_get_file_synthesised() -> None:
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/v1/folders/example/files/example"
     assert recorder.query() == [("version", "1")]
-    _check(result, _expected(__file__, "get_file_synthesised.expected.json"))
+    _check(result, _expected(__file__, "get_file_synthesised"))

@@ -42,7 +42,7 @@ def test_list_items_synthesised() -> None:
     ]
     assert recorder.requests[0].headers["X-Request-Id"] == "example"
     assert recorder.requests[0].headers["X-Retry-Count"] == "1"
-    _check(result, _expected(__file__, "list_items_synthesised.expected.json"))
+    _check(result, _expected(__file__, "list_items_synthesised"))
 
 
 def _create_item_request() -> _rt.Request[Item]:
@@ -59,7 +59,7 @@ def test_create_item_synthesised() -> None:
     assert recorder.path() == "/v1/items"
     assert recorder.query() == []
     assert recorder.json() == {"name": "example", "quantity": 1, "tags": ["example"]}
-    _check(result, _expected(__file__, "create_item_synthesised.expected.json"))
+    _check(result, _expected(__file__, "create_item_synthesised"))
 
 
 def _get_item_request() -> _rt.Request[Item]:
@@ -73,7 +73,7 @@ def test_get_item_synthesised() -> None:
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/v1/items/example"
     assert recorder.query() == []
-    _check(result, _expected(__file__, "get_item_synthesised.expected.json"))
+    _check(result, _expected(__file__, "get_item_synthesised"))
 
 
 def _replace_item_request() -> _rt.Request[Item]:
@@ -91,7 +91,7 @@ def test_replace_item_synthesised() -> None:
     assert recorder.path() == "/v1/items/example"
     assert recorder.query() == []
     assert recorder.json() == {"name": "example", "quantity": 1, "tags": ["example"]}
-    _check(result, _expected(__file__, "replace_item_synthesised.expected.json"))
+    _check(result, _expected(__file__, "replace_item_synthesised"))
 
 
 def _update_item_request() -> _rt.Request[Item]:
@@ -108,7 +108,7 @@ def test_update_item_synthesised() -> None:
     assert recorder.path() == "/v1/items/example"
     assert recorder.query() == []
     assert recorder.json() == {"name": "example", "quantity": 1}
-    _check(result, _expected(__file__, "update_item_synthesised.expected.json"))
+    _check(result, _expected(__file__, "update_item_synthesised"))
 
 
 def _delete_item_request() -> _rt.Request[None]:

@@ -51,4 +51,4 @@ def test_create_message_synthesised() -> None:
         ("To", "example"),
         ("ValidityPeriod", "1"),
     ]
-    _check(result, _expected(__file__, "create_message_synthesised.expected.json"))
+    _check(result, _expected(__file__, "create_message_synthesised"))

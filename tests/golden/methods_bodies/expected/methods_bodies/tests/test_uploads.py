@@ -31,4 +31,4 @@ def test_upload_file_synthesised() -> None:
     assert (
         recorder.requests[0].headers["Content-Type"].startswith("multipart/form-data")
     )
-    _check(result, _expected(__file__, "upload_file_synthesised.expected.json"))
+    _check(result, _expected(__file__, "upload_file_synthesised"))

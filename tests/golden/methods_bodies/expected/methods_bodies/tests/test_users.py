@@ -37,4 +37,4 @@ def test_create_user_synthesised() -> None:
         "userName": "example",
         "active": True,
     }
-    _check(result, _expected(__file__, "create_user_synthesised.expected.json"))
+    _check(result, _expected(__file__, "create_user_synthesised"))

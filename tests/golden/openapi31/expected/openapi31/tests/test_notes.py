@@ -32,7 +32,7 @@ def test_search_notes_two() -> None:
         ("q", "groceries"),
         ("tag", "example"),
     ]
-    _check(result, _expected(__file__, "search_notes_two.expected.json"))
+    _check(result, _expected(__file__, "search_notes_two"))
 
 
 def _create_note_request() -> _rt.Request[Note]:
@@ -115,4 +115,4 @@ def test_create_note_synthesised() -> None:
         },
         "link": "example",
     }
-    _check(result, _expected(__file__, "create_note_synthesised.expected.json"))
+    _check(result, _expected(__file__, "create_note_synthesised"))

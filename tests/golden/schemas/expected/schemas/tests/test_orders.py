@@ -67,4 +67,4 @@ def test_create_order_synthesised() -> None:
         "counts_by_day": {"key": [1]},
         "metadata": {"key": {"any": "value"}},
     }
-    _check(result, _expected(__file__, "create_order_synthesised.expected.json"))
+    _check(result, _expected(__file__, "create_order_synthesised"))

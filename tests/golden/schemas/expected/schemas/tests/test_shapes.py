@@ -28,4 +28,4 @@ def test_list_shapes_synthesised() -> None:
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/shapes"
     assert recorder.query() == []
-    _check(result, _expected(__file__, "list_shapes_synthesised.expected.json"))
+    _check(result, _expected(__file__, "list_shapes_synthesised"))

@@ -28,4 +28,4 @@ def test_get_value_synthesised() -> None:
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/values/example"
     assert recorder.query() == []
-    _check(result, _expected(__file__, "get_value_synthesised.expected.json"))
+    _check(result, _expected(__file__, "get_value_synthesised"))

@@ -28,4 +28,4 @@ def test_get_status_synthesised() -> None:
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/status"
     assert recorder.query() == []
-    _check(result, _expected(__file__, "get_status_synthesised.expected.json"))
+    _check(result, _expected(__file__, "get_status_synthesised"))

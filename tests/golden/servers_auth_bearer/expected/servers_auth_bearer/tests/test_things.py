@@ -27,4 +27,4 @@ def test_list_things_synthesised() -> None:
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/v2/things"
     assert recorder.query() == []
-    _check(result, _expected(__file__, "list_things_synthesised.expected.json"))
+    _check(result, _expected(__file__, "list_things_synthesised"))

@@ -29,4 +29,4 @@ def test_create_upload_synthesised() -> None:
     assert recorder.path() == "/v2/uploads"
     assert recorder.query() == []
     assert recorder.json() == {"name": "example"}
-    _check(result, _expected(__file__, "create_upload_synthesised.expected.json"))
+    _check(result, _expected(__file__, "create_upload_synthesised"))

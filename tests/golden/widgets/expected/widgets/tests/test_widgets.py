@@ -33,7 +33,7 @@ def test_list_widgets_synthesised() -> None:
         ("InStock", "true"),
         ("PageSize", "1"),
     ]
-    _check(result, _expected(__file__, "list_widgets_synthesised.expected.json"))
+    _check(result, _expected(__file__, "list_widgets_synthesised"))
 
 
 def test_list_widgets_rejects_bad_page_size() -> None:
@@ -55,7 +55,7 @@ def test_get_widget_example() -> None:
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/api/widgets/W0000"
     assert recorder.query() == []
-    _check(result, _expected(__file__, "get_widget_example.expected.json"))
+    _check(result, _expected(__file__, "get_widget_example"))
 
 
 def test_get_widget_rejects_bad_widget_id() -> None:
