@@ -631,26 +631,21 @@ def _normalize_server_url(url: str) -> str:
     return match.group(1) + quote(match.group(2), safe=PATH_SAFE + "%")
 
 
-def _param_key(p: Parameter) -> tuple[Any, ...]:
-    """Everything the ``_rt.Param(...)`` call for ``p`` is written from."""
-    return (p.wire_name, p.location, str(p.name), p.required, tuple((str(c.keyword), repr(c.value)) for c in p.constraints))
-
-
 def _share_params(ops: tuple[Operation, ...]) -> tuple[tuple[Operation, ...], tuple[Parameter, ...]]:
     """One module's operations, with the constrained parameters that more than one
     declares alike pointing at one module-level constant; and those constants."""
-    counts = Counter(_param_key(p) for op in ops for p in op.parameters if p.constraints)
+    counts = Counter(p.runtime_param for op in ops for p in op.parameters if p.constraints)
     if not any(n > 1 for n in counts.values()):
         return ops, ()
     # The constants live beside the operations' own ``_NAME`` constants.
     scope = Scope("shared parameter", "upper", "PARAM", reserved=frozenset(str(op.const_name)[1:] for op in ops))
-    names: dict[tuple[Any, ...], Identifier] = {}
+    names: dict[Code, Identifier] = {}
     shared: list[Parameter] = []
     result = []
     for op in ops:
         params = []
         for p in op.parameters:
-            key = _param_key(p)
+            key = p.runtime_param
             if p.constraints and counts[key] > 1:
                 if key not in names:
                     names[key] = Identifier("_" + scope.claim(f"{p.name}_param"))

@@ -187,6 +187,7 @@ class ParamBuilder:
             description=description,
             constraints=tuple(constraints),
             doc=doc,
+            runtime_param=_runtime_param(wire, location, py_name, required, constraints),
         )
         return parameter, self._sample(param, flat, t)
 
@@ -206,6 +207,14 @@ class ParamBuilder:
         if not extra and examples:
             extra = {"example": examples[0]}
         return sample_scalar(t, {**schema, **extra})
+
+
+def _runtime_param(wire: str, location: str, name: Identifier, required: bool, constraints: list[Constraint]) -> Code:
+    args = [literal(wire), literal(location), literal(name)]
+    if required:
+        args.append(Code("required=True"))
+    args += [Code(f"{c.keyword}={literal(c.value)}") for c in constraints]
+    return Code(f"_rt.Param({', '.join(args)})")
 
 
 def _constraints(schema: dict[str, Any]) -> tuple[list[Constraint], list[str]]:

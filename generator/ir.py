@@ -104,6 +104,7 @@ class Parameter:
     description: str
     constraints: tuple[Constraint, ...]
     doc: str  # description plus rules, for the docstring
+    runtime_param: Code  # the ``_rt.Param(...)`` call that declares it to the runtime
     # The module-level constant holding this ``_rt.Param`` when several
     # operations of its module declare the same one (see OperationGroup).
     shared: Identifier | None = None
