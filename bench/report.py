@@ -611,7 +611,7 @@ def render(results: dict[str, Any], out: Path, png: Path | None) -> tuple[str, l
         "empty folder, warm, check and one-line-change runs reuse the cold run's folder and output. A specgen "
         'without a cache ignores the variable, so until the cache exists, warm means "in-memory regeneration '
         'plus compare".',
-        "- One untimed run of each tool comes first, so that bytecode and file caches are warm for both.",
+        "- One untimed run of each tool comes first, so that bytecode and file caches are warm for both; specgen's modules are compiled to bytecode (`compileall`) before it, as pip compiles an installed wheel's (openapi-python-client's were compiled at install, and with `PYTHONDONTWRITEBYTECODE` set specgen's editable install would compile its sources on every run).",
         "- openapi-python-client runs as `openapi-python-client generate --path SPEC --output-path DIR --overwrite` "
         "(default `--meta poetry`: a whole project with `pyproject.toml` and README), the output folder removed "
         "before each run, with the bench venv's `ruff` on PATH, which it runs to format its output.",
