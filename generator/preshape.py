@@ -5,13 +5,16 @@ passes plus a search for where to split when it does: most of its time on
 generated code goes to long lines (a call with its arguments, a signature, an
 ``assert``, an import). This pass writes the common cases in the shape black
 gives them, so that black finds nothing to do. black still formats every block
-and has the last word: a shape guessed wrong costs time, never bytes (tests
-compare black's output with and without this pass on every golden case and on
-the Twilio corpus).
+and has the last word: a shape guessed wrong costs time, never bytes
+(tests/test_preshape.py compares black's output with and without this pass on
+every block of every golden case; ``scripts/preshape_check.py`` does so on the
+whole Twilio corpus: 9,670 blocks, 0 differences, 98% of them left unchanged
+by black after this pass).
 
-Only single-line statements (and single-line ``def`` headers) of a few forms
-are touched, only in ASCII blocks, and only when every resulting line fits;
-anything else is left to black.
+Only single-line statements (and single-line ``def`` and ``class`` headers),
+single-line arguments and items of a bracket, and one-item tuples black would
+join are touched, only on ASCII lines (ast's offsets are in bytes), and only
+when every resulting line fits; anything else is left to black.
 """
 
 from __future__ import annotations
@@ -23,19 +26,24 @@ _Shape = list[str]  # the lines that replace one long line
 
 def preshape(block: str, limit: int = 88) -> str:
     """``block`` with its long simple statements split the way black splits them."""
-    if not block.isascii():  # ast's offsets are in bytes; ASCII keeps them in characters
-        return block
     try:
         tree = ast.parse(block)
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return block
     lines = block.split("\n")
     edits: dict[int, _Shape] = {}
+    elements: list[ast.expr | ast.keyword] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.stmt):
-            shape = _shape(node, lines, limit)
+            shape = _shape(node, lines, limit) if lines[node.lineno - 1].isascii() else None
             if shape is not None:
                 edits[node.lineno - 1] = shape
+        elif isinstance(node, (ast.Call, ast.keyword)):
+            elements.append(node)
+        elif isinstance(node, ast.Tuple) and len(node.elts) == 1 and node.end_lineno == node.lineno + 2:
+            _join_one_tuple(node, lines, limit, edits)
+    for element in elements:
+        _shape_element(element, lines, limit, edits)
     if not edits:
         return block
     out: list[str] = []
@@ -53,6 +61,8 @@ def _shape(node: ast.stmt, lines: list[str], limit: int) -> _Shape | None:
         return None
     if isinstance(node, ast.FunctionDef):
         return _shape_def(node, line, indent, limit)
+    if isinstance(node, ast.ClassDef):
+        return _shape_class(node, line, indent, limit)
     if node.end_lineno != node.lineno or node.end_col_offset != len(line):
         return None
     if isinstance(node, ast.Assert):
@@ -60,7 +70,12 @@ def _shape(node: ast.stmt, lines: list[str], limit: int) -> _Shape | None:
     if isinstance(node, ast.ImportFrom):
         return _shape_import(line, indent, limit)
     if isinstance(node, (ast.Assign, ast.AnnAssign, ast.Return, ast.Expr)) and isinstance(node.value, ast.Call):
-        return _shape_call(node.value, line, indent, limit)
+        shape = _shape_call(node.value, line, indent, limit)
+        if shape is None and isinstance(node, (ast.Assign, ast.AnnAssign)):
+            return _shape_assign_in_parens(node, node.value, line, indent, limit)
+        return shape
+    if isinstance(node, ast.Assign) and isinstance(node.value, (ast.List, ast.Tuple, ast.Set)):
+        return _shape_collection(node.value, line, indent, limit)
     return None
 
 
@@ -70,10 +85,20 @@ def _text(line: str, node: ast.AST, end: ast.AST | None = None) -> str:
     return line[start:stop]
 
 
-def _bracketed(head: str, items: list[str], tail: str, indent: str, limit: int, exploded: bool) -> _Shape | None:
+def _bracketed(
+    head: str,
+    items: list[str],
+    tail: str,
+    indent: str,
+    limit: int,
+    exploded: bool,
+    nodes: list[ast.expr | ast.keyword] | None = None,
+    line: str = "",
+) -> _Shape | None:
     """``head`` / the items / ``tail``: on one indented line if they fit (unless
     black always explodes this kind of bracket), else one per line with a
-    trailing comma."""
+    trailing comma (an item that is a call too long for its line split at its
+    own brackets, when ``nodes`` are given)."""
     inner = indent + "    "
     if len(head) > limit or len(tail) > limit:
         return None
@@ -82,27 +107,129 @@ def _bracketed(head: str, items: list[str], tail: str, indent: str, limit: int, 
         return [head, inner + body, tail]
     if len(items) == 1:  # no comma to split at: black adds none
         return [head, inner + body, tail] if len(inner + body) <= limit else None
-    if all(len(inner + item) + 1 <= limit for item in items):
-        return [head, *(f"{inner}{item}," for item in items), tail]
-    return None
+    out = [head]
+    for index, item in enumerate(items):
+        if len(inner + item) + 1 <= limit:
+            out.append(f"{inner}{item},")
+            continue
+        node = nodes[index] if nodes is not None else None
+        call = node.value if isinstance(node, ast.keyword) else node
+        if isinstance(call, (ast.Constant, ast.Name, ast.Attribute)):  # nothing to split: black leaves it long
+            out.append(f"{inner}{item},")
+            continue
+        if not isinstance(call, ast.Call):
+            return None
+        split = _split_call(call, line, inner + line[node.col_offset : call.col_offset], inner, ",", limit)  # type: ignore[union-attr]
+        if split is None:
+            return None
+        out.extend(split)
+    out.append(tail)
+    return out
 
 
 def _shape_call(call: ast.Call, line: str, indent: str, limit: int) -> _Shape | None:
     """``x = f(a, b)``, ``return f(a, b)``, ``f(a, b)``: black splits at the call's brackets."""
-    if call.end_col_offset != len(line) or any(isinstance(a, ast.Starred) for a in call.args):
+    if call.end_col_offset != len(line):
+        return None
+    return _split_call(call, line, line[: call.col_offset], indent, "", limit)
+
+
+def _split_call(call: ast.Call, line: str, prefix: str, indent: str, suffix: str, limit: int) -> _Shape | None:
+    """``prefix`` + the call + ``suffix``, split at the call's own brackets: its
+    arguments on one line at ``indent`` + 4, else one per line (an argument too
+    long for its line split the same way, when it is a call)."""
+    if call.lineno != call.end_lineno or any(isinstance(a, ast.Starred) for a in call.args):
         return None
     if any(k.arg is None for k in call.keywords):
         return None
     paren = call.func.end_col_offset
-    if paren is None or line[paren : paren + 1] != "(":
+    end = call.end_col_offset
+    if paren is None or end is None or line[paren : paren + 1] != "(":
         return None
-    body = line[paren + 1 : -1]
+    body = line[paren + 1 : end - 1]
     parts: list[ast.expr | ast.keyword] = [*call.args, *call.keywords]
     parts.sort(key=lambda n: (n.lineno, n.col_offset))
     items = [_text(line, part) for part in parts]
     if not items or ", ".join(items) != body:  # also refuses a magic trailing comma
         return None
-    return _bracketed(line[: paren + 1], items, indent + ")", indent, limit, exploded=False)
+    head = prefix + line[call.col_offset : paren + 1]
+    return _bracketed(head, items, indent + ")" + suffix, indent, limit, exploded=False, nodes=parts, line=line)
+
+
+def _shape_assign_in_parens(
+    node: ast.Assign | ast.AnnAssign, call: ast.Call, line: str, indent: str, limit: int
+) -> _Shape | None:
+    """``x: T = f(a, b)`` whose ``x: T = f(`` is too long: black wraps the value
+    in parentheses, or (when even ``x: T = (`` is too long) the annotation."""
+    left = line[: call.col_offset]
+    if call.end_col_offset != len(line) or not left.endswith(" = ") or len(node.targets if isinstance(node, ast.Assign) else [node]) != 1:
+        return None
+    inner = indent + "    "
+    if len(left) + 1 <= limit:
+        value = line[call.col_offset :]
+        if len(inner + value) <= limit:
+            return [left + "(", inner + value, indent + ")"]
+        split = _split_call(call, line, inner, inner, "", limit)
+        return [left + "(", *split, indent + ")"] if split is not None else None
+    if not isinstance(node, ast.AnnAssign) or not isinstance(node.target, ast.Name):
+        return None
+    annotation = _text(line, node.annotation)
+    target = f"{indent}{node.target.id}: "
+    if line[: node.annotation.col_offset] != target or left != f"{target}{annotation} = ":
+        return None
+    if len(inner + annotation) > limit:
+        return None
+    split = _split_call(call, line, indent + ") = ", indent, "", limit)
+    return [target + "(", inner + annotation, *split] if split is not None else None
+
+
+def _shape_collection(value: ast.List | ast.Tuple | ast.Set, line: str, indent: str, limit: int) -> _Shape | None:
+    """``x = [a, b]``: black splits at the brackets (items on one line, else one per line)."""
+    if value.end_col_offset != len(line) or not value.elts or isinstance(value, ast.Tuple) and len(value.elts) == 1:
+        return None
+    start = value.col_offset
+    if line[start] not in "[({" or any(isinstance(e, ast.Starred) for e in value.elts):
+        return None
+    items = [_text(line, e) for e in value.elts]
+    if ", ".join(items) != line[start + 1 : -1]:
+        return None
+    return _bracketed(line[: start + 1], items, indent + line[-1], indent, limit, exploded=False)
+
+
+def _shape_element(node: ast.Call | ast.keyword, lines: list[str], limit: int, edits: dict[int, _Shape]) -> None:
+    """A call alone on its line as an argument or item of a bracket already split
+    (``f(a),`` or ``name=f(a),``): black splits it at its own brackets."""
+    call = node.value if isinstance(node, ast.keyword) else node
+    if not isinstance(call, ast.Call) or node.lineno != call.end_lineno or node.lineno - 1 in edits:
+        return
+    if isinstance(node, ast.keyword) and node.arg is None:
+        return
+    line = lines[node.lineno - 1]
+    if len(line) <= limit or not line.isascii() or line[call.end_col_offset or 0 :] != ",":
+        return
+    indent = line[: len(line) - len(line.lstrip())]
+    if node.col_offset != len(indent):
+        return
+    split = _split_call(call, line, line[: call.col_offset], indent, ",", limit)
+    if split is not None:
+        edits[node.lineno - 1] = split
+
+
+def _join_one_tuple(node: ast.Tuple, lines: list[str], limit: int, edits: dict[int, _Shape]) -> None:
+    """``(\n    item,\n)``: a one-item tuple's comma is not a magic trailing comma,
+    so black joins the three lines when they fit on one."""
+    first, middle, last = (lines[node.lineno - 1 + k] for k in range(3))
+    if any(node.lineno - 1 + k in edits for k in range(3)) or not (first + middle + last).isascii():
+        return
+    item, closing = middle.strip(), last.lstrip()
+    indent = last[: len(last) - len(closing)]
+    if first[node.col_offset :] != "(" or not item.endswith(",") or middle != f"{indent}    {item}":
+        return
+    if not closing.startswith(")") or node.end_col_offset != len(indent) + 1 or "#" in item + closing:
+        return
+    joined = f"{first}{item}{closing}"
+    if len(joined) <= limit:
+        edits[node.lineno - 1], edits[node.lineno], edits[node.lineno + 1] = [joined], [], []
 
 
 def _shape_def(node: ast.FunctionDef, line: str, indent: str, limit: int) -> _Shape | None:
@@ -118,8 +245,27 @@ def _shape_def(node: ast.FunctionDef, line: str, indent: str, limit: int) -> _Sh
     if not args.args and not args.kwonlyargs:
         head = line[: returns.col_offset]
         annotation = _text(line, returns)
-        if head.endswith(") -> ") and len(head) + 1 <= limit and len(inner + annotation) <= limit:
+        if not head.endswith(") -> ") or len(head) + 1 > limit:
+            return None
+        if len(inner + annotation) <= limit:
             return [head + "(", inner + annotation, indent + "):"]
+        if isinstance(returns, ast.Subscript) and isinstance(returns.slice, ast.Tuple) and returns.slice.elts:
+            # ``-> X[`` / ``A, B`` (or one per line) / ``]:``: black hugs the brackets
+            items = [_text(line, e) for e in returns.slice.elts]
+            outer = _text(line, returns.value)
+            if annotation != f"{outer}[{', '.join(items)}]":
+                return None
+            deeper = inner + "    "
+            if len(deeper + ", ".join(items)) <= limit:  # in parentheses, the items on one line
+                return [head + "(", f"{inner}{outer}[", deeper + ", ".join(items), inner + "]", indent + "):"]
+            return _bracketed(f"{head}{outer}[", items, indent + "]:", indent, limit, exploded=True)
+        if isinstance(returns, ast.Subscript) and not isinstance(returns.slice, (ast.Tuple, ast.Slice)):
+            # ``-> (`` / ``X[`` / ``Y`` / ``]`` / ``):``: the subscript split at its brackets
+            outer = _text(line, returns.value)
+            item = _text(line, returns.slice)
+            deeper = inner + "    "
+            if annotation == f"{outer}[{item}]" and len(deeper + item) <= limit:
+                return [head + "(", f"{inner}{outer}[", deeper + item, inner + "]", indent + "):"]
         return None
     items = []
     defaults: list[ast.expr | None] = [None] * (len(args.args) - len(args.defaults))
@@ -134,7 +280,35 @@ def _shape_def(node: ast.FunctionDef, line: str, indent: str, limit: int) -> _Sh
     close = line.find(") -> ", len(prefix))
     if not line.startswith(prefix) or close < 0 or line[len(prefix) : close] != ", ".join(items):
         return None
-    return _bracketed(prefix, items, indent + line[close:], indent, limit, exploded=False)
+    tail = [indent + line[close:]]
+    if len(tail[0]) > limit:  # ``) -> X[`` / ``Y`` / ``]:``: the return annotation split too
+        if not isinstance(returns, ast.Subscript) or isinstance(returns.slice, ast.Slice):
+            return None
+        elts = returns.slice.elts if isinstance(returns.slice, ast.Tuple) else [returns.slice]
+        outer, inside = _text(line, returns.value), [_text(line, e) for e in elts]
+        if not inside or _text(line, returns) != f"{outer}[{', '.join(inside)}]":
+            return None
+        split = _bracketed(f"{indent}) -> {outer}[", inside, indent + "]:", indent, limit, exploded=False)
+        if split is None:
+            return None
+        tail = split
+    if len(items) == 1 and items[0] != "*":  # black adds a comma to a lone parameter it splits
+        if len(inner + items[0]) + 1 > limit or len(prefix) > limit:
+            return None
+        return [prefix, f"{inner}{items[0]},", *tail]
+    shaped = _bracketed(prefix, items, indent + ")", indent, limit, exploded=False)
+    return shaped[:-1] + tail if shaped is not None else None
+
+
+def _shape_class(node: ast.ClassDef, line: str, indent: str, limit: int) -> _Shape | None:
+    """``class X(Base):`` too long: black puts the bases on their own line."""
+    if node.decorator_list or node.keywords or not node.bases or node.bases[-1].end_lineno != node.lineno:
+        return None
+    prefix = f"{indent}class {node.name}("
+    items = [_text(line, base) for base in node.bases]
+    if not line.startswith(prefix) or line != f"{prefix}{', '.join(items)}):":
+        return None
+    return _bracketed(prefix, items, indent + "):", indent, limit, exploded=False)
 
 
 def _shape_assert(node: ast.Assert, line: str, indent: str, limit: int) -> _Shape | None:

@@ -54,6 +54,22 @@ CASES = {
     "assert, one-item list": '    assert recorder.form() == [("IpAccessControlListSid", "AL00000000000000000000000000000000")]\n',
     "assert, dict": '    assert recorder.json() == {"name": "example", "tags": ["a"], "owner": {"id": 1}, "x": 1}\n',
     "import": "from ..models import ListPhoneNumberResponse, PhoneNumber, PhoneNumberCapabilities, MetaData\n",
+    "field, value in parentheses": '    address_requirements: IncomingPhoneNumberLocalEnumAddressRequirement | None = _rt.field("address_requirements", _rt.enum(IncomingPhoneNumberLocalEnumAddressRequirement), default=None)\n',
+    "field, annotation in parentheses": '    capabilities: AccountIncomingPhoneNumberIncomingPhoneNumberLocalCapabilities | None = _rt.field("capabilities", _rt.model(AccountIncomingPhoneNumberIncomingPhoneNumberLocalCapabilities), default=None)\n',
+    "call, an argument split again": '    recorder = _Recorder(201, _example(__file__, "create_brand_registrations_create_sole_proprietor_brand.json"))\n',
+    "call, a long string argument": '    recorder = _Recorder(200, _example(__file__, "create_phone_number_create_with_capabilities_when_downstream_response200.json"))\n',
+    "list": '__all__ = ["create_access_token", "fetch_access_token", "create_bucket", "list_bucket", "update_bucket"]\n',
+    "list, one per line": '__all__ = ["create_access_token", "fetch_access_token", "create_bucket", "list_bucket", "update_bucket", "fetch_bucket", "delete_bucket"]\n',
+    "class bases": "class AccountAvailablePhoneNumberCountryAvailablePhoneNumberLocalCapabilities(_rt.Model):\n    pass\n",
+    "def, subscript return in parentheses": "def _create_sip_auth_calls_ip_access_control_list_mapping_request() -> _rt.Request[AccountSipSipDomainSipAuthSipAuthCallsSipAuthCallsIpAccessControlListMapping]:\n    pass\n",
+    "def, two-item subscript return in parentheses": "def _list_conference_recording_request() -> _rt.PagedRequest[ListConferenceRecordingResponse, AccountConferenceConferenceRecording]:\n    pass\n",
+    "def, two-item subscript return hugged": "def _list_available_phone_number_local_request() -> _rt.PagedRequest[ListAvailablePhoneNumberLocalResponse, AccountAvailablePhoneNumberCountryAvailablePhoneNumberLocal]:\n    pass\n",
+    "def, parameters and a split return": "def create_sip_auth_calls_credential_list_mapping(account_sid: str, domain_sid: str, *, credential_list_sid: str) -> _rt.Request[AccountSipSipDomainSipAuthSipAuthCallsSipAuthCallsCredentialListMapping]:\n    pass\n",
+    "def, a lone parameter gets a comma": "def create_brand_registration_otp(brand_registration_sid: str) -> _rt.Request[BrandRegistrationOtpWithALongerName]:\n    pass\n",
+    "argument line of a split call": '    x = f(\n        _rt.Param("PublicApplicationConnectEnabled", "form", "public_application_connect_enabled"),\n        other,\n    )\n',
+    "keyword argument line of a split call": "    x = f(\n        response=_rt.model(AccountSipSipDomainSipAuthSipAuthCallsSipAuthCallsCredentialListMapping),\n        other=1,\n    )\n",
+    "ASCII line of a non-ASCII block": '    """Ménage à trois: ast offsets are in bytes on this line only."""\n    recorder = _Recorder(200, _example(__file__, "list_available_phone_number_local.json"))\n',
+    "one-item tuple joined": '    x = f(\n        params=(\n            _rt.Param("FriendlyName", "form", "friendly_name"),\n        ),\n        other=1,\n    )\n',
 }
 
 

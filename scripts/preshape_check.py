@@ -1,0 +1,90 @@
+"""Check the pre-shaping pass on a whole corpus: black's output must not change.
+
+For every spec of the corpus: render the package, split each file into the
+blocks the format stage formats, and format every block that the pass
+reshapes twice with black, with and without the pass. Any difference is a
+bug in the pass (it costs nothing but time in production, since black has the
+last word, but the pass exists to spare black work). Also reports how many
+blocks black leaves unchanged after the pass: those are formatted in one pass,
+without a search for where to split.
+
+    python scripts/preshape_check.py [--corpus DIR] [--jobs N]
+
+Not part of ``make test``: it doubles black's time over the corpus (minutes).
+tests/test_preshape.py runs the same comparison on every golden case.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = ROOT.parent / "shared" / "specs" / "twilio"
+sys.path.insert(0, str(ROOT))
+
+
+def _blocks(spec: str) -> list[str]:
+    from generator.build import build_api
+    from generator.format import _needs_black, split_blocks
+    from generator.load import load_spec
+    from generator.render import environment, render
+
+    out: list[str] = []
+    for path, source in render(build_api(load_spec(spec)), environment()).items():
+        if _needs_black(path):
+            out += [text for _, text in split_blocks(source) or [(0, source)]]
+    return out
+
+
+def _check(blocks: list[str]) -> tuple[int, int, list[str]]:
+    import black
+
+    from generator.format import MODE
+    from generator.preshape import preshape
+
+    shaped = stable = 0
+    differences: list[str] = []
+    for block in blocks:
+        after = preshape(block)
+        if after != block:
+            shaped += 1
+            want = black.format_str(block, mode=MODE)
+            if black.format_str(after, mode=MODE) != want:
+                differences.append(block)
+        else:
+            want = black.format_str(block, mode=MODE)
+        stable += after == want
+    return shaped, stable, differences
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    specs = sorted(str(p) for p in args.corpus.glob("*.yaml"))
+    if not specs:
+        print(f"no specs in {args.corpus}", file=sys.stderr)
+        return 2
+    with ProcessPoolExecutor(args.jobs) as pool:
+        unique = sorted({block for blocks in pool.map(_blocks, specs) for block in blocks})
+        chunks = [unique[i :: args.jobs * 4] for i in range(args.jobs * 4)]
+        results = list(pool.map(_check, chunks))
+    shaped = sum(r[0] for r in results)
+    stable = sum(r[1] for r in results)
+    differences = [block for r in results for block in r[2]]
+    print(
+        f"{len(specs)} specs, {len(unique)} unique blocks: {shaped} reshaped, "
+        f"{stable} left unchanged by black after the pass, {len(differences)} differences"
+    )
+    for block in differences[:5]:
+        print("--- black formats this block differently after the pass:\n" + block[:2000])
+    return 1 if differences else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
