@@ -2,7 +2,9 @@
 
 Only the safe YAML loader is used (the C one when available). Tags that would
 construct objects are refused, alias expansion and nesting depth are capped,
-and so is the file size. Relative-file ``$ref``s are resolved here, so that
+and so is the file size. A plain document (no anchors) is built in one pass
+over the parser's events; anything else goes through the composer, which also
+reports every problem, so both paths give the same data, lines and messages. Relative-file ``$ref``s are resolved here, so that
 nothing after this stage reads another file.
 """
 
@@ -137,6 +139,9 @@ def _read_document(path: Path, display: str) -> tuple[Any, dict[str, int], str]:
     is_json = path.suffix.lower() == ".json"
     if is_json:
         text = _join_surrogate_pairs(text)
+    built = _build_from_events(text, display, is_json)
+    if built is not None:
+        return built[0], built[1], digest
     try:
         has_aliases = _check_depth(text, display)
         node = yaml.compose(text, Loader=_Loader)
@@ -266,16 +271,26 @@ class _Builder:
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise self.fail(key_node, "mapping keys must be plain strings", pointer)
-            key = self._scalar(key_node, pointer)
-            if key is None or isinstance(key, (bool, float)):
+            key = self.key_of(key_node, pointer)
+            if key is None:
                 raise self.fail(key_node, f"mapping key {key_node.value!r} must be a string", pointer)
-            key = str(key_node.value) if not isinstance(key, str) else key
             if key in result:
                 raise self.fail(key_node, f"duplicate key {key!r}", pointer)
             child = pointer_join(pointer, key)
             self.lines.setdefault(child, key_node.start_mark.line + 1)
             result[key] = self.build(value_node, child, depth + 1)
         return result
+
+    def key_of(self, node: yaml.ScalarNode, pointer: str) -> str | None:
+        """A mapping key as text (``200`` as written); None for one that is not a name (null, a bool, a float)."""
+        if node.tag == _STR and not self.is_json:
+            return str(node.value)
+        if node.tag == _MERGE:
+            return None
+        key = self._scalar(node, pointer)
+        if key is None or isinstance(key, (bool, float)):
+            return None
+        return str(node.value) if not isinstance(key, str) else key
 
     def _scalar(self, node: yaml.Node, pointer: str) -> Any:
         if node.tag in _TEXT_TAGS:
@@ -294,6 +309,101 @@ class _Builder:
         if isinstance(value, float) and not math.isfinite(value):
             raise self.fail(node, "an infinite number is not a valid value in a spec", pointer)
         return value
+
+
+_STR, _MAP, _SEQ, _MERGE = (f"tag:yaml.org,2002:{name}" for name in ("str", "map", "seq", "merge"))
+_RESOLVER = yaml.resolver.Resolver()  # what the safe loaders resolve untagged nodes with
+_Frame = list[Any]  # [container, pointer, depth, is a mapping, (key, pointer) of a key awaiting its value]
+
+
+def _build_from_events(text: str, display: str, is_json: bool) -> tuple[Any, dict[str, int]] | None:
+    """The data and lines :class:`_Builder` makes of the composed document, in one
+    pass over the parser's events (no second parse for the depth check, no node
+    graph): about twice as fast on a large spec.
+
+    ``None`` whenever the text needs the composer: anchors or aliases, merge
+    keys, more than one document, or any problem at all (an invalid value,
+    a refused tag, a duplicate key, too deep, too many values, a YAML error).
+    The composer's path then runs and reports the problem, so messages and
+    their precedence are the same as without this path.
+    """
+    builder = _Builder(display, is_json)
+    lines = builder.lines
+    resolve = _RESOLVER.resolve
+    stack: list[_Frame] = []
+    root: Any = None
+    started = finished = False
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            kind = event.__class__
+            if kind is yaml.ScalarEvent or kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                if event.anchor is not None or finished:
+                    return None
+                parent: Any = None
+                key: Any = None
+                pointer, depth = "", 0
+                if stack:
+                    frame = stack[-1]
+                    parent = frame[0]
+                    if frame[3] and frame[4] is None:  # a mapping key
+                        if kind is not yaml.ScalarEvent:
+                            return None
+                        key = builder.key_of(_scalar_node(event, resolve), frame[1])
+                        if key is None or key in parent:
+                            return None
+                        child = pointer_join(frame[1], key)
+                        lines.setdefault(child, event.start_mark.line + 1)
+                        frame[4] = (key, child)
+                        continue
+                    if frame[3]:
+                        (key, pointer), frame[4] = frame[4], None
+                    else:
+                        key = len(parent)
+                        pointer = pointer_join(frame[1], key)
+                    depth = frame[2] + 1
+                builder.visited += 1
+                if builder.visited > MAX_NODES or depth > MAX_DEPTH:
+                    return None
+                lines.setdefault(pointer, event.start_mark.line + 1)
+                new_frame: _Frame | None = None
+                if kind is yaml.ScalarEvent:
+                    node = _scalar_node(event, resolve)
+                    value = node.value if node.tag == _STR and not is_json else builder._scalar(node, pointer)
+                else:
+                    is_mapping = kind is yaml.MappingStartEvent
+                    tag = event.tag
+                    if tag is None or tag == "!":
+                        tag = resolve(yaml.MappingNode if is_mapping else yaml.SequenceNode, None, event.implicit)
+                    if tag != (_MAP if is_mapping else _SEQ):
+                        return None
+                    value = {} if is_mapping else []
+                    new_frame = [value, pointer, depth, is_mapping, None]
+                if parent is None:
+                    root, started, finished = value, True, new_frame is None
+                elif isinstance(parent, dict):
+                    parent[key] = value
+                else:
+                    parent.append(value)
+                if new_frame is not None:
+                    stack.append(new_frame)
+                    if len(stack) > MAX_DEPTH:  # what _check_depth counts: open collections
+                        return None
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                stack.pop()
+                finished = not stack
+            elif kind is yaml.AliasEvent:
+                return None
+    except (yaml.YAMLError, SpecError, ValueError, RecursionError, MemoryError):
+        return None
+    return (root, lines) if started and finished else None
+
+
+def _scalar_node(event: yaml.ScalarEvent, resolve: Any) -> yaml.ScalarNode:
+    """The node the composer makes of ``event``, its tag resolved the same way."""
+    tag = event.tag
+    if tag is None or tag == "!":
+        tag = resolve(yaml.ScalarNode, event.value, event.implicit)
+    return yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
 
 
 def _is_json_number(node: yaml.Node) -> bool:
