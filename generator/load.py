@@ -348,7 +348,12 @@ def _build_from_events(text: str, display: str, is_json: bool) -> tuple[Any, dic
                     if frame[3] and frame[4] is None:  # a mapping key
                         if kind is not yaml.ScalarEvent:
                             return None
-                        key = builder.key_of(_scalar_node(event, resolve), frame[1])
+                        tag = _scalar_tag(event, resolve)
+                        if tag == _STR and not is_json:
+                            key = event.value
+                        else:
+                            node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+                            key = builder.key_of(node, frame[1])
                         if key is None or key in parent:
                             return None
                         child = pointer_join(frame[1], key)
@@ -367,8 +372,12 @@ def _build_from_events(text: str, display: str, is_json: bool) -> tuple[Any, dic
                 lines.setdefault(pointer, event.start_mark.line + 1)
                 new_frame: _Frame | None = None
                 if kind is yaml.ScalarEvent:
-                    node = _scalar_node(event, resolve)
-                    value = node.value if node.tag == _STR and not is_json else builder._scalar(node, pointer)
+                    tag = _scalar_tag(event, resolve)
+                    if tag == _STR and not is_json:
+                        value = event.value
+                    else:
+                        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+                        value = builder._scalar(node, pointer)
                 else:
                     is_mapping = kind is yaml.MappingStartEvent
                     tag = event.tag
@@ -398,12 +407,22 @@ def _build_from_events(text: str, display: str, is_json: bool) -> tuple[Any, dic
     return (root, lines) if started and finished else None
 
 
-def _scalar_node(event: yaml.ScalarEvent, resolve: Any) -> yaml.ScalarNode:
-    """The node the composer makes of ``event``, its tag resolved the same way."""
+# The resolver only matches a plain scalar against the patterns registered for
+# its first character (by default none are registered for any character, nor
+# by path): text starting with any other character, or quoted, is a string.
+_RESOLVED_FIRST = frozenset(_RESOLVER.yaml_implicit_resolvers)
+_SHORTCUT = None not in _RESOLVED_FIRST and not _RESOLVER.yaml_path_resolvers
+
+
+def _scalar_tag(event: yaml.ScalarEvent, resolve: Any) -> str:
+    """The tag the composer gives ``event``'s node."""
     tag = event.tag
-    if tag is None or tag == "!":
-        tag = resolve(yaml.ScalarNode, event.value, event.implicit)
-    return yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+    if tag is not None and tag != "!":
+        return str(tag)
+    value = event.value
+    if _SHORTCUT and (not event.implicit[0] or (value and value[0] not in _RESOLVED_FIRST)):
+        return _STR
+    return str(resolve(yaml.ScalarNode, value, event.implicit))
 
 
 def _is_json_number(node: yaml.Node) -> bool:
