@@ -9,6 +9,7 @@ Collisions are resolved deterministically (in spec order) and reported.
 from __future__ import annotations
 
 import builtins
+import functools
 import keyword
 import re
 import unicodedata
@@ -18,6 +19,7 @@ MAX_LENGTH = 80
 
 _OPERATORS = {"<=": " before or equal ", ">=": " after or equal ", "<": " before ", ">": " after "}
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+")
+_NON_WORD = re.compile(r"[^A-Za-z0-9]+")
 
 
 class Identifier(str):
@@ -33,11 +35,19 @@ class Identifier(str):
 
 def ascii_words(raw: str) -> list[str]:
     """Split spec text into ASCII words: ``'StartTime<'`` -> start, time, before."""
+    return list(_ascii_words(raw))
+
+
+@functools.lru_cache(maxsize=4096)  # the same names come back for every operation and model
+def _ascii_words(raw: str) -> tuple[str, ...]:
     for op, word in _OPERATORS.items():
         raw = raw.replace(op, word)
-    decomposed = unicodedata.normalize("NFKD", raw)
-    text = "".join(c if c.isascii() else " " for c in decomposed if not unicodedata.combining(c))
-    return [w for chunk in re.split(r"[^A-Za-z0-9]+", text) for w in _WORD.findall(chunk)]
+    if raw.isascii():  # NFKD leaves ASCII alone and it has no combining marks
+        text = raw
+    else:
+        decomposed = unicodedata.normalize("NFKD", raw)
+        text = "".join(c if c.isascii() else " " for c in decomposed if not unicodedata.combining(c))
+    return tuple(w for chunk in _NON_WORD.split(text) for w in _WORD.findall(chunk))
 
 
 def snake(raw: str) -> str:
