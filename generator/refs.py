@@ -1,0 +1,135 @@
+"""Stage 1, load (continued): ``$ref``s to other files, inlined.
+
+Referenced files are read through :mod:`generator.load` (same limits, same
+safe loader); schemas they hold land under ``components/schemas``, so nothing
+after the load stage reads another file. Imported values count toward the
+same caps as an alias expansion.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from pathlib import Path
+from typing import Any
+
+from . import load
+from .errors import pointer_join, resolve_pointer
+from .load import LoadedSpec
+
+
+def resolve_external_refs(spec: LoadedSpec) -> None:
+    """Inline ``$ref``s to other files; schemas land under ``components/schemas``."""
+    resolver = _ExternalRefs(spec)
+    try:
+        resolver.walk(spec.document, spec.path, "")
+    except RecursionError:  # a long chain of refs from file to file
+        raise spec.error("", "$refs to other files nest too deeply to resolve") from None
+
+
+class _ExternalRefs:
+    def __init__(self, spec: LoadedSpec) -> None:
+        self.spec = spec
+        self.cache: dict[Path, Any] = {}
+        self.active: set[tuple[Path, str]] = set()
+        self.imported: set[tuple[Path, str]] = set()
+        self.visited = 0
+
+    def load(self, path: Path, pointer: str) -> Any:
+        path = path.resolve()
+        if path not in self.cache:
+            if not path.is_file():
+                raise self.spec.error(pointer, f"$ref to a missing file: {path.name}")
+            data, _lines, _digest = load._read_document(path, self.display(path))
+            self.cache[path] = data
+        return self.cache[path]
+
+    def display(self, path: Path) -> str:
+        """A referenced file as diagnostics name it: next to the spec, named like the spec."""
+        try:
+            relative = os.path.relpath(path, self.spec.path.resolve().parent)
+        except ValueError:  # pragma: no cover - another drive on Windows
+            return str(path)
+        return os.path.normpath(os.path.join(os.path.dirname(self.spec.display), relative))
+
+    def located(self, pointer: str) -> str:
+        """``pointer``, cut back to the nearest place that is in the spec's own text."""
+        while pointer and pointer not in self.spec.lines:
+            pointer = pointer.rsplit("/", 1)[0]
+        return pointer
+
+    def walk(self, node: Any, base: Path, pointer: str) -> Any:
+        if isinstance(node, (dict, list)) and base is not self.spec.path:
+            # Inlined files multiply: cap what they add like an alias expansion.
+            self.visited += len(node) + 1
+            if self.visited > load.MAX_NODES:
+                raise self.spec.error(
+                    self.located(pointer), f"more than {load.MAX_NODES:,} values after resolving $refs to other files"
+                )
+            if pointer.count("/") > load.MAX_DEPTH:
+                raise self.spec.error(
+                    self.located(pointer), f"nesting deeper than {load.MAX_DEPTH} levels after resolving $refs to other files"
+                )
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and not ref.startswith("#"):
+                return self.replace(node, ref, base, pointer)
+            for key in list(node):
+                node[key] = self.walk(node[key], base, pointer_join(pointer, key))
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                node[i] = self.walk(item, base, pointer_join(pointer, i))
+        return node
+
+    def replace(self, node: dict[str, Any], ref: str, base: Path, pointer: str) -> Any:
+        file_part, _, fragment = ref.partition("#")
+        if "://" in file_part:
+            raise self.spec.error(pointer, f"remote $ref {ref!r} is not supported; download the file")
+        target_path = (base.parent / file_part).resolve()
+        key = (target_path, fragment)
+        parts = fragment.split("/")
+        schema_name = None
+        if len(parts) == 4 and parts[1:3] == ["components", "schemas"]:
+            schema_name = parts[3].replace("~1", "/").replace("~0", "~")
+            local_ref = {"$ref": f"#/components/schemas/{parts[3]}"}
+            if key in self.imported:
+                return local_ref
+        if key in self.active:
+            raise self.spec.error(pointer, f"$ref cycle through {ref!r}")
+        self.active.add(key)
+        try:
+            document = self.load(target_path, pointer)
+            target = copy.deepcopy(_follow(document, fragment, lambda m: self.spec.error(pointer, m)))
+            if schema_name is None:
+                return self.walk(self.localise(target, target_path, pointer), target_path, pointer)
+            schemas = self.spec.document.setdefault("components", {}).setdefault("schemas", {})
+            if not isinstance(schemas, dict):
+                raise self.spec.error("/components/schemas", "must be a mapping")
+            if schema_name in schemas:
+                raise self.spec.error(pointer, f"$ref {ref!r} imports schema {schema_name!r}, which already exists")
+            self.imported.add(key)
+            schemas[schema_name] = {}
+            schemas[schema_name] = self.walk(self.localise(target, target_path, pointer), target_path, pointer)
+            return local_ref
+        finally:
+            self.active.discard(key)
+
+    def localise(self, node: Any, path: Path, pointer: str) -> Any:
+        """Rewrite the imported file's own local refs to refs into that file."""
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#"):
+                return self.replace({"$ref": f"{path.name}{ref}"}, f"{path.name}{ref}", path, pointer)
+            return {k: self.localise(v, path, pointer) for k, v in node.items()}
+        if isinstance(node, list):
+            return [self.localise(v, path, pointer) for v in node]
+        return node
+
+
+def _follow(document: Any, fragment: str, fail: Any) -> Any:
+    if not fragment:
+        return document
+    node = resolve_pointer(document, "#" + ("" if fragment.startswith("/") else "/") + fragment)
+    if node is None:
+        raise fail(f"$ref target #{fragment} does not exist")
+    return node
