@@ -105,15 +105,21 @@ def _is_definition(text: str) -> bool:
     return text.startswith(("class ", "def ", "async def ", "@"))
 
 
-def _join(blocks: list[tuple[int, str]], formatted: list[str]) -> str:
-    out: list[str] = []
-    for index, ((blanks, raw), text) in enumerate(zip(blocks, formatted)):
-        if index:
-            previous = blocks[index - 1][1]
-            gap = 2 if _is_definition(raw) or _is_definition(previous) else min(blanks, 2)
-            out.append("\n" * gap)
-        out.append(text)
-    return "".join(out)
+def _gaps(blocks: list[tuple[int, str]]) -> list[int]:
+    """The blank lines black puts before each block of ``blocks`` (none before the first)."""
+    gaps: list[int] = []
+    for index, (blanks, raw) in enumerate(blocks):
+        if not index:
+            gaps.append(0)
+        elif _is_definition(raw) or _is_definition(blocks[index - 1][1]):
+            gaps.append(2)
+        else:
+            gaps.append(min(blanks, 2))
+    return gaps
+
+
+def _join(gaps: list[int], formatted: list[str]) -> str:
+    return "".join("\n" * gap + text for gap, text in zip(gaps, formatted))
 
 
 def _format_block(item: tuple[str, int]) -> str:
@@ -127,23 +133,88 @@ def _block_key(text: str, line_length: int) -> str:
     return digest(black.__version__, repr(_mode(line_length)), text)
 
 
+_PACK_VERSION = "specgen-pack-1"
+_MAX_GAP = 2
+
+
+def _pack_key(line_length: int, group: str | None) -> str:
+    from .cache import digest
+
+    return digest("pack", black.__version__, repr(_mode(line_length)), "" if group is None else group)
+
+
+def _read_pack(raw: bytes | None) -> tuple[dict[str, str], dict[str, list[tuple[int, str]]]]:
+    """A pack's blocks (formatted text by block key) and file layouts ((gap, block key)
+    by file key); both empty for a pack that is missing, unreadable, of another version or
+    of the wrong shape: the pack is only ever a speed-up."""
+    if raw is None:
+        return {}, {}
+    import json
+
+    try:
+        pack = json.loads(raw)
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        return {}, {}
+    if not isinstance(pack, dict) or pack.get("version") != _PACK_VERSION:
+        return {}, {}
+    blocks, files = pack.get("blocks"), pack.get("files")
+    if not isinstance(blocks, dict) or not isinstance(files, dict):
+        return {}, {}
+    if not all(isinstance(text, str) for text in blocks.values()):
+        return {}, {}
+    layouts: dict[str, list[tuple[int, str]]] = {}
+    for key, layout in files.items():
+        if not isinstance(layout, list) or not layout:
+            return {}, {}
+        for entry in layout:
+            if not (
+                isinstance(entry, list)
+                and len(entry) == 2
+                and type(entry[0]) is int
+                and 0 <= entry[0] <= _MAX_GAP
+                and isinstance(entry[1], str)
+                and entry[1] in blocks
+            ):
+                return {}, {}
+        layouts[key] = [(gap, block) for gap, block in layout]
+    return blocks, layouts
+
+
+def _dump_pack(blocks: dict[str, str], files: dict[str, list[tuple[int, str]]]) -> bytes:
+    import json
+
+    layouts = {key: [list(entry) for entry in layout] for key, layout in files.items()}
+    pack = {"version": _PACK_VERSION, "blocks": blocks, "files": layouts}
+    return json.dumps(pack, sort_keys=True, separators=(",", ":")).encode("ascii")  # same content, same bytes
+
+
 def format_files(
     files: dict[str, str],
     line_length: int = DEFAULT_LINE_LENGTH,
     cache: Cache | None = None,
     jobs: int = 1,
     formatter: str = "black",
+    *,
+    group: str | None = None,
 ) -> dict[str, str]:
     """Every file of ``files`` formatted; whole files, else blocks, from ``cache``
     when it has them (after a one-line spec change most files are unchanged).
 
-    ``formatter`` is "black" (the default) or "ruff" (which raises
-    :class:`generator.ruff_format.RuffNotFound` when ruff is not installed).
+    With black, the cache holds one pack per ``group`` (the package's name; None
+    is a group too): read once, and written once if this call changed it, keeping
+    only the files of this call and their blocks. ``formatter`` is "black" (the
+    default) or "ruff" (which raises :class:`generator.ruff_format.RuffNotFound`
+    when ruff is not installed).
     """
     if formatter not in FORMATTERS:
         raise ValueError(f"unknown formatter {formatter!r}; expected one of {', '.join(FORMATTERS)}")
     if formatter == "ruff":
         return _format_files_ruff(files, line_length, cache)
+    pack_key = _pack_key(line_length, group)
+    raw = cache.get("pack", pack_key) if cache is not None else None
+    cached_blocks, cached_files = _read_pack(raw)
+    used_blocks: dict[str, str] = {}  # what the pack keeps: this call's files and their blocks
+    used_files: dict[str, list[tuple[int, str]]] = {}
     plans: dict[str, list[tuple[int, str]]] = {}
     result = dict(files)
     file_keys: dict[str, str] = {}
@@ -152,19 +223,21 @@ def format_files(
             continue
         if cache is not None:
             file_keys[path] = _block_key("file\0" + source, line_length)
-            hit = cache.get("file", file_keys[path])
-            if hit is not None:
-                result[path] = hit.decode("utf-8")
+            layout = cached_files.get(file_keys[path])
+            if layout is not None:  # assembled from the pack's blocks: neither split nor formatted
+                result[path] = "".join("\n" * gap + cached_blocks[key] for gap, key in layout)
+                used_files[file_keys[path]] = layout
+                used_blocks.update((key, cached_blocks[key]) for _, key in layout)
                 continue
         blocks = split_blocks(source)
         plans[path] = blocks if blocks is not None else [(0, source)]
     wanted = {text for blocks in plans.values() for _, text in blocks}
+    block_keys = {text: _block_key(text, line_length) for text in wanted} if cache is not None else {}
     done: dict[str, str] = {}
-    if cache is not None:
-        for text in wanted:
-            hit = cache.get("block", _block_key(text, line_length))
-            if hit is not None:
-                done[text] = hit.decode("utf-8")
+    for text, key in block_keys.items():
+        hit = cached_blocks.get(key)
+        if hit is not None:
+            done[text] = hit
     missing = sorted(wanted - done.keys())
     try:
         done.update(zip(missing, _run(missing, line_length, jobs)))
@@ -179,13 +252,16 @@ def format_files(
                     except Exception as inner:
                         raise FormatError(f"black cannot format generated {path}: {inner}") from exc
         raise FormatError(f"black failed: {exc}") from exc
-    if cache is not None:
-        for text in missing:
-            cache.put("block", _block_key(text, line_length), done[text].encode("utf-8"))
     for path, blocks in plans.items():
-        result[path] = _join(blocks, [done[text] for _, text in blocks])
+        gaps = _gaps(blocks)
+        result[path] = _join(gaps, [done[text] for _, text in blocks])
         if cache is not None:
-            cache.put("file", file_keys[path], result[path].encode("utf-8"))
+            used_files[file_keys[path]] = [(gap, block_keys[text]) for gap, (_, text) in zip(gaps, blocks)]
+            used_blocks.update((block_keys[text], done[text]) for _, text in blocks)
+    if cache is not None and used_files:
+        data = _dump_pack(used_blocks, used_files)
+        if data != raw:
+            cache.put("pack", pack_key, data)
     return result
 
 
