@@ -1,6 +1,6 @@
 """A content-addressed cache on disk, for the CLI only (the core stays pure).
 
-Four kinds of entries, each keyed by sha256 of everything that decides it:
+Three kinds of entries, each keyed by sha256 of everything that decides it:
 
 - ``pack``: black's output for one generated package, in one file, named by
   black's version, the mode and the package's name. Inside, content-addressed
@@ -16,10 +16,12 @@ Four kinds of entries, each keyed by sha256 of everything that decides it:
   wrong pack a miss too. Two runs writing one pack: the last one wins, whole.
   (The ``block/`` and ``file/`` folders of older versions, one file per
   entry, are no longer read.)
+- with ``formatter = "ruff"``, a ``pack`` too, named by ruff's version, its
+  command-line flags and the package's name: ruff's output for each whole
+  file, keyed by the same and the file's text. (The ``ruff/`` folder of older
+  versions, one file per entry, is no longer read.)
 - ``valid``: the validator's verdict on a spec, keyed by its version and the
   spec with its prose left out (a reworded description is not revalidated).
-- ``ruff``: with ``formatter = "ruff"``, ruff's output for one whole file,
-  keyed by ruff's version, its command-line flags and the file's text.
 - ``package``: a whole generated package, keyed by the bytes of the spec (and
   of every spec file beside it, for ``$ref``s), the generator's fingerprint
   (its version and the bytes of its code, templates and runtime) and the

@@ -8,7 +8,8 @@ not the whole module. Blocks can also be spread over worker processes.
 
 With ``formatter="ruff"`` (optional, see ruff_format.py) every ``.py`` file,
 the runtime's too, goes whole through one ``ruff format`` process instead,
-each file cached by ruff's version, the options and its text.
+each file cached by ruff's version, the options and its text (in one pack
+per package, as with black).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import functools
 import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import black
 
@@ -134,6 +135,7 @@ def _block_key(text: str, line_length: int) -> str:
 
 
 _PACK_VERSION = "specgen-pack-1"
+_RUFF_PACK_VERSION = "specgen-ruff-pack-1"
 _MAX_GAP = 2
 
 
@@ -143,19 +145,34 @@ def _pack_key(line_length: int, group: str | None) -> str:
     return digest("pack", black.__version__, repr(_mode(line_length)), "" if group is None else group)
 
 
-def _read_pack(raw: bytes | None) -> tuple[dict[str, str], dict[str, list[tuple[int, str]]]]:
-    """A pack's blocks (formatted text by block key) and file layouts ((gap, block key)
-    by file key); both empty for a pack that is missing, unreadable, of another version or
-    of the wrong shape: the pack is only ever a speed-up."""
+def _load_pack(raw: bytes | None, version: str) -> dict[str, Any] | None:
+    """A pack's JSON object, if ``raw`` is one of ``version``."""
     if raw is None:
-        return {}, {}
+        return None
     import json
 
     try:
         pack = json.loads(raw)
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
-        return {}, {}
-    if not isinstance(pack, dict) or pack.get("version") != _PACK_VERSION:
+        return None
+    return pack if isinstance(pack, dict) and pack.get("version") == version else None
+
+
+def _store_pack(cache: Cache, key: str, raw: bytes | None, pack: dict[str, Any]) -> None:
+    """``pack`` written as ``key``, atomically, unless ``raw`` (what was read) is already it."""
+    import json
+
+    data = json.dumps(pack, sort_keys=True, separators=(",", ":")).encode("ascii")  # same content, same bytes
+    if data != raw:
+        cache.put("pack", key, data)
+
+
+def _read_pack(raw: bytes | None) -> tuple[dict[str, str], dict[str, list[tuple[int, str]]]]:
+    """A pack's blocks (formatted text by block key) and file layouts ((gap, block key)
+    by file key); both empty for a pack that is missing, unreadable, of another version or
+    of the wrong shape: the pack is only ever a speed-up."""
+    pack = _load_pack(raw, _PACK_VERSION)
+    if pack is None:
         return {}, {}
     blocks, files = pack.get("blocks"), pack.get("files")
     if not isinstance(blocks, dict) or not isinstance(files, dict):
@@ -180,12 +197,11 @@ def _read_pack(raw: bytes | None) -> tuple[dict[str, str], dict[str, list[tuple[
     return blocks, layouts
 
 
-def _dump_pack(blocks: dict[str, str], files: dict[str, list[tuple[int, str]]]) -> bytes:
-    import json
-
-    layouts = {key: [list(entry) for entry in layout] for key, layout in files.items()}
-    pack = {"version": _PACK_VERSION, "blocks": blocks, "files": layouts}
-    return json.dumps(pack, sort_keys=True, separators=(",", ":")).encode("ascii")  # same content, same bytes
+def _write_pack(
+    cache: Cache, key: str, raw: bytes | None, blocks: dict[str, str], files: dict[str, list[tuple[int, str]]]
+) -> None:
+    layouts = {file: [list(entry) for entry in layout] for file, layout in files.items()}
+    _store_pack(cache, key, raw, {"version": _PACK_VERSION, "blocks": blocks, "files": layouts})
 
 
 def format_files(
@@ -209,7 +225,7 @@ def format_files(
     if formatter not in FORMATTERS:
         raise ValueError(f"unknown formatter {formatter!r}; expected one of {', '.join(FORMATTERS)}")
     if formatter == "ruff":
-        return _format_files_ruff(files, line_length, cache)
+        return _format_files_ruff(files, line_length, cache, group)
     pack_key = _pack_key(line_length, group)
     raw = cache.get("pack", pack_key) if cache is not None else None
     cached_blocks, cached_files = _read_pack(raw)
@@ -259,9 +275,7 @@ def format_files(
             used_files[file_keys[path]] = [(gap, block_keys[text]) for gap, (_, text) in zip(gaps, blocks)]
             used_blocks.update((block_keys[text], done[text]) for _, text in blocks)
     if cache is not None and used_files:
-        data = _dump_pack(used_blocks, used_files)
-        if data != raw:
-            cache.put("pack", pack_key, data)
+        _write_pack(cache, pack_key, raw, used_blocks, used_files)
     return result
 
 
@@ -281,16 +295,35 @@ def _ruff_key(ruff: Ruff, text: str, line_length: int) -> str:
     return digest("ruff", ruff.version, " ".join(options), text)
 
 
-def _format_files_ruff(files: dict[str, str], line_length: int, cache: Cache | None) -> dict[str, str]:
+def _ruff_pack_key(ruff: Ruff, line_length: int, group: str | None) -> str:
+    from .cache import digest
+    from .ruff_format import command
+
+    options = command(ruff, line_length)[1:]
+    return digest("ruff-pack", ruff.version, " ".join(options), "" if group is None else group)
+
+
+def _format_files_ruff(
+    files: dict[str, str], line_length: int, cache: Cache | None, group: str | None = None
+) -> dict[str, str]:
     ruff = find_ruff()
+    pack_key = _ruff_pack_key(ruff, line_length, group)
+    raw = cache.get("pack", pack_key) if cache is not None else None
+    pack = _load_pack(raw, _RUFF_PACK_VERSION)
+    cached = pack.get("files") if pack is not None else None
+    if not isinstance(cached, dict) or not all(isinstance(text, str) for text in cached.values()):
+        cached = {}
+    used: dict[str, str] = {}  # what the pack keeps: this call's files
     result = dict(files)
     missing: dict[str, str] = {}
+    keys: dict[str, str] = {}
     for path, source in files.items():
         if not path.endswith(".py"):
             continue
-        hit = cache.get("ruff", _ruff_key(ruff, source, line_length)) if cache is not None else None
+        keys[path] = key = _ruff_key(ruff, source, line_length)
+        hit = cached.get(key)
         if hit is not None:
-            result[path] = hit.decode("utf-8")
+            result[path] = used[key] = hit
         else:
             missing[path] = source
     try:
@@ -298,9 +331,9 @@ def _format_files_ruff(files: dict[str, str], line_length: int, cache: Cache | N
     except RuffError as exc:
         raise FormatError(str(exc)) from exc
     for path, text in formatted.items():
-        result[path] = text
-        if cache is not None:
-            cache.put("ruff", _ruff_key(ruff, missing[path], line_length), text.encode("utf-8"))
+        result[path] = used[keys[path]] = text
+    if cache is not None and used:
+        _store_pack(cache, pack_key, raw, {"version": _RUFF_PACK_VERSION, "files": used})
     return result
 
 
