@@ -1,17 +1,27 @@
 """A content-addressed cache on disk, for the CLI only (the core stays pure).
 
-Five kinds of entries, each keyed by sha256 of everything that decides it:
+Three kinds of entries, each keyed by sha256 of everything that decides it:
 
-- ``block``: black's output for one top-level block of generated source,
-  keyed by black's version, the mode and the block's text. A one-line spec
-  change reformats one block, not the whole file.
-- ``file``: black's output for a whole generated file, keyed the same way by
-  the file's unformatted text: the files a change leaves alone are neither
-  split nor reassembled.
+- ``pack``: black's output for one generated package, in one file, named by
+  black's version, the mode and the package's name. Inside, content-addressed
+  as before: each top-level block of generated source formatted, keyed by
+  black's version, the mode and the block's text (a one-line spec change
+  reformats one block, not the whole file), and each file's layout (the
+  blank lines before each of its blocks, and the block's key), keyed the same
+  way by the file's unformatted text (the files a change leaves alone are
+  neither split nor reformatted, only joined from their blocks). JSON,
+  read once and written once per package and run, only if it changed, with
+  just the files of that run and their blocks (so it never grows). A pack of
+  another version or shape is a miss, and entries keyed by content make a
+  wrong pack a miss too. Two runs writing one pack: the last one wins, whole.
+  (The ``block/`` and ``file/`` folders of older versions, one file per
+  entry, are no longer read.)
+- with ``formatter = "ruff"``, a ``pack`` too, named by ruff's version, its
+  command-line flags and the package's name: ruff's output for each whole
+  file, keyed by the same and the file's text. (The ``ruff/`` folder of older
+  versions, one file per entry, is no longer read.)
 - ``valid``: the validator's verdict on a spec, keyed by its version and the
   spec with its prose left out (a reworded description is not revalidated).
-- ``ruff``: with ``formatter = "ruff"``, ruff's output for one whole file,
-  keyed by ruff's version, its command-line flags and the file's text.
 - ``package``: a whole generated package, keyed by the bytes of the spec (and
   of every spec file beside it, for ``$ref``s), the generator's fingerprint
   (its version and the bytes of its code, templates and runtime) and the

@@ -8,7 +8,8 @@ not the whole module. Blocks can also be spread over worker processes.
 
 With ``formatter="ruff"`` (optional, see ruff_format.py) every ``.py`` file,
 the runtime's too, goes whole through one ``ruff format`` process instead,
-each file cached by ruff's version, the options and its text.
+each file cached by ruff's version, the options and its text (in one pack
+per package, as with black).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import functools
 import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import black
 
@@ -105,15 +106,21 @@ def _is_definition(text: str) -> bool:
     return text.startswith(("class ", "def ", "async def ", "@"))
 
 
-def _join(blocks: list[tuple[int, str]], formatted: list[str]) -> str:
-    out: list[str] = []
-    for index, ((blanks, raw), text) in enumerate(zip(blocks, formatted)):
-        if index:
-            previous = blocks[index - 1][1]
-            gap = 2 if _is_definition(raw) or _is_definition(previous) else min(blanks, 2)
-            out.append("\n" * gap)
-        out.append(text)
-    return "".join(out)
+def _gaps(blocks: list[tuple[int, str]]) -> list[int]:
+    """The blank lines black puts before each block of ``blocks`` (none before the first)."""
+    gaps: list[int] = []
+    for index, (blanks, raw) in enumerate(blocks):
+        if not index:
+            gaps.append(0)
+        elif _is_definition(raw) or _is_definition(blocks[index - 1][1]):
+            gaps.append(2)
+        else:
+            gaps.append(min(blanks, 2))
+    return gaps
+
+
+def _join(gaps: list[int], formatted: list[str]) -> str:
+    return "".join("\n" * gap + text for gap, text in zip(gaps, formatted))
 
 
 def _format_block(item: tuple[str, int]) -> str:
@@ -127,23 +134,103 @@ def _block_key(text: str, line_length: int) -> str:
     return digest(black.__version__, repr(_mode(line_length)), text)
 
 
+_PACK_VERSION = "specgen-pack-1"
+_RUFF_PACK_VERSION = "specgen-ruff-pack-1"
+_MAX_GAP = 2
+
+
+def _pack_key(line_length: int, group: str | None) -> str:
+    from .cache import digest
+
+    return digest("pack", black.__version__, repr(_mode(line_length)), "" if group is None else group)
+
+
+def _load_pack(raw: bytes | None, version: str) -> dict[str, Any] | None:
+    """A pack's JSON object, if ``raw`` is one of ``version``."""
+    if raw is None:
+        return None
+    import json
+
+    try:
+        pack = json.loads(raw)
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        return None
+    return pack if isinstance(pack, dict) and pack.get("version") == version else None
+
+
+def _store_pack(cache: Cache, key: str, raw: bytes | None, pack: dict[str, Any]) -> None:
+    """``pack`` written as ``key``, atomically, unless ``raw`` (what was read) is already it."""
+    import json
+
+    data = json.dumps(pack, sort_keys=True, separators=(",", ":")).encode("ascii")  # same content, same bytes
+    if data != raw:
+        cache.put("pack", key, data)
+
+
+def _read_pack(raw: bytes | None) -> tuple[dict[str, str], dict[str, list[tuple[int, str]]]]:
+    """A pack's blocks (formatted text by block key) and file layouts ((gap, block key)
+    by file key); both empty for a pack that is missing, unreadable, of another version or
+    of the wrong shape: the pack is only ever a speed-up."""
+    pack = _load_pack(raw, _PACK_VERSION)
+    if pack is None:
+        return {}, {}
+    blocks, files = pack.get("blocks"), pack.get("files")
+    if not isinstance(blocks, dict) or not isinstance(files, dict):
+        return {}, {}
+    if not all(isinstance(text, str) for text in blocks.values()):
+        return {}, {}
+    layouts: dict[str, list[tuple[int, str]]] = {}
+    for key, layout in files.items():
+        if not isinstance(layout, list) or not layout:
+            return {}, {}
+        for entry in layout:
+            if not (
+                isinstance(entry, list)
+                and len(entry) == 2
+                and type(entry[0]) is int
+                and 0 <= entry[0] <= _MAX_GAP
+                and isinstance(entry[1], str)
+                and entry[1] in blocks
+            ):
+                return {}, {}
+        layouts[key] = [(gap, block) for gap, block in layout]
+    return blocks, layouts
+
+
+def _write_pack(
+    cache: Cache, key: str, raw: bytes | None, blocks: dict[str, str], files: dict[str, list[tuple[int, str]]]
+) -> None:
+    layouts = {file: [list(entry) for entry in layout] for file, layout in files.items()}
+    _store_pack(cache, key, raw, {"version": _PACK_VERSION, "blocks": blocks, "files": layouts})
+
+
 def format_files(
     files: dict[str, str],
     line_length: int = DEFAULT_LINE_LENGTH,
     cache: Cache | None = None,
     jobs: int = 1,
     formatter: str = "black",
+    *,
+    group: str | None = None,
 ) -> dict[str, str]:
     """Every file of ``files`` formatted; whole files, else blocks, from ``cache``
     when it has them (after a one-line spec change most files are unchanged).
 
-    ``formatter`` is "black" (the default) or "ruff" (which raises
-    :class:`generator.ruff_format.RuffNotFound` when ruff is not installed).
+    With black, the cache holds one pack per ``group`` (the package's name; None
+    is a group too): read once, and written once if this call changed it, keeping
+    only the files of this call and their blocks. ``formatter`` is "black" (the
+    default) or "ruff" (which raises :class:`generator.ruff_format.RuffNotFound`
+    when ruff is not installed).
     """
     if formatter not in FORMATTERS:
         raise ValueError(f"unknown formatter {formatter!r}; expected one of {', '.join(FORMATTERS)}")
     if formatter == "ruff":
-        return _format_files_ruff(files, line_length, cache)
+        return _format_files_ruff(files, line_length, cache, group)
+    pack_key = _pack_key(line_length, group)
+    raw = cache.get("pack", pack_key) if cache is not None else None
+    cached_blocks, cached_files = _read_pack(raw)
+    used_blocks: dict[str, str] = {}  # what the pack keeps: this call's files and their blocks
+    used_files: dict[str, list[tuple[int, str]]] = {}
     plans: dict[str, list[tuple[int, str]]] = {}
     result = dict(files)
     file_keys: dict[str, str] = {}
@@ -152,19 +239,21 @@ def format_files(
             continue
         if cache is not None:
             file_keys[path] = _block_key("file\0" + source, line_length)
-            hit = cache.get("file", file_keys[path])
-            if hit is not None:
-                result[path] = hit.decode("utf-8")
+            layout = cached_files.get(file_keys[path])
+            if layout is not None:  # assembled from the pack's blocks: neither split nor formatted
+                result[path] = "".join("\n" * gap + cached_blocks[key] for gap, key in layout)
+                used_files[file_keys[path]] = layout
+                used_blocks.update((key, cached_blocks[key]) for _, key in layout)
                 continue
         blocks = split_blocks(source)
         plans[path] = blocks if blocks is not None else [(0, source)]
     wanted = {text for blocks in plans.values() for _, text in blocks}
+    block_keys = {text: _block_key(text, line_length) for text in wanted} if cache is not None else {}
     done: dict[str, str] = {}
-    if cache is not None:
-        for text in wanted:
-            hit = cache.get("block", _block_key(text, line_length))
-            if hit is not None:
-                done[text] = hit.decode("utf-8")
+    for text, key in block_keys.items():
+        hit = cached_blocks.get(key)
+        if hit is not None:
+            done[text] = hit
     missing = sorted(wanted - done.keys())
     try:
         done.update(zip(missing, _run(missing, line_length, jobs)))
@@ -179,13 +268,14 @@ def format_files(
                     except Exception as inner:
                         raise FormatError(f"black cannot format generated {path}: {inner}") from exc
         raise FormatError(f"black failed: {exc}") from exc
-    if cache is not None:
-        for text in missing:
-            cache.put("block", _block_key(text, line_length), done[text].encode("utf-8"))
     for path, blocks in plans.items():
-        result[path] = _join(blocks, [done[text] for _, text in blocks])
+        gaps = _gaps(blocks)
+        result[path] = _join(gaps, [done[text] for _, text in blocks])
         if cache is not None:
-            cache.put("file", file_keys[path], result[path].encode("utf-8"))
+            used_files[file_keys[path]] = [(gap, block_keys[text]) for gap, (_, text) in zip(gaps, blocks)]
+            used_blocks.update((block_keys[text], done[text]) for _, text in blocks)
+    if cache is not None and used_files:
+        _write_pack(cache, pack_key, raw, used_blocks, used_files)
     return result
 
 
@@ -205,16 +295,35 @@ def _ruff_key(ruff: Ruff, text: str, line_length: int) -> str:
     return digest("ruff", ruff.version, " ".join(options), text)
 
 
-def _format_files_ruff(files: dict[str, str], line_length: int, cache: Cache | None) -> dict[str, str]:
+def _ruff_pack_key(ruff: Ruff, line_length: int, group: str | None) -> str:
+    from .cache import digest
+    from .ruff_format import command
+
+    options = command(ruff, line_length)[1:]
+    return digest("ruff-pack", ruff.version, " ".join(options), "" if group is None else group)
+
+
+def _format_files_ruff(
+    files: dict[str, str], line_length: int, cache: Cache | None, group: str | None = None
+) -> dict[str, str]:
     ruff = find_ruff()
+    pack_key = _ruff_pack_key(ruff, line_length, group)
+    raw = cache.get("pack", pack_key) if cache is not None else None
+    pack = _load_pack(raw, _RUFF_PACK_VERSION)
+    cached = pack.get("files") if pack is not None else None
+    if not isinstance(cached, dict) or not all(isinstance(text, str) for text in cached.values()):
+        cached = {}
+    used: dict[str, str] = {}  # what the pack keeps: this call's files
     result = dict(files)
     missing: dict[str, str] = {}
+    keys: dict[str, str] = {}
     for path, source in files.items():
         if not path.endswith(".py"):
             continue
-        hit = cache.get("ruff", _ruff_key(ruff, source, line_length)) if cache is not None else None
+        keys[path] = key = _ruff_key(ruff, source, line_length)
+        hit = cached.get(key)
         if hit is not None:
-            result[path] = hit.decode("utf-8")
+            result[path] = used[key] = hit
         else:
             missing[path] = source
     try:
@@ -222,9 +331,9 @@ def _format_files_ruff(files: dict[str, str], line_length: int, cache: Cache | N
     except RuffError as exc:
         raise FormatError(str(exc)) from exc
     for path, text in formatted.items():
-        result[path] = text
-        if cache is not None:
-            cache.put("ruff", _ruff_key(ruff, missing[path], line_length), text.encode("utf-8"))
+        result[path] = used[keys[path]] = text
+    if cache is not None and used:
+        _store_pack(cache, pack_key, raw, {"version": _RUFF_PACK_VERSION, "files": used})
     return result
 
 

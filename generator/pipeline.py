@@ -38,7 +38,7 @@ def generate_package(
     env = environment(templates, cache.root / "jinja" if cache is not None else None)
     used = record_templates(env)  # the manifest hashes the templates actually loaded
     rendered = render(api, env)
-    formatted = format_files(dict(sorted(rendered.items())), line_length, cache, jobs, formatter)
+    formatted = format_files(dict(sorted(rendered.items())), line_length, cache, jobs, formatter, group=api.package)
     files = {f"{api.package}/{path}": text for path, text in formatted.items()}
     # Last: the manifest records the hash of every file above (see manifest.py).
     options = {"line_length": line_length, **formatter_options(formatter)}

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -43,14 +47,40 @@ def test_blocks_split_at_top_level_statements_only() -> None:
     assert split_blocks("def broken(:\n") is None
 
 
+def _black_paths(files: dict[str, str]) -> set[str]:
+    return {path for path in files if path.endswith(".py") and "_runtime/" not in path}
+
+
+def _only_pack(root: Path) -> Path:
+    """The one pack under the cache folder ``root``: everything black made of one package."""
+    packs = sorted(p for p in (root / "pack").rglob("*") if p.is_file())
+    assert len(packs) == 1, packs
+    return packs[0]
+
+
+def _read_pack(path: Path) -> dict[str, Any]:
+    pack = json.loads(path.read_bytes())
+    assert isinstance(pack, dict) and set(pack) == {"version", "blocks", "files"}
+    return pack
+
+
 def test_format_cache_round_trip(tmp_path: Path) -> None:
     files = render(build_api(load_spec(SEED)), environment())
     cache = Cache(tmp_path)
     cold = format_files(files, cache=cache)
-    assert any((tmp_path / "block").rglob("*")), "blocks are stored"
-    # a poisoned entry would show: prove the second run reads the cache
+    assert cold == format_files(files), "the same bytes without the cache"
+    path = _only_pack(tmp_path)
+    pack = _read_pack(path)
+    assert len(pack["files"]) == len(_black_paths(files))
+    # poison one block inside the pack: a warm run must serve it as it is
+    key, text = next((k, t) for k, t in sorted(pack["blocks"].items()) if t.startswith("class "))
+    pack["blocks"][key] = "# poisoned\n"
+    path.write_text(json.dumps(pack), encoding="utf-8")
     warm = format_files(files, cache=cache)
-    assert warm == cold
+    poisoned = {p for p in warm if warm[p] != cold[p]}
+    assert len(poisoned) >= 1
+    for p in poisoned:
+        assert warm[p] == cold[p].replace(text, "# poisoned\n")
 
 
 def test_cli_warm_run_reads_the_package_cache_and_writes_the_same_bytes(
@@ -208,21 +238,205 @@ def test_blocks_keep_line_separators_that_python_does_not_break_on() -> None:
     assert format_files({"m.py": source})["m.py"] == format_source("m.py", source)
 
 
-def test_whole_files_come_from_the_cache(tmp_path: Path) -> None:
+def test_whole_files_come_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.format as fmt
+
     files = render(build_api(load_spec(SEED)), environment())
     cache = Cache(tmp_path)
     cold = format_files(files, cache=cache)
-    entries = sorted(p for p in (tmp_path / "file").rglob("*") if p.is_file())
-    assert len(entries) == sum(1 for path in files if path.endswith(".py") and "_runtime/" not in path)
-    for entry in entries:  # poison every file entry: a warm run must serve them as they are
-        entry.write_bytes(b"# from the cache\n")
+    path = _only_pack(tmp_path)
+    pack = _read_pack(path)
+    assert len(pack["files"]) == len(_black_paths(files))
+    pack["blocks"]["poison"] = "# from the cache\n"
+    for key in pack["files"]:  # poison every file's layout: a warm run must serve them as they are
+        pack["files"][key] = [[0, "poison"]]
+    path.write_text(json.dumps(pack), encoding="utf-8")
+
+    def no_split(source: str) -> None:
+        raise AssertionError("a whole-file hit is neither split nor reformatted")
+
+    def no_black(texts: list[str], *args: object) -> list[str]:
+        assert not texts, "nothing to format"
+        return []
+
+    monkeypatch.setattr(fmt, "split_blocks", no_split)
+    monkeypatch.setattr(fmt, "_run", no_black)
     warm = format_files(files, cache=cache)
-    assert {path for path in warm if warm[path] == "# from the cache\n"} == {
-        path for path in files if path.endswith(".py") and "_runtime/" not in path
+    assert {path for path in warm if warm[path] == "# from the cache\n"} == _black_paths(files)
+    assert {p: t for p, t in warm.items() if p not in _black_paths(files)} == {
+        p: t for p, t in cold.items() if p not in _black_paths(files)
     }
-    assert {p: t for p, t in warm.items() if not p.endswith(".py") or "_runtime/" in p} == {
-        p: t for p, t in cold.items() if not p.endswith(".py") or "_runtime/" in p
+
+
+def test_a_cold_run_writes_one_pack_and_a_warm_one_rewrites_nothing(tmp_path: Path) -> None:
+    files = render(build_api(load_spec(SEED)), environment())
+    blocks = sum(len(split_blocks(files[path]) or [1]) for path in _black_paths(files))
+    assert blocks > 40
+    cache = Cache(tmp_path)
+    format_files(files, cache=cache)
+    written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert written == [_only_pack(tmp_path)], "one file for the whole call, not one per block or file"
+    before = os.stat(written[0])
+    format_files(files, cache=cache)
+    after = os.stat(written[0])
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns), "nothing changed: not rewritten"
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == written
+
+
+def test_packs_are_per_group(tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    files = {"a.py": "x = 1\n"}
+    format_files(files, cache=cache, group="one")
+    format_files(files, cache=cache, group="two")
+    format_files(files, cache=cache, group="two")
+    assert len([p for p in (tmp_path / "pack").rglob("*") if p.is_file()]) == 2
+
+
+def test_each_package_has_its_own_pack(tmp_path: Path) -> None:
+    from generator.pipeline import generate_package
+
+    cache = Cache(tmp_path)
+    generate_package(SEED, cache=cache)
+    generate_package(SEED, package="other_name", cache=cache)
+    assert len([p for p in (tmp_path / "pack").rglob("*") if p.is_file()]) == 2
+
+
+def test_a_cold_cli_run_writes_a_few_cache_files(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    done = run_specgen("generate", str(SEED), "--out", str(tmp_path / "out"), env={"SPECGEN_CACHE_DIR": str(cache)})
+    assert done.returncode == 0, done.stderr
+    kinds: dict[str, int] = {}
+    for path in cache.rglob("*"):
+        if path.is_file():
+            kind = path.relative_to(cache).parts[0]
+            kinds[kind] = kinds.get(kind, 0) + 1
+    jinja = kinds.pop("jinja", 0)
+    assert kinds == {"package": 1, "valid": 1, "pack": 1}
+    assert jinja <= len(list((ROOT / "templates").rglob("*.jinja")))
+
+
+def _seed_pack(tmp_path: Path) -> tuple[dict[str, str], dict[str, str], Path, bytes]:
+    files = render(build_api(load_spec(SEED)), environment())
+    cold = format_files(files, cache=Cache(tmp_path))
+    path = _only_pack(tmp_path)
+    return files, cold, path, path.read_bytes()
+
+
+def _corruptions(good: bytes) -> dict[str, bytes]:
+    pack = json.loads(good)
+    some_file = sorted(pack["files"])[0]
+
+    def changed(edit: Callable[[dict[str, Any]], None]) -> bytes:
+        copy = json.loads(good)
+        edit(copy)
+        return json.dumps(copy).encode()
+
+    return {
+        "empty": b"",
+        "truncated": good[: len(good) // 2],
+        "not json": b"not json\x00\xff",
+        "not utf-8": b"\xff\xfe" + good,
+        "a list": b"[1, 2]",
+        "nested too deep": b"[" * 100_000,
+        "other version": changed(lambda p: p.update(version="0")),
+        "version true": changed(lambda p: p.update(version=True)),
+        "no blocks": changed(lambda p: p.pop("blocks")),
+        "blocks a list": changed(lambda p: p.update(blocks=[])),
+        "block not text": changed(lambda p: p["blocks"].update({sorted(p["blocks"])[0]: 5})),
+        "files a list": changed(lambda p: p.update(files=[])),
+        "layout not a list": changed(lambda p: p["files"].update({some_file: "x"})),
+        "layout empty": changed(lambda p: p["files"].update({some_file: []})),
+        "entry too short": changed(lambda p: p["files"].update({some_file: [[0]]})),
+        "gap a string": changed(lambda p: p["files"][some_file][0].__setitem__(0, "2")),
+        "gap a bool": changed(lambda p: p["files"][some_file][0].__setitem__(0, True)),
+        "gap too big": changed(lambda p: p["files"][some_file][0].__setitem__(0, 10**9)),
+        "gap negative": changed(lambda p: p["files"][some_file][0].__setitem__(0, -1)),
+        "key a list": changed(lambda p: p["files"][some_file][0].__setitem__(1, [])),
+        "missing block": changed(lambda p: p["files"][some_file][0].__setitem__(1, "0" * 64)),
     }
+
+
+def test_a_broken_pack_is_a_miss_and_is_rewritten(tmp_path: Path) -> None:
+    files, cold, path, good = _seed_pack(tmp_path)
+    for name, bad in _corruptions(good).items():
+        path.write_bytes(bad)
+        assert format_files(files, cache=Cache(tmp_path)) == cold, name
+        assert path.read_bytes() == good, f"{name}: rewritten whole"
+
+
+def test_an_unreadable_pack_is_ignored(tmp_path: Path) -> None:
+    files, cold, path, good = _seed_pack(tmp_path)
+    path.unlink()
+    path.mkdir()  # neither readable nor replaceable
+    assert format_files(files, cache=Cache(tmp_path)) == cold
+    assert path.is_dir()
+
+
+def test_a_pack_keeps_only_what_the_last_run_used(tmp_path: Path) -> None:
+    from generator.format import _block_key
+
+    files = render(build_api(load_spec(SEED)), environment())
+    cache = Cache(tmp_path)
+    format_files(files, cache=cache)
+    before = _read_pack(_only_pack(tmp_path))
+    changed = dict(files)
+    old_block = next(text for _, text in split_blocks(files["models.py"]) or [] if text.startswith("class "))
+    new_block = old_block.replace(":\n", ":  # changed\n", 1)
+    changed["models.py"] = files["models.py"].replace(old_block, new_block)
+    del changed["tests/test_phone_numbers.py"]
+    format_files(changed, cache=cache)
+    after = _read_pack(_only_pack(tmp_path))
+    assert len(after["files"]) == len(_black_paths(changed)) == len(before["files"]) - 1
+    referenced = {key for layout in after["files"].values() for _, key in layout}
+    assert set(after["blocks"]) == referenced, "no block that no file uses"
+    assert _block_key(old_block, 88) in before["blocks"]
+    assert _block_key(old_block, 88) not in after["blocks"]
+    assert _block_key(new_block, 88) in after["blocks"]
+    kept = {_block_key(text, 88) for path in _black_paths(changed) for _, text in split_blocks(changed[path]) or []}
+    dropped = {_block_key(text, 88) for _, text in split_blocks(files["tests/test_phone_numbers.py"]) or []} - kept
+    assert dropped and not dropped & set(after["blocks"]), "the dropped file's own blocks are gone"
+
+
+def test_a_one_block_change_reformats_one_block(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.format as fmt
+
+    files = render(build_api(load_spec(SEED)), environment())
+    cache = Cache(tmp_path)
+    format_files(files, cache=cache)
+    calls: list[str] = []
+    real = fmt._format_block
+    monkeypatch.setattr(fmt, "_format_block", lambda item: (calls.append(item[0]), real(item))[1])
+    changed = dict(files)
+    old_block = next(text for _, text in split_blocks(files["models.py"]) or [] if text.startswith("class "))
+    new_block = old_block.replace(":\n", ":  # changed\n", 1)
+    changed["models.py"] = files["models.py"].replace(old_block, new_block)
+    warm = format_files(changed, cache=cache, jobs=1)
+    assert calls == [new_block]
+    monkeypatch.setattr(fmt, "_format_block", real)
+    assert warm == format_files(changed)
+
+
+def test_processes_writing_one_pack_at_once_leave_a_whole_pack(tmp_path: Path) -> None:
+    import multiprocessing
+
+    variants = [{f"m{n}.py": "".join(f"x{i} = {i + n}\n" for i in range(200))} for n in range(4)]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(4) as pool:
+        pool.starmap(_format_in_process, [(str(tmp_path), variant) for variant in variants for _ in range(3)])
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == [_only_pack(tmp_path)], "no temporary files left"
+    assert _read_pack(_only_pack(tmp_path))["files"]
+    pack = _only_pack(tmp_path).read_bytes()
+    winners = []
+    for variant in variants:
+        (tmp_path / "alone").mkdir()
+        format_files(variant, cache=Cache(tmp_path / "alone"))
+        winners.append(_only_pack(tmp_path / "alone").read_bytes())
+        shutil.rmtree(tmp_path / "alone")
+    assert pack in winners, "the last writer's pack, whole"
+
+
+def _format_in_process(root: str, files: dict[str, str]) -> None:
+    format_files(files, cache=Cache(Path(root)))
 
 
 def test_regeneration_links_unchanged_files_and_writes_changed_ones(tmp_path: Path) -> None:

@@ -160,6 +160,61 @@ def test_unknown_formatter_in_the_core() -> None:
         format_files({"a.py": "x = 1\n"}, formatter="yapf")
 
 
+def _cache_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file())
+
+
+def test_ruff_output_is_cached_in_one_pack(
+    tmp_path: Path, ruff: Ruff, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import generator.format as fmt
+
+    files = {f"pkg/m{n}.py": f"x=[ {n},{n} ]\n" for n in range(20)}
+    files["pkg/README.md"] = "not Python\n"
+    cache = Cache(tmp_path)
+    cold = format_files(files, formatter="ruff", cache=cache, group="pkg")
+    assert cold["pkg/m3.py"] == "x = [3, 3]\n"
+    (pack,) = _cache_files(tmp_path)  # one file, not one per module
+    written = pack.stat()
+    real = fmt.format_with_ruff
+    ran: list[str] = []
+
+    def counting(
+        ruff: Ruff, missing: dict[str, str], line_length: int
+    ) -> dict[str, str]:
+        ran.extend(missing)
+        return real(ruff, missing, line_length)
+
+    monkeypatch.setattr(fmt, "format_with_ruff", counting)
+    assert format_files(files, formatter="ruff", cache=cache, group="pkg") == cold
+    assert ran == []
+    assert (pack.stat().st_ino, pack.stat().st_mtime_ns) == (
+        written.st_ino,
+        written.st_mtime_ns,
+    ), "nothing changed: not rewritten"
+    # a warm run serves what the pack says
+    content = json.loads(pack.read_bytes())
+    content["files"] = {key: "# from the cache\n" for key in content["files"]}
+    pack.write_text(json.dumps(content))
+    warm = format_files(files, formatter="ruff", cache=cache, group="pkg")
+    assert {p for p, text in warm.items() if text == "# from the cache\n"} == {
+        p for p in files if p.endswith(".py")
+    }
+    # broken: a miss, rewritten; smaller: pruned to what the run used
+    version = content["version"]
+    wrong_shape = json.dumps({"version": version, "files": {"k": 5}}).encode()
+    for bad in (b"", b"[]", b'{"version": "0"}', wrong_shape, pack.read_bytes()[:50]):
+        pack.write_bytes(bad)
+        assert format_files(files, formatter="ruff", cache=cache, group="pkg") == cold
+        assert len(json.loads(pack.read_bytes())["files"]) == 20
+    del files["pkg/m0.py"]
+    ran.clear()
+    format_files(files, formatter="ruff", cache=cache, group="pkg")
+    assert ran == []
+    assert len(json.loads(pack.read_bytes())["files"]) == 19
+    assert len(_cache_files(tmp_path)) == 1
+
+
 # -- without ruff: clear errors, nothing written -----------------------------
 
 
