@@ -16,6 +16,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -329,12 +330,13 @@ def _build_from_events(text: str, display: str, is_json: bool) -> tuple[Any, dic
     """
     builder = _Builder(display, is_json)
     lines = builder.lines
-    resolve = _RESOLVER.resolve
+    resolve: Any = _RESOLVER.resolve
     stack: list[_Frame] = []
     root: Any = None
     started = finished = False
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        events: Iterator[Any] = yaml.parse(text, Loader=_Loader)  # told apart by class below
+        for event in events:
             kind = event.__class__
             if kind is yaml.ScalarEvent or kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 if event.anchor is not None or finished:
@@ -414,7 +416,7 @@ _RESOLVED_FIRST = frozenset(_RESOLVER.yaml_implicit_resolvers)
 _SHORTCUT = None not in _RESOLVED_FIRST and not _RESOLVER.yaml_path_resolvers
 
 
-def _scalar_tag(event: yaml.ScalarEvent, resolve: Any) -> str:
+def _scalar_tag(event: Any, resolve: Any) -> str:
     """The tag the composer gives ``event``'s node."""
     tag = event.tag
     if tag is not None and tag != "!":

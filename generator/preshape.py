@@ -32,7 +32,7 @@ def preshape(block: str, limit: int = 88) -> str:
         return block
     lines = block.split("\n")
     edits: dict[int, _Shape] = {}
-    elements: list[ast.expr | ast.keyword] = []
+    elements: list[ast.Call | ast.keyword] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.stmt):
             shape = _shape(node, lines, limit) if lines[node.lineno - 1].isascii() else None
