@@ -142,6 +142,13 @@ class BackgroundValidation:
 
 
 _NO_VERDICT = object()
+_VALIDATOR = "openapi_spec_validator"
+# Specs with fewer located nodes (``len(spec.lines)``) validate inline once the
+# validator is imported: a fork and the pages it makes the parent copy cost more
+# (tens of ms on a large heap) than such a validation, which a 2,000-node spec
+# takes about 70 ms for. The first spec of a process is always worth it: the
+# child also hides the validator's import (~0.2 s).
+BESIDE_MIN_NODES = 2000
 _forked_before = False  # a child imported the validator; later ones could inherit it
 
 
@@ -156,10 +163,12 @@ def start_validation(spec: LoadedSpec, jobs: int) -> BackgroundValidation | None
     global _forked_before
     if jobs <= 1 or os.name != "posix" or not hasattr(os, "fork") or threading.active_count() > 1:
         return None
-    if _forked_before:
-        # Several specs in one run: import the validator here once, for every later
-        # child to inherit, rather than in each child (~0.2 s each).
+    if _forked_before and _VALIDATOR not in sys.modules:
+        # Several specs in one run: import the validator here once (as without a
+        # child), for later children to inherit, rather than in each (~0.2 s each).
         import openapi_spec_validator  # noqa: F401
+    if _VALIDATOR in sys.modules and len(spec.lines) < BESIDE_MIN_NODES:
+        return None  # a small spec: validating here costs less than a fork
     read_fd, write_fd = os.pipe()
     try:
         pid = os.fork()

@@ -35,6 +35,13 @@ BUILD_FAILS = ("paths_not_a_mapping.yaml", "ref_not_a_string.yaml")
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="validation beside the pipeline needs os.fork")
 
 
+@pytest.fixture(autouse=True)
+def _every_spec_is_large(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test specs are small: fork for them too (once the validator is imported,
+    specs under BESIDE_MIN_NODES nodes validate inline)."""
+    monkeypatch.setattr(validate_module, "BESIDE_MIN_NODES", 0)
+
+
 def spec_error(path: Path, **kwargs: Any) -> SpecError:
     with pytest.raises(SpecError) as info:
         generate_package(path, **kwargs)
@@ -109,6 +116,17 @@ def test_validation_stays_inline_with_one_job(monkeypatch: pytest.MonkeyPatch, t
     pids = pids_validating(monkeypatch, tmp_path)
     generate_package(SEED, jobs=1)
     assert pids() == [os.getpid()]
+
+
+def test_a_small_spec_validates_inline_once_the_validator_is_imported(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import openapi_spec_validator  # noqa: F401
+
+    monkeypatch.setattr(validate_module, "BESIDE_MIN_NODES", 10**9)
+    pids = pids_validating(monkeypatch, tmp_path)
+    generate_package(SEED, jobs=2)
+    assert pids() == [os.getpid()], "a fork costs more than validating a small spec"
 
 
 def test_validation_stays_inline_when_other_threads_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
