@@ -31,9 +31,11 @@ def generate_package(
     ``formatter`` is "black" or "ruff" (found at run time; see ruff_format.py).
 
     With ``jobs > 1`` (and ``os.fork``), validation runs in a forked child beside
-    the IR build, rendering and formatting, and its verdict is awaited before
-    returning. The outcome is the serial pipeline's: an invalid spec raises its
-    validation errors, even if a later stage failed on it meanwhile."""
+    the IR build, rendering and formatting (see
+    :func:`generator.validate.start_validation` for when it stays inline), and
+    its verdict is awaited before returning. The outcome is the serial
+    pipeline's: an invalid spec raises the same :class:`SpecError`, even if a
+    later stage failed on it meanwhile (that failure is its ``__cause__``)."""
     spec = load_spec(spec_path)
     validated_key = _validated_key(spec) if cache is not None else None
     validating = cache is None or validated_key is None or cache.get("valid", validated_key) is None
