@@ -83,7 +83,10 @@ class BackgroundValidation:
 
     def ready(self) -> bool:
         """Whether the verdict is there (or the child gone), so that waiting costs nothing."""
-        return self.finished or bool(select.select([self._fd], [], [], 0)[0])
+        try:
+            return self.finished or bool(select.select([self._fd], [], [], 0)[0])
+        except ValueError:  # a descriptor past FD_SETSIZE: only the final wait will tell
+            return False
 
     def wait(self) -> None:
         """Block until the verdict; raise the :class:`SpecError` that :func:`validate` raises."""
@@ -101,32 +104,33 @@ class BackgroundValidation:
             raise self._error
 
     def _collect(self) -> Any:
-        """The child's verdict once it has exited and been reaped; ``_NO_VERDICT`` if it failed.
+        """The child's verdict, the child reaped; ``_NO_VERDICT`` if it sent none.
 
-        The pipe is read to its end first (the verdict may be larger than the pipe
-        holds): its only write end is the child's, so the end comes when the child
-        exits, whatever the way.
+        The pipe is read to its end first (a verdict may be larger than a pipe
+        holds). Its only write end is the child's, closed once the verdict is
+        written or when the child exits, whatever the way: so the read ends,
+        and the child has exited or is about to. A verdict cut short by the
+        child's death does not unpickle.
         """
         chunks = []
-        while chunk := os.read(self._fd, 1 << 16):
-            chunks.append(chunk)
+        try:
+            while chunk := os.read(self._fd, 1 << 16):
+                chunks.append(chunk)
+        except OSError:
+            self.close()
+            return _NO_VERDICT
         os.close(self._fd)
         self._fd = -1
-        try:
-            _, status = os.waitpid(self.pid, 0)
-            exited = os.waitstatus_to_exitcode(status) == 0
-        except ChildProcessError:  # reaped by someone else (SIGCHLD ignored): the verdict decides
-            exited = True
+        with contextlib.suppress(ChildProcessError):  # reaped elsewhere (SIGCHLD ignored)
+            os.waitpid(self.pid, 0)
         self._running = False
         try:
             verdict = pickle.loads(b"".join(chunks))
         except Exception:
             return _NO_VERDICT
-        if not exited or not (
-            verdict is None or (isinstance(verdict, list) and all(isinstance(d, Diagnostic) for d in verdict))
-        ):
-            return _NO_VERDICT
-        return verdict
+        if verdict is None or (isinstance(verdict, list) and all(isinstance(d, Diagnostic) for d in verdict)):
+            return verdict
+        return _NO_VERDICT
 
     def close(self) -> None:
         """Kill the child if it still runs, and reap it; idempotent."""
@@ -155,8 +159,9 @@ _forked_before = False  # a child imported the validator; later ones could inher
 def start_validation(spec: LoadedSpec, jobs: int) -> BackgroundValidation | None:
     """Start :func:`validate` of ``spec`` in a forked child; None if it should run inline.
 
-    Inline means ``jobs <= 1``, no ``os.fork`` (Windows), or other threads in this
-    process (a forked child could inherit a lock one of them holds, and hang).
+    Inline means ``jobs <= 1``, no ``os.fork`` (Windows), other threads in this
+    process (a forked child could inherit a lock one of them holds, and hang),
+    or a spec under ``BESIDE_MIN_NODES`` once the validator is imported.
     The caller must :meth:`~BackgroundValidation.close` what it gets back, and
     :func:`wait_for_validation` for the verdict.
     """
