@@ -280,7 +280,10 @@ def render(results: dict[str, Any], out: Path, png: Path | None) -> tuple[str, l
         first_method = next((v.get("method") for v in stages.values() if v.get("method")), "")
         body += [
             "One cold generation per spec in a fresh process (`python -m bench.stages`), empty cache. "
-            "`import` is importing `generator.pipeline` (black, Jinja2, PyYAML, the validator); `other` is "
+            "`import` is importing `generator.pipeline` (black, Jinja2, PyYAML; the validator is imported "
+            "where it is first used); `validate` is the time the pipeline spends on validation: with jobs "
+            "above 1 the validator runs in a forked process beside IR, render and format, and only starting "
+            "it and waiting for its verdict count; `other` is "
             "time inside `generate_package` outside the timed stages; `write` is `write_packages` into an "
             f"empty folder. Split by: {first_method}. "
             f"Arguments as the CLI passes them: {next((v.get('arguments') for v in stages.values() if v.get('arguments')), 'none')}.",
@@ -650,7 +653,7 @@ def _explain(
         return (
             f"formatting with black is {_share(st, 'format'):.0f}% of a cold in-process run ({named}, stages table); "
             "black is about 200× slower than the ruff the reference formats with (`formatter = \"ruff\"` is the "
-            f"fast option); validation is {_share(st, 'validate'):.0f}%"
+            f"fast option); validation (what the run waits for it) is {_share(st, 'validate'):.0f}%"
         )
 
     def startup_why(where: str, mode: str) -> str:

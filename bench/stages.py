@@ -18,7 +18,11 @@ How the split is made, most precise first:
    validate) are wrapped with timers for the duration of one call,
    so whatever path the pipeline takes (a cache, a parallel pool) is timed as
    it really runs. Time inside ``generate_package`` that no wrapper saw is
-   reported as "other".
+   reported as "other". With ``jobs`` above 1 validation runs in a forked
+   process beside IR, render and format: "validate" is then the pipeline's
+   own time for it (``start_validation`` and ``wait_for_validation``: forking,
+   and waiting for the verdict once the other stages are done), not the
+   child's, whose work is hidden by the overlap.
 
 ``generate_package`` gets what the CLI would pass it, for the parameters it
 has: ``cache`` (``generator.cache.Cache.from_env()``, i.e. whatever

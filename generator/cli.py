@@ -309,7 +309,8 @@ def _parser() -> argparse.ArgumentParser:
             type=int,
             default=None,
             metavar="N",
-            help="processes that format in parallel (default: the number of CPUs)",
+            help="processes that format in parallel; above 1, a spec is also validated in a process of its own "
+            "beside the rest (default: the number of CPUs)",
         )
         if name == "check":
             p.add_argument("--diff", action="store_true", help="print the unified diff of every differing file")

@@ -7,12 +7,13 @@ from pathlib import Path
 from . import __version__
 from .build import build_api
 from .cache import Cache, digest
+from .errors import SpecError
 from .format import DEFAULT_LINE_LENGTH, format_files, formatter_options
 from .pipeline_types import Generated
 from .load import LoadedSpec, dump_json, load_spec
 from .manifest import build_manifest, manifest_path, templates_digest
 from .render import environment, record_templates, render
-from .validate import validate, validation_view
+from .validate import start_validation, validate, validation_view, wait_for_validation
 
 
 def generate_package(
@@ -27,22 +28,48 @@ def generate_package(
 ) -> Generated:
     """One spec's package in memory. ``cache`` and ``jobs`` only make it faster:
     with or without them the bytes are the same (the CLI passes them).
-    ``formatter`` is "black" or "ruff" (found at run time; see ruff_format.py)."""
+    ``formatter`` is "black" or "ruff" (found at run time; see ruff_format.py).
+
+    With ``jobs > 1`` (and ``os.fork``), validation runs in a forked child beside
+    the IR build, rendering and formatting (see
+    :func:`generator.validate.start_validation` for when it stays inline), and
+    its verdict is awaited before returning. The outcome is the serial
+    pipeline's: an invalid spec raises the same :class:`SpecError`, even if a
+    later stage failed on it meanwhile (that failure is its ``__cause__``)."""
     spec = load_spec(spec_path)
     validated_key = _validated_key(spec) if cache is not None else None
-    if cache is None or validated_key is None or cache.get("valid", validated_key) is None:
+    validating = cache is None or validated_key is None or cache.get("valid", validated_key) is None
+    background = start_validation(spec, jobs) if validating else None
+    if validating and background is None:
         validate(spec)
-        if cache is not None and validated_key is not None:
-            cache.put("valid", validated_key, b"ok")
-    api = build_api(spec, package)
-    env = environment(templates, cache.root / "jinja" if cache is not None else None)
-    used = record_templates(env)  # the manifest hashes the templates actually loaded
-    rendered = render(api, env)
-    formatted = format_files(dict(sorted(rendered.items())), line_length, cache, jobs, formatter, group=api.package)
-    files = {f"{api.package}/{path}": text for path, text in formatted.items()}
-    # Last: the manifest records the hash of every file above (see manifest.py).
-    options = {"line_length": line_length, **formatter_options(formatter)}
-    files[manifest_path(api.package)] = build_manifest(api, spec.sha256, files, templates_digest(used.sources), options)
+    try:
+        api = build_api(spec, package)
+        env = environment(templates, cache.root / "jinja" if cache is not None else None)
+        used = record_templates(env)  # the manifest hashes the templates actually loaded
+        rendered = render(api, env)
+        if background is not None and background.ready():
+            wait_for_validation(background)  # an invalid spec stops here, before the longest stage
+        formatted = format_files(dict(sorted(rendered.items())), line_length, cache, jobs, formatter, group=api.package)
+        files = {f"{api.package}/{path}": text for path, text in formatted.items()}
+        # Last: the manifest records the hash of every file above (see manifest.py).
+        options = {"line_length": line_length, **formatter_options(formatter)}
+        manifest = build_manifest(api, spec.sha256, files, templates_digest(used.sources), options)
+        files[manifest_path(api.package)] = manifest
+        if background is not None:
+            wait_for_validation(background)
+    except Exception as exc:
+        if background is None or background.finished:
+            raise  # the verdict itself, or a failure after a valid verdict
+        try:
+            wait_for_validation(background)  # as when validating first: an invalid spec's errors win
+        except SpecError as invalid:
+            raise invalid from exc
+        raise
+    finally:
+        if background is not None:
+            background.close()  # kills the child if it still runs (an interrupt), and reaps it
+    if validating and cache is not None and validated_key is not None:
+        cache.put("valid", validated_key, b"ok")
     return Generated(api.package, dict(sorted(files.items())), api.warnings, api)
 
 
