@@ -13,7 +13,8 @@ from .pipeline_types import Generated
 from .load import LoadedSpec, dump_json, load_spec
 from .manifest import build_manifest, manifest_path, templates_digest
 from .render import environment, record_templates, render
-from .validate import start_validation, validate, validation_view, wait_for_validation
+from .validate import validate, validation_view
+from .validate_beside import start_validation, wait_for_validation
 
 
 def generate_package(
@@ -32,7 +33,7 @@ def generate_package(
 
     With ``jobs > 1`` (and ``os.fork``), validation runs in a forked child beside
     the IR build, rendering and formatting (see
-    :func:`generator.validate.start_validation` for when it stays inline), and
+    :func:`generator.validate_beside.start_validation` for when it stays inline), and
     its verdict is awaited before returning. The outcome is the serial
     pipeline's: an invalid spec raises the same :class:`SpecError`, even if a
     later stage failed on it meanwhile (that failure is its ``__cause__``)."""

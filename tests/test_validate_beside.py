@@ -20,6 +20,7 @@ import pytest
 
 import generator.pipeline as pipeline
 import generator.validate as validate_module
+import generator.validate_beside as beside_module
 from generator.cache import Cache
 from generator.errors import SpecError
 from generator.pipeline import generate_package
@@ -39,7 +40,7 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="validation besi
 def _every_spec_is_large(monkeypatch: pytest.MonkeyPatch) -> None:
     """The test specs are small: fork for them too (once the validator is imported,
     specs under BESIDE_MIN_NODES nodes validate inline)."""
-    monkeypatch.setattr(validate_module, "BESIDE_MIN_NODES", 0)
+    monkeypatch.setattr(beside_module, "BESIDE_MIN_NODES", 0)
 
 
 def spec_error(path: Path, **kwargs: Any) -> SpecError:
@@ -123,7 +124,7 @@ def test_a_small_spec_validates_inline_once_the_validator_is_imported(
 ) -> None:
     import openapi_spec_validator  # noqa: F401
 
-    monkeypatch.setattr(validate_module, "BESIDE_MIN_NODES", 10**9)
+    monkeypatch.setattr(beside_module, "BESIDE_MIN_NODES", 10**9)
     pids = pids_validating(monkeypatch, tmp_path)
     generate_package(SEED, jobs=2)
     assert pids() == [os.getpid()], "a fork costs more than validating a small spec"
@@ -247,7 +248,7 @@ def _writes_garbage(spec: Any, fd: int) -> None:
     os.write(fd, b"not a pickle")
 
 
-_REAL_CHILD = validate_module._validate_in_child
+_REAL_CHILD = beside_module._validate_in_child
 
 
 def _writes_half(spec: Any, fd: int) -> None:
@@ -267,7 +268,7 @@ def test_a_child_that_dies_means_validating_in_the_parent(
     tmp_path: Path,
     handles: list[Any],
 ) -> None:
-    monkeypatch.setattr(validate_module, "_validate_in_child", failure)
+    monkeypatch.setattr(beside_module, "_validate_in_child", failure)
     pids = pids_validating(monkeypatch, tmp_path)
     assert generate_package(WIDGETS, jobs=2).files == generate_package(WIDGETS, jobs=1).files
     materialise("duplicate_operation_id.yaml", tmp_path / "work")
