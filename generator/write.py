@@ -113,6 +113,8 @@ def _write_synced(item: tuple[Path, str]) -> None:
 
 def commit(staged: list[Staged]) -> None:
     """Swap each staged package in for its old folder (one rename each)."""
+    if not staged:  # a run with nothing to write: no imports either
+        return
     import shutil
     import tempfile
 
