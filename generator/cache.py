@@ -91,14 +91,30 @@ def digest(*parts: bytes | str) -> str:
 
 
 def _tree_bytes(folder: Path, suffixes: tuple[str, ...] | None = None) -> list[bytes]:
+    """Each file's path (relative, ``/``-separated) and bytes, sorted by path;
+    ``__pycache__`` left out, at most ``_MAX_SPEC_FILES`` + 1 files."""
+    found: list[str] = []
+    seen: set[str] = set()
+    for root, dirs, names in os.walk(folder, followlinks=True):  # nothing for a missing folder
+        real = os.path.realpath(root)
+        if real in seen:  # a symlink loop, or a folder linked twice
+            dirs[:] = []
+            continue
+        seen.add(real)
+        dirs[:] = [name for name in dirs if name != "__pycache__"]
+        base = os.path.relpath(root, folder).replace(os.sep, "/")
+        for name in names:
+            if suffixes is None or os.path.splitext(name)[1] in suffixes:
+                found.append(name if base == "." else f"{base}/{name}")
+        if len(found) > 4 * _MAX_SPEC_FILES:
+            break
     out: list[bytes] = []
-    if not folder.is_dir():
-        return out
-    for path in sorted(folder.rglob("*")):
+    for relative in sorted(found):
         if len(out) > 2 * _MAX_SPEC_FILES:
             break
-        if path.is_file() and "__pycache__" not in path.parts and (suffixes is None or path.suffix in suffixes):
-            out += [path.relative_to(folder).as_posix().encode(), path.read_bytes()]
+        path = folder / relative
+        if path.is_file():  # not a folder's symlink, a socket or a FIFO
+            out += [relative.encode(), path.read_bytes()]
     return out
 
 

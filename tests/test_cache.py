@@ -142,6 +142,21 @@ def test_spec_key_covers_files_it_refers_to(tmp_path: Path) -> None:
     assert digest("a", "b") != digest("ab")
 
 
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+def test_spec_key_follows_linked_folders_and_survives_link_loops(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "other.yaml").write_text("x: 1\n")
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    (specs / "api.yaml").write_text("a: {$ref: 'linked/other.yaml#/x'}\n")
+    (specs / "linked").symlink_to(shared, target_is_directory=True)
+    (shared / "loop").symlink_to(specs, target_is_directory=True)  # specs/linked/loop -> specs
+    before = spec_fingerprint(specs / "api.yaml")
+    (shared / "other.yaml").write_text("x: 2\n")
+    assert spec_fingerprint(specs / "api.yaml") != before
+
+
 HEAVY_MODULES = ("black", "jinja2", "yaml", "openapi_spec_validator", "generator.pipeline", "generator.specdiff")
 
 
