@@ -233,7 +233,10 @@ def _colour_diff(text: str, ui: Ui) -> str:
 # -- arguments -------------------------------------------------------------
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line. With ``only`` (the command named first on the command
+    line), only that command's subparser is built: argparse's set-up is a few ms
+    of a no-op run, and a command's usage and errors need no other command."""
     parser = argparse.ArgumentParser(
         prog="specgen",
         description="Generate typed Python clients from OpenAPI specs.",
@@ -259,70 +262,77 @@ def _parser() -> argparse.ArgumentParser:
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
 
-    for name in ("generate", "check"):
-        p = sub(name)
-        if name == "check":
-            p.add_argument(
-                "specs",
-                nargs="*",
-                type=Path,
-                metavar="SPEC_OR_PACKAGE",
-                help="spec files, package folders or output folders (default: the configured specs)",
-            )
-        else:
-            p.add_argument(
-                "specs", nargs="*", type=Path, metavar="SPEC", help="spec files (default: the configured specs)"
-            )
-        p.add_argument("--out", type=Path, default=None, help="output root (config: out; default generated/)")
+    for name, add_arguments in _ARGUMENTS.items():
+        if only is None or name == only:
+            add_arguments(sub(name), name)
+    return parser
+
+
+def _generate_or_check_arguments(p: argparse.ArgumentParser, name: str) -> None:
+    if name == "check":
         p.add_argument(
-            "--templates",
+            "specs",
+            nargs="*",
+            type=Path,
+            metavar="SPEC_OR_PACKAGE",
+            help="spec files, package folders or output folders (default: the configured specs)",
+        )
+    else:
+        p.add_argument(
+            "specs", nargs="*", type=Path, metavar="SPEC", help="spec files (default: the configured specs)"
+        )
+    p.add_argument("--out", type=Path, default=None, help="output root (config: out; default generated/)")
+    p.add_argument(
+        "--templates",
+        type=Path,
+        default=None,
+        help="folder of templates overriding the built-in ones (config: templates)",
+    )
+    p.add_argument(
+        "--line-length",
+        type=int,
+        default=None,
+        metavar="N",
+        help="black's line length (config: line-length; default 88)",
+    )
+    p.add_argument(
+        "--formatter",
+        choices=FORMATTERS,
+        default=None,
+        help="black, or ruff if installed: same style, faster, other bytes (config: formatter; default black)",
+    )
+    p.add_argument(
+        "--strict",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="treat warnings as errors (config: strict)",
+    )
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="do not read or write the cache (SPECGEN_CACHE_DIR; default ~/.cache/specgen)",
+    )
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="processes that format in parallel; above 1, a spec is also validated in a process of its own "
+        "beside the rest (default: the number of CPUs)",
+    )
+    if name == "check":
+        p.add_argument("--diff", action="store_true", help="print the unified diff of every differing file")
+    else:
+        p.add_argument(
+            "--changelog",
             type=Path,
             default=None,
-            help="folder of templates overriding the built-in ones (config: templates)",
+            metavar="FILE",
+            help="prepend API changes to this Markdown file (config: changelog)",
         )
-        p.add_argument(
-            "--line-length",
-            type=int,
-            default=None,
-            metavar="N",
-            help="black's line length (config: line-length; default 88)",
-        )
-        p.add_argument(
-            "--formatter",
-            choices=FORMATTERS,
-            default=None,
-            help="black, or ruff if installed: same style, faster, other bytes (config: formatter; default black)",
-        )
-        p.add_argument(
-            "--strict",
-            action=argparse.BooleanOptionalAction,
-            default=None,
-            help="treat warnings as errors (config: strict)",
-        )
-        p.add_argument(
-            "--no-cache",
-            action="store_true",
-            help="do not read or write the cache (SPECGEN_CACHE_DIR; default ~/.cache/specgen)",
-        )
-        p.add_argument(
-            "--jobs",
-            type=int,
-            default=None,
-            metavar="N",
-            help="processes that format in parallel; above 1, a spec is also validated in a process of its own "
-            "beside the rest (default: the number of CPUs)",
-        )
-        if name == "check":
-            p.add_argument("--diff", action="store_true", help="print the unified diff of every differing file")
-        else:
-            p.add_argument(
-                "--changelog",
-                type=Path,
-                default=None,
-                metavar="FILE",
-                help="prepend API changes to this Markdown file (config: changelog)",
-            )
-    p = sub("diff")
+
+
+def _diff_arguments(p: argparse.ArgumentParser, name: str) -> None:
     p.add_argument("old", type=Path, help="the old spec (or a generated package folder, or its _specgen.json)")
     p.add_argument("new", type=Path, help="the new spec (or a generated package folder, or its _specgen.json)")
     p.add_argument("--fail-on-breaking", action="store_true", help=f"exit {EXIT_BREAKING} if any change is breaking")
@@ -337,20 +347,34 @@ def _parser() -> argparse.ArgumentParser:
         "--format", choices=("text", "markdown"), default="text", help="report format on stdout (default: text)"
     )
     p.add_argument("--package", default=None, help="package name for the changelog heading (default: the new side's)")
-    p = sub("lint")
+
+
+def _lint_arguments(p: argparse.ArgumentParser, name: str) -> None:
     p.add_argument("specs", nargs="*", type=Path, metavar="SPEC", help="spec files (default: the configured specs)")
     p.add_argument(
         "--strict", action=argparse.BooleanOptionalAction, default=None, help="exit 2 on any warning (config: strict)"
     )
-    sub("init")
-    return parser
+
+
+def _no_arguments(p: argparse.ArgumentParser, name: str) -> None:
+    pass
+
+
+_ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser, str], None]] = {
+    "generate": _generate_or_check_arguments,
+    "check": _generate_or_check_arguments,
+    "diff": _diff_arguments,
+    "lint": _lint_arguments,
+    "init": _no_arguments,
+}
 
 
 # -- entry point -----------------------------------------------------------
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    args = _parser(words[0] if words and words[0] in _ARGUMENTS else None).parse_args(words)
     ui = Ui(quiet=args.quiet, verbose=args.verbose)
     try:
         return COMMANDS[args.command](args, ui)
