@@ -28,6 +28,9 @@ Three kinds of entries, each keyed by sha256 of everything that decides it:
   options (the formatter, and ruff's version, among them). A regeneration
   with nothing changed reads one entry.
 
+Beside them, ``jinja/`` holds Jinja2's compiled templates (its own
+``FileSystemBytecodeCache``, keyed by Jinja2 by each template's source).
+
 Entries are written atomically; a cache that cannot be read or written is
 ignored, never an error. ``SPECGEN_CACHE_DIR`` sets the folder (empty:
 no cache); the default is ``$XDG_CACHE_HOME/specgen`` or ``~/.cache/specgen``.

@@ -293,7 +293,7 @@ def _generate_or_check_arguments(p: argparse.ArgumentParser, name: str) -> None:
         type=int,
         default=None,
         metavar="N",
-        help="black's line length (config: line-length; default 88)",
+        help="line length of the generated code, for black or ruff (config: line-length; default 88)",
     )
     p.add_argument(
         "--formatter",

@@ -11,7 +11,7 @@ Example::
     out = "generated"              # output root (default "generated")
     spec-dir = "spec"              # used when `specs` is absent (default "spec")
     templates = "my_templates"     # template overrides (optional)
-    line-length = 88               # black's line length (default 88)
+    line-length = 88               # the formatter's line length (default 88)
     formatter = "black"            # or "ruff", if installed (default "black")
     strict = false                 # warnings are errors (default false)
     changelog = "CHANGELOG.md"     # `generate` prepends API changes here (optional)
@@ -254,7 +254,7 @@ STARTER = """
 [tool.specgen]
 # Written by `specgen init`. Paths are relative to this file.
 out = "generated"            # where generated packages go
-line-length = 88             # black's line length for generated code
+line-length = 88             # the formatter's line length for generated code
 strict = false               # true: warnings (lint, unsupported constructs) fail the run
 # templates = "specgen_templates"  # templates overriding the built-in ones
 # changelog = "CHANGELOG.md"       # `specgen generate` prepends API changes here
