@@ -7,7 +7,6 @@ Templates only print what was decided.
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 from collections import Counter
@@ -18,6 +17,7 @@ from urllib.parse import quote, urlsplit
 from . import build_types as bt
 from .build_params import ParamBuilder, arg_code
 from .build_tests import PATH_SAFE, CheckBuilder, encode_query_value, expected_json, expected_path, sample_body
+from .cache import Cache
 from .errors import Diagnostic, pointer_join
 from .filters import literal
 from .ir import (
@@ -36,7 +36,7 @@ from .ir import (
 )
 from .load import LoadedSpec
 from .naming import Identifier, Scope, module_name, pascal, snake
-from .paths import RUNTIME_DIR
+from .runtime_names import runtime_names
 from .validate import HTTP_METHODS, resolve_pointer
 
 _PAGE_SIZE_NAMES = {"pagesize", "perpage", "limit"}
@@ -47,38 +47,13 @@ MAX_OPTIONAL_ARGS = 8  # optional arguments a generated test passes, beyond the 
 _VERSION_SEGMENT = re.compile(r"^(v\d+(\.\d+)*|\d{4}-\d{2}-\d{2})$", re.IGNORECASE)
 
 
-def runtime_names() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """Names the runtime defines: its exports, client attributes, model attributes.
-
-    Read from the runtime's source with :mod:`ast`, so that a spec can never
-    produce an operation called ``send`` or a property called ``to_dict``.
-    """
-    exports: set[str] = set()
-    client: set[str] = set()
-    model: set[str] = set()
-    for path in sorted(RUNTIME_DIR.glob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in tree.body:
-            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
-                exports.update(ast.literal_eval(node.value))
-            if isinstance(node, ast.ClassDef) and node.name in ("Client", "AsyncClient", "Model", "BaseClient"):
-                target = model if node.name == "Model" else client
-                for item in node.body:
-                    if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                        target.add(item.name)
-                    elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
-                        target.add(item.target.id)
-                    elif isinstance(item, ast.Assign):
-                        target.update(t.id for t in item.targets if isinstance(t, ast.Name))
-    return frozenset(exports), frozenset(client), frozenset(model)
-
-
-def build_api(spec: LoadedSpec, package: str | None = None) -> Api:
-    return _Builder(spec, package).build()
+def build_api(spec: LoadedSpec, package: str | None = None, cache: Cache | None = None) -> Api:
+    """The IR of one validated spec. ``cache`` only makes it faster (see runtime_names.py)."""
+    return _Builder(spec, package, cache).build()
 
 
 class _Builder:
-    def __init__(self, spec: LoadedSpec, package: str | None) -> None:
+    def __init__(self, spec: LoadedSpec, package: str | None, cache: Cache | None = None) -> None:
         self.spec = spec
         self.doc = spec.document
         self.package = module_name(package or spec.path.stem)
@@ -86,7 +61,8 @@ class _Builder:
         self.data_files: list[tuple[str, str]] = []
         self.expected_checks: dict[Identifier, list[dict[str, Any]]] = {}  # test name -> checks on its result
         self._default_base_url: str | None = None
-        self.exports, client_names, model_names = runtime_names()
+        names = runtime_names(cache)
+        self.exports, client_names, model_names = names.exports, names.client, names.model
         self.model_scope = Scope("schema", "pascal", "Model", reserved=_MODULE_NAMES | self.exports, avoid_builtins=True)
         self.op_scope = Scope(
             "operation", "snake", "operation", reserved=_MODULE_NAMES | client_names | {"_rt"}, avoid_builtins=True

@@ -1,6 +1,6 @@
 """A content-addressed cache on disk, for the CLI only (the core stays pure).
 
-Three kinds of entries, each keyed by sha256 of everything that decides it:
+Four kinds of entries, each keyed by sha256 of everything that decides it:
 
 - ``pack``: black's output for one generated package, in one file, named by
   black's version, the mode and the package's name. Inside, content-addressed
@@ -22,6 +22,8 @@ Three kinds of entries, each keyed by sha256 of everything that decides it:
   versions, one file per entry, is no longer read.)
 - ``valid``: the validator's verdict on a spec, keyed by its version and the
   spec with its prose left out (a reworded description is not revalidated).
+- ``names``: the names the runtime defines (which a spec's names must
+  never take), keyed by the runtime's bytes (see runtime_names.py).
 - ``package``: a whole generated package, keyed by the bytes of the spec (and
   of every spec file beside it, for ``$ref``s), the generator's fingerprint
   (its version and the bytes of its code, templates and runtime) and the

@@ -18,7 +18,6 @@ import ast
 import functools
 import os
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import black
@@ -344,6 +343,7 @@ def _run(texts: list[str], line_length: int, jobs: int) -> Iterable[str]:
         return [_format_block(item) for item in items]
     import gc
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor  # ~20 ms to import: only for a pool
 
     context = multiprocessing.get_context("fork")  # workers start with black already imported
     # Frozen objects are left alone by the collector, in the workers too: without

@@ -44,7 +44,7 @@ def generate_package(
     if validating and background is None:
         validate(spec)
     try:
-        api = build_api(spec, package)
+        api = build_api(spec, package, cache)
         env = environment(templates, cache.root / "jinja" if cache is not None else None)
         used = record_templates(env)  # the manifest hashes the templates actually loaded
         rendered = render(api, env)
