@@ -17,7 +17,7 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Sequence, TextIO
 
 from . import __version__
 from .cache import Cache, digest, generator_fingerprint, spec_fingerprint
@@ -28,6 +28,9 @@ from .naming import module_name
 from .pipeline_types import Generated
 from .ruff_format import FORMATTERS, RuffNotFound, find_ruff
 from .write import Staged, commit, diff, discard, split_packages, stage_package
+
+if TYPE_CHECKING:
+    from .format_helper import FormatHelper
 
 EXIT_OK, EXIT_STALE, EXIT_INPUT, EXIT_INTERNAL, EXIT_EDITED, EXIT_BREAKING = 0, 1, 2, 3, 4, 5
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
@@ -530,27 +533,31 @@ def _generate_targets(
     with_spec = [t for t in targets if t.spec is not None]
     if with_spec:
         _formatter_id(settings)  # a missing ruff stops the run before any work
-    for index, target in enumerate(with_spec, 1):
-        assert target.spec is not None
-        ui.progress(index, len(with_spec), str(target.spec))
-        started = time.perf_counter()
-        try:
-            result = _generate_cached(target, settings)
-        except SpecError as exc:
-            errors.extend(exc.diagnostics)
-            continue
-        ui.detail(f"specgen: {target.spec} -> {target.out / result.package} ({time.perf_counter() - started:.2f}s)")
-        key = (target.out.resolve(), result.package)
-        if key in seen:
-            raise SpecError(
-                [result_diag(target.spec, f"package {result.package!r} is also generated from {seen[key]}")]
-            )
-        seen[key] = target.spec
-        results.append((target, result.package))
-        warnings.extend(result.warnings)
-        if not errors:  # after an error nothing is written or reported: skip the work
-            on_result(target, result)
-        del result
+    helper = _RunHelper(settings)
+    try:
+        for index, target in enumerate(with_spec, 1):
+            assert target.spec is not None
+            ui.progress(index, len(with_spec), str(target.spec))
+            started = time.perf_counter()
+            try:
+                result = _generate_cached(target, settings, helper)
+            except SpecError as exc:
+                errors.extend(exc.diagnostics)
+                continue
+            ui.detail(f"specgen: {target.spec} -> {target.out / result.package} ({time.perf_counter() - started:.2f}s)")
+            key = (target.out.resolve(), result.package)
+            if key in seen:
+                raise SpecError(
+                    [result_diag(target.spec, f"package {result.package!r} is also generated from {seen[key]}")]
+                )
+            seen[key] = target.spec
+            results.append((target, result.package))
+            warnings.extend(result.warnings)
+            if not errors:  # after an error nothing is written or reported: skip the work
+                on_result(target, result)
+            del result
+    finally:
+        helper.close()  # the format helper, if a cache miss started one
     ui.clear_progress()
     if errors:
         raise SpecError(errors)
@@ -568,7 +575,29 @@ def _generate_targets(
     return results
 
 
-def _generate_cached(target: Target, settings: Settings) -> Generated:
+class _RunHelper:
+    """The run's format helper (see format_helper.py): forked on the first
+    cache miss, before the pipeline is imported, with ``--jobs`` above 1 and
+    black formatting; one attempt per run, closed when the run ends."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._wanted = settings.jobs > 1 and settings.formatter == "black"
+        self._helper: FormatHelper | None = None
+
+    def get(self) -> FormatHelper | None:
+        if self._wanted:
+            self._wanted = False
+            from .format_helper import FormatHelper
+
+            self._helper = FormatHelper.start()
+        return self._helper
+
+    def close(self) -> None:
+        if self._helper is not None:
+            self._helper.close()
+
+
+def _generate_cached(target: Target, settings: Settings, helper: _RunHelper | None = None) -> Generated:
     """``generate_package``, or its result from the cache when nothing it depends on changed."""
     assert target.spec is not None
     cache = settings.cache
@@ -590,7 +619,8 @@ def _generate_cached(target: Target, settings: Settings) -> Generated:
                 return Generated(entry["package"], entry["files"], tuple(entry["warnings"]), None)
             except (ValueError, KeyError, TypeError):
                 pass
-    from .pipeline import generate_package  # imports black and the validator: only on a cache miss
+    format_helper = helper.get() if helper is not None else None  # before the imports it overlaps
+    from .pipeline import generate_package  # imports Jinja2, PyYAML...: only on a cache miss
 
     result = generate_package(
         target.spec,
@@ -600,6 +630,7 @@ def _generate_cached(target: Target, settings: Settings) -> Generated:
         cache=cache,
         jobs=settings.jobs,
         formatter=settings.formatter,
+        format_helper=format_helper,
     )
     if cache is not None and key is not None:
         entry = {"package": result.package, "files": result.files, "warnings": list(result.warnings)}

@@ -20,16 +20,20 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-import black
-
 from .preshape import preshape
 from .ruff_format import FORMATTERS, Ruff, RuffError, find_ruff, format_with_ruff
 
 if TYPE_CHECKING:
-    from .cache import Cache
+    import black
 
+    from .cache import Cache
+    from .format_helper import FormatHelper
+
+# black is imported where it first formats (~80 ms): a regeneration whose blocks
+# are all cached never imports it, and with a helper (format_helper.py) the
+# parent does not either.
 DEFAULT_LINE_LENGTH = 88
-MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=DEFAULT_LINE_LENGTH)
+_TARGET = "py311"  # black's target version, pinned: part of every cache key
 _PARALLEL_MIN_LINES = 1000  # below this, worker start-up (a fork: black is imported) saves little
 
 
@@ -38,10 +42,30 @@ class FormatError(Exception):
 
 
 @functools.lru_cache(maxsize=8)
-def _mode(line_length: int) -> black.Mode:
-    if line_length == DEFAULT_LINE_LENGTH:
-        return MODE
-    return black.Mode(target_versions={black.TargetVersion.PY311}, line_length=line_length)
+def black_mode(line_length: int = DEFAULT_LINE_LENGTH) -> black.Mode:
+    """The one mode specgen runs black with: Python 3.11, ``line_length``."""
+    import black
+
+    return black.Mode(target_versions={black.TargetVersion[_TARGET.upper()]}, line_length=line_length)
+
+
+@functools.lru_cache(maxsize=1)
+def black_version() -> str:
+    """black's version, from its installed metadata: without importing black."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("black")
+    except PackageNotFoundError:  # pragma: no cover - black imported from a source tree
+        import black
+
+        return str(black.__version__)
+
+
+def _mode_id(line_length: int) -> str:
+    """What the cache keys say of the mode (the rest of it is black's defaults,
+    which black's version decides)."""
+    return f"target={_TARGET} line_length={line_length}"
 
 
 def _needs_black(path: str) -> bool:
@@ -53,8 +77,10 @@ def format_source(path: str, source: str, line_length: int = DEFAULT_LINE_LENGTH
     """One file, formatted whole."""
     if not _needs_black(path):
         return source
+    import black
+
     try:
-        return black.format_str(source, mode=_mode(line_length))
+        return black.format_str(source, mode=black_mode(line_length))
     except Exception as exc:
         raise FormatError(f"black cannot format generated {path}: {exc}") from exc
 
@@ -122,15 +148,18 @@ def _join(gaps: list[int], formatted: list[str]) -> str:
     return "".join("\n" * gap + text for gap, text in zip(gaps, formatted))
 
 
-def _format_block(item: tuple[str, int]) -> str:
+def format_block(item: tuple[str, int]) -> str:
+    """One block ``(text, line_length)``, pre-shaped and formatted by black."""
+    import black
+
     text, line_length = item
-    return black.format_str(preshape(text, line_length), mode=_mode(line_length))
+    return black.format_str(preshape(text, line_length), mode=black_mode(line_length))
 
 
 def _block_key(text: str, line_length: int) -> str:
     from .cache import digest
 
-    return digest(black.__version__, repr(_mode(line_length)), text)
+    return digest(black_version(), _mode_id(line_length), text)
 
 
 _PACK_VERSION = "specgen-pack-1"
@@ -141,7 +170,7 @@ _MAX_GAP = 2
 def _pack_key(line_length: int, group: str | None) -> str:
     from .cache import digest
 
-    return digest("pack", black.__version__, repr(_mode(line_length)), "" if group is None else group)
+    return digest("pack", black_version(), _mode_id(line_length), "" if group is None else group)
 
 
 def _load_pack(raw: bytes | None, version: str) -> dict[str, Any] | None:
@@ -211,6 +240,7 @@ def format_files(
     formatter: str = "black",
     *,
     group: str | None = None,
+    helper: FormatHelper | None = None,
 ) -> dict[str, str]:
     """Every file of ``files`` formatted; whole files, else blocks, from ``cache``
     when it has them (after a one-line spec change most files are unchanged).
@@ -219,7 +249,8 @@ def format_files(
     is a group too): read once, and written once if this call changed it, keeping
     only the files of this call and their blocks. ``formatter`` is "black" (the
     default) or "ruff" (which raises :class:`generator.ruff_format.RuffNotFound`
-    when ruff is not installed).
+    when ruff is not installed). ``helper``, a forked child with black imported
+    (see format_helper.py), formats the blocks when there are too few for a pool.
     """
     if formatter not in FORMATTERS:
         raise ValueError(f"unknown formatter {formatter!r}; expected one of {', '.join(FORMATTERS)}")
@@ -255,7 +286,7 @@ def format_files(
             done[text] = hit
     missing = sorted(wanted - done.keys())
     try:
-        done.update(zip(missing, _run(missing, line_length, jobs)))
+        done.update(zip(missing, _run(missing, line_length, jobs, helper)))
     except FormatError:
         raise
     except Exception as exc:  # find the file to blame, with black's message
@@ -263,7 +294,7 @@ def format_files(
             for _, text in blocks:
                 if text in missing:
                     try:
-                        _format_block((text, line_length))
+                        format_block((text, line_length))
                     except Exception as inner:
                         raise FormatError(f"black cannot format generated {path}: {inner}") from exc
         raise FormatError(f"black failed: {exc}") from exc
@@ -336,22 +367,29 @@ def _format_files_ruff(
     return result
 
 
-def _run(texts: list[str], line_length: int, jobs: int) -> Iterable[str]:
+def _run(texts: list[str], line_length: int, jobs: int, helper: FormatHelper | None = None) -> Iterable[str]:
     items = [(text, line_length) for text in texts]
+    if not items:
+        return []
     lines = sum(text.count("\n") for text in texts)
     if jobs <= 1 or lines < _PARALLEL_MIN_LINES or os.name != "posix":
-        return [_format_block(item) for item in items]
+        done = helper.format(items) if helper is not None else None
+        return done if done is not None else [format_block(item) for item in items]
+    if helper is not None:
+        helper.close()  # the parent imports black for the pool: the helper's memory goes back now
     import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor  # ~20 ms to import: only for a pool
 
-    context = multiprocessing.get_context("fork")  # workers start with black already imported
+    import black  # noqa: F401  (before the fork: the workers start with black imported)
+
+    context = multiprocessing.get_context("fork")
     # Frozen objects are left alone by the collector, in the workers too: without
     # this, a worker's first collection touches every object it inherited and
     # copies the parent's whole heap (the spec, the IR, the rendered package).
     gc.freeze()
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            return list(pool.map(_format_block, items, chunksize=max(1, len(items) // (jobs * 8))))
+            return list(pool.map(format_block, items, chunksize=max(1, len(items) // (jobs * 8))))
     finally:
         gc.unfreeze()

@@ -9,6 +9,7 @@ from .build import build_api
 from .cache import Cache, digest
 from .errors import SpecError
 from .format import DEFAULT_LINE_LENGTH, format_files, formatter_options
+from .format_helper import FormatHelper
 from .pipeline_types import Generated
 from .load import LoadedSpec, dump_json, load_spec
 from .manifest import build_manifest, manifest_path, templates_digest
@@ -26,10 +27,13 @@ def generate_package(
     cache: Cache | None = None,
     jobs: int = 1,
     formatter: str = "black",
+    format_helper: FormatHelper | None = None,
 ) -> Generated:
     """One spec's package in memory. ``cache`` and ``jobs`` only make it faster:
     with or without them the bytes are the same (the CLI passes them).
     ``formatter`` is "black" or "ruff" (found at run time; see ruff_format.py).
+    ``format_helper`` (the CLI's; see format_helper.py) formats small batches of
+    blocks in a child that imported black while this process did the rest.
 
     With ``jobs > 1`` (and ``os.fork``), validation runs in a forked child beside
     the IR build, rendering and formatting (see
@@ -50,7 +54,9 @@ def generate_package(
         rendered = render(api, env)
         if background is not None and background.ready():
             wait_for_validation(background)  # an invalid spec stops here, before the longest stage
-        formatted = format_files(dict(sorted(rendered.items())), line_length, cache, jobs, formatter, group=api.package)
+        formatted = format_files(
+            dict(sorted(rendered.items())), line_length, cache, jobs, formatter, group=api.package, helper=format_helper
+        )
         files = {f"{api.package}/{path}": text for path, text in formatted.items()}
         # Last: the manifest records the hash of every file above (see manifest.py).
         options = {"line_length": line_length, **formatter_options(formatter)}

@@ -43,7 +43,7 @@ def _blocks(spec: str) -> list[str]:
 def _check(blocks: list[str]) -> tuple[int, int, list[str]]:
     import black
 
-    from generator.format import MODE
+    from generator.format import black_mode
     from generator.preshape import preshape
 
     shaped = stable = 0
@@ -52,11 +52,11 @@ def _check(blocks: list[str]) -> tuple[int, int, list[str]]:
         after = preshape(block)
         if after != block:
             shaped += 1
-            want = black.format_str(block, mode=MODE)
-            if black.format_str(after, mode=MODE) != want:
+            want = black.format_str(block, mode=black_mode())
+            if black.format_str(after, mode=black_mode()) != want:
                 differences.append(block)
         else:
-            want = black.format_str(block, mode=MODE)
+            want = black.format_str(block, mode=black_mode())
         stable += after == want
     return shaped, stable, differences
 

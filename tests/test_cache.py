@@ -326,7 +326,7 @@ def test_a_cold_cli_run_writes_a_few_cache_files(tmp_path: Path) -> None:
             kind = path.relative_to(cache).parts[0]
             kinds[kind] = kinds.get(kind, 0) + 1
     jinja = kinds.pop("jinja", 0)
-    assert kinds == {"package": 1, "valid": 1, "pack": 1}
+    assert kinds == {"package": 1, "valid": 1, "pack": 1, "names": 1}
     assert jinja <= len(list((ROOT / "templates").rglob("*.jinja")))
 
 
@@ -419,15 +419,15 @@ def test_a_one_block_change_reformats_one_block(tmp_path: Path, monkeypatch: pyt
     cache = Cache(tmp_path)
     format_files(files, cache=cache)
     calls: list[str] = []
-    real = fmt._format_block
-    monkeypatch.setattr(fmt, "_format_block", lambda item: (calls.append(item[0]), real(item))[1])
+    real = fmt.format_block
+    monkeypatch.setattr(fmt, "format_block", lambda item: (calls.append(item[0]), real(item))[1])
     changed = dict(files)
     old_block = next(text for _, text in split_blocks(files["models.py"]) or [] if text.startswith("class "))
     new_block = old_block.replace(":\n", ":  # changed\n", 1)
     changed["models.py"] = files["models.py"].replace(old_block, new_block)
     warm = format_files(changed, cache=cache, jobs=1)
     assert calls == [new_block]
-    monkeypatch.setattr(fmt, "_format_block", real)
+    monkeypatch.setattr(fmt, "format_block", real)
     assert warm == format_files(changed)
 
 
@@ -500,13 +500,15 @@ def test_parallel_formatting_freezes_the_heap_only_while_workers_run(monkeypatch
     texts = sorted({text for path, source in files.items() if fmt._needs_black(path) for _, text in fmt.split_blocks(source) or []})
     monkeypatch.setattr(fmt, "_PARALLEL_MIN_LINES", 0)  # start workers even for this little
     frozen: list[int] = []
-    real_map = fmt.ProcessPoolExecutor.map
+    from concurrent.futures import ProcessPoolExecutor
+
+    real_map = ProcessPoolExecutor.map
 
     def spying_map(self: object, *args: object, **kwargs: object) -> object:
         frozen.append(gc.get_freeze_count())
         return real_map(self, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(fmt.ProcessPoolExecutor, "map", spying_map)
+    monkeypatch.setattr(ProcessPoolExecutor, "map", spying_map)
     before = gc.get_freeze_count()
     parallel = list(fmt._run(texts, 88, 2))
     assert frozen and frozen[0] > before, "the heap is frozen while workers run"

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import GOLDEN, ROOT
 from generator.build import build_api
-from generator.format import MODE, split_blocks
+from generator.format import black_mode, split_blocks
 from generator.load import load_spec
 from generator.preshape import preshape
 from generator.render import environment, render
@@ -18,8 +18,7 @@ SPECS = [ROOT / "spec" / "twilio_trunking_v1.yaml", *sorted(GOLDEN.glob("*/*.yam
 
 
 def _black(text: str, line_length: int = 88) -> str:
-    mode = MODE if line_length == 88 else black.Mode(target_versions=MODE.target_versions, line_length=line_length)
-    return black.format_str(text, mode=mode)
+    return black.format_str(text, mode=black_mode(line_length))
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.stem)
