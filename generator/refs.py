@@ -4,18 +4,29 @@ Referenced files are read through :mod:`generator.load` (same limits, same
 safe loader); schemas they hold land under ``components/schemas``, so nothing
 after the load stage reads another file. Imported values count toward the
 same caps as an alias expansion.
+
+Spec text is untrusted, so a ``$ref`` may only name a file in the spec's folder
+or below. The check is lexical: the relative path is joined to the folder of
+the file holding the ``$ref`` (where that file was reached, not where a link
+points) and normalised without following links, so ``..`` cannot leave the
+folder, while a folder the user linked into it is trusted. Absolute paths,
+``\\``, drive letters and NUL are refused outright, and a refused file is never
+opened. Files are told apart (caching, cycles) by their resolved path.
 """
 
 from __future__ import annotations
 
 import copy
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 from . import load
 from .errors import pointer_join, resolve_pointer
 from .load import LoadedSpec
+
+_DRIVE = re.compile(r"[A-Za-z]:")
 
 
 def resolve_external_refs(spec: LoadedSpec) -> None:
@@ -30,27 +41,49 @@ def resolve_external_refs(spec: LoadedSpec) -> None:
 class _ExternalRefs:
     def __init__(self, spec: LoadedSpec) -> None:
         self.spec = spec
+        self.root = os.path.abspath(spec.path.parent)  # lexical, as the user named it
         self.cache: dict[Path, Any] = {}
         self.active: set[tuple[Path, str]] = set()
         self.imported: set[tuple[Path, str]] = set()
         self.visited = 0
 
-    def load(self, path: Path, pointer: str) -> Any:
-        path = path.resolve()
-        if path not in self.cache:
-            if not path.is_file():
-                raise self.spec.error(pointer, f"$ref to a missing file: {path.name}")
-            data, _lines, _digest = load._read_document(path, self.display(path))
-            self.cache[path] = data
-        return self.cache[path]
+    def load(self, path: Path, resolved: Path, pointer: str) -> Any:
+        if resolved not in self.cache:
+            if not resolved.is_file():
+                raise self.spec.error(pointer, f"$ref to a missing file: {resolved.name}")
+            data, _lines, _digest = load._read_document(resolved, self.display(path))
+            self.cache[resolved] = data
+        return self.cache[resolved]
 
-    def display(self, path: Path) -> str:
+    def display(self, path: Path | str) -> str:
         """A referenced file as diagnostics name it: next to the spec, named like the spec."""
         try:
-            relative = os.path.relpath(path, self.spec.path.resolve().parent)
+            relative = os.path.relpath(path, self.root)
         except ValueError:  # pragma: no cover - another drive on Windows
             return str(path)
         return os.path.normpath(os.path.join(os.path.dirname(self.spec.display), relative))
+
+    def confined(self, file_part: str, ref: str, base: Path, pointer: str) -> Path:
+        """The file ``file_part`` names from ``base``, lexically; refused unless in the spec's folder."""
+        if "\0" in file_part:
+            why = "a NUL character in the path"
+        elif "\\" in file_part:
+            why = "a '\\' in the path; use '/'"
+        elif _DRIVE.match(file_part):
+            why = "a drive letter"
+        elif file_part.startswith("/") or os.path.isabs(file_part):
+            why = "an absolute path"
+        else:
+            target = os.path.abspath(os.path.join(base.parent, file_part))  # normalised, links not followed
+            if os.path.commonpath([self.root, target]) == self.root:
+                return Path(target)
+            why = f"it leads to {self.display(target)}"
+        folder = os.path.join(os.path.dirname(self.spec.display) or ".", "")
+        raise self.spec.error(
+            pointer,
+            f"$ref {ref!r} points outside the spec's folder ({why}); "
+            f"only files in {folder} and below can be referenced",
+        )
 
     def located(self, pointer: str) -> str:
         """``pointer``, cut back to the nearest place that is in the spec's own text."""
@@ -85,8 +118,8 @@ class _ExternalRefs:
         file_part, _, fragment = ref.partition("#")
         if "://" in file_part:
             raise self.spec.error(pointer, f"remote $ref {ref!r} is not supported; download the file")
-        target_path = (base.parent / file_part).resolve()
-        key = (target_path, fragment)
+        target_path = self.confined(file_part, ref, base, pointer)
+        key = (target_path.resolve(), fragment)
         parts = fragment.split("/")
         schema_name = None
         if len(parts) == 4 and parts[1:3] == ["components", "schemas"]:
@@ -98,7 +131,7 @@ class _ExternalRefs:
             raise self.spec.error(pointer, f"$ref cycle through {ref!r}")
         self.active.add(key)
         try:
-            document = self.load(target_path, pointer)
+            document = self.load(target_path, key[0], pointer)
             target = copy.deepcopy(_follow(document, fragment, lambda m: self.spec.error(pointer, m)))
             if schema_name is None:
                 return self.walk(self.localise(target, target_path, pointer), target_path, pointer)
