@@ -141,8 +141,9 @@ def _serve(requests: int, replies: int) -> None:  # pragma: no cover - runs in t
     code = 0
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: the parent cleans up
-        from .format import format_block  # imports black: the point of the helper
+        from .format import format_block
 
+        format_block(("x = 1\n", 88))  # imports black and loads its grammar: the point of the helper
         while True:
             try:
                 items = _receive(requests)
