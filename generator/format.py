@@ -49,17 +49,11 @@ def black_mode(line_length: int = DEFAULT_LINE_LENGTH) -> black.Mode:
     return black.Mode(target_versions={black.TargetVersion[_TARGET.upper()]}, line_length=line_length)
 
 
-@functools.lru_cache(maxsize=1)
 def black_version() -> str:
-    """black's version, from its installed metadata: without importing black."""
-    from importlib.metadata import PackageNotFoundError, version
+    """black's installed version, found without importing black (see versions.py)."""
+    from .versions import installed_version
 
-    try:
-        return version("black")
-    except PackageNotFoundError:  # pragma: no cover - black imported from a source tree
-        import black
-
-        return str(black.__version__)
+    return installed_version("black", "black")
 
 
 def _mode_id(line_length: int) -> str:

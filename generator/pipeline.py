@@ -16,6 +16,7 @@ from .manifest import build_manifest, manifest_path, templates_digest
 from .render import environment, record_templates, render
 from .validate import validate, validation_view
 from .validate_beside import start_validation, wait_for_validation
+from .versions import installed_version
 
 
 def generate_package(
@@ -84,9 +85,7 @@ def _validated_key(spec: LoadedSpec) -> str | None:
     """What validation depends on: the validator's version and the resolved
     document, prose left out (see :func:`generator.validate.validation_view`)."""
     try:
-        from importlib.metadata import version
-
-        validator = version("openapi-spec-validator")
+        validator = installed_version("openapi_spec_validator", "openapi-spec-validator")
     except Exception:
         return None
     return digest("valid", __version__, validator, dump_json(validation_view(spec.document)))
