@@ -85,3 +85,16 @@ def test_equal_length_bounds_are_documented_once_and_repeated_params_shared(tmp_
     assert module.count('_rt.Param(\n    "TrunkSid"') + module.count('_rt.Param("TrunkSid"') == 1
     assert module.count("_TRUNK_SID_PARAM,") == 2
     assert module.count('_rt.Param("Name"') == 1, "used once: written in place"
+
+
+def test_example_date_times_in_both_twilio_formats() -> None:
+    from datetime import datetime, timezone
+
+    from generator.examples import parse_datetime
+
+    utc = datetime(2019, 1, 1, 12, 0, tzinfo=timezone.utc)
+    assert parse_datetime("2019-01-01T12:00:00Z") == utc
+    assert parse_datetime("2019-01-01T12:00:00") == utc  # naive means UTC
+    assert parse_datetime("Tue, 01 Jan 2019 12:00:00 +0000") == utc
+    assert parse_datetime("Tue, 01 Jan 2019 13:00:00 +0100") == utc
+    assert parse_datetime("yesterday") is None
