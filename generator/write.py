@@ -10,15 +10,19 @@ from pathlib import Path
 # nothing to report, the common case, needs none of them.
 
 
-def safe_target(root: Path, relative: str) -> Path:
-    """``root / relative``, refusing anything that would land outside ``root``."""
+def safe_target(root: Path, relative: str, real_root: Path | None = None) -> Path:
+    """``root / relative``, resolved, refusing anything that would land outside ``root``.
+
+    ``real_root`` is ``root.resolve()``, when the caller already has it (a
+    package's files share one root: resolving it once saves a walk per file).
+    """
     parts = Path(relative).parts
     if Path(relative).is_absolute() or any(p in ("..", "") for p in parts) or "\\" in relative:
         raise ValueError(f"refusing to write outside the output directory: {relative!r}")
     if not parts or "\x00" in relative:  # "" and "." name the root itself
         raise ValueError(f"refusing to write to {relative!r}: not a file below the output directory")
     target = (root / relative).resolve()
-    if not target.is_relative_to(root.resolve()):
+    if not target.is_relative_to(real_root if real_root is not None else root.resolve()):
         raise ValueError(f"refusing to write outside the output directory: {relative!r}")
     return target
 
@@ -71,7 +75,6 @@ def stage_package(root: Path, package: str, inner: dict[str, str]) -> Staged:
     many specs holds one package in memory at a time, not all of them.
     """
     import tempfile
-    from concurrent.futures import ThreadPoolExecutor
 
     created = None
     for folder in (root, *root.parents):
@@ -83,17 +86,27 @@ def stage_package(root: Path, package: str, inner: dict[str, str]) -> Staged:
     stage = Path(tempfile.mkdtemp(prefix=f".{package}.new-", dir=root))
     try:
         stage.chmod(0o777 & ~_umask())
+        stage_real = stage.resolve()  # final is resolved already (by safe_target)
         to_write = []
+        made: set[Path] = {stage_real}
         for relative, text in sorted(inner.items()):
-            target = safe_target(stage, relative)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            target = safe_target(stage, relative, stage_real)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
             if not _link_if_unchanged(final, relative, target, text):
                 to_write.append((target, text))
-        # fsync waits for the disk and releases the GIL: a few threads let the
-        # disk take the files together (a package can have hundreds).
-        with ThreadPoolExecutor(max_workers=_WRITERS) as pool:
-            for _ in pool.map(_write_synced, to_write):
-                pass
+        if len(to_write) <= _INLINE_WRITES:  # a one-line change: no threads to start
+            for item in to_write:
+                _write_synced(item)
+        else:
+            from concurrent.futures import ThreadPoolExecutor
+
+            # fsync waits for the disk and releases the GIL: a few threads let the
+            # disk take the files together (a package can have hundreds).
+            with ThreadPoolExecutor(max_workers=_WRITERS) as pool:
+                for _ in pool.map(_write_synced, to_write):
+                    pass
     except BaseException:
         discard([Staged(stage, final, created)])
         raise
@@ -101,6 +114,7 @@ def stage_package(root: Path, package: str, inner: dict[str, str]) -> Staged:
 
 
 _WRITERS = 8
+_INLINE_WRITES = 3  # up to this many changed files are written without threads
 
 
 def _write_synced(item: tuple[Path, str]) -> None:
@@ -149,21 +163,18 @@ def discard(staged: list[Staged]) -> None:
             folder = folder.parent
 
 
-def _link_if_unchanged(final_root: Path, relative: str, target: Path, text: str) -> bool:
-    """Hard-link the current ``final_root / relative`` as ``target`` if it already holds ``text``.
+def _link_if_unchanged(final_real: Path, relative: str, target: Path, text: str) -> bool:
+    """Hard-link the current ``final_real / relative`` as ``target`` if it already holds ``text``.
 
     An unchanged file is already on disk, so it needs neither writing nor an
-    fsync: after a one-line spec change only the changed files cost I/O. Any
-    doubt (no such file, a symlink, another filesystem, no hard links) falls
-    back to writing.
+    fsync: after a one-line spec change only the changed files cost I/O.
+    ``final_real`` is the package folder, resolved; the file is taken only from
+    inside it (``safe_target`` resolves links and refuses what leads out). Any
+    doubt (no such file, another filesystem, no hard links) falls back to writing.
     """
     try:
-        current = safe_target(final_root, relative)
-        if current.is_symlink() or not current.is_file():
-            return False
-        if not os.path.realpath(current).startswith(os.path.realpath(final_root) + os.sep) or final_root.is_symlink():
-            return False  # never link in a file from outside the package
-        if current.read_bytes() != text.encode("utf-8"):
+        current = safe_target(final_real, relative, final_real)
+        if not current.is_file() or current.read_bytes() != text.encode("utf-8"):
             return False
         os.link(current, target)
         return True
