@@ -321,7 +321,7 @@ def _generate_or_check_arguments(p: argparse.ArgumentParser, name: str) -> None:
         default=None,
         metavar="N",
         help="processes that format in parallel; above 1, a spec is also validated in a process of its own "
-        "beside the rest (default: the number of CPUs)",
+        "beside the rest, and a helper process imports black meanwhile (default: the number of CPUs)",
     )
     if name == "check":
         p.add_argument("--diff", action="store_true", help="print the unified diff of every differing file")
