@@ -341,10 +341,16 @@ def warm_up() -> None:
 
 def startup_floor(runs: int = 9) -> dict[str, Any]:
     """What a specgen process costs before it does any work: the interpreter
-    starting, and importing the CLI (what a cache hit and `check` import)."""
+    starting, importing the CLI (what a cache hit and `check` import), and
+    importing the CLI and the pipeline (what any cache miss imports; black
+    apart, which a helper process imports beside them with --jobs above 1)."""
     python = tool("python")
     out: dict[str, Any] = {}
-    for key, code in (("python", "pass"), ("import_cli", "import generator.cli")):
+    for key, code in (
+        ("python", "pass"),
+        ("import_cli", "import generator.cli"),
+        ("import_pipeline", "import generator.cli, generator.pipeline"),
+    ):
         times = []
         for _ in range(runs):
             m = run_measured([python, "-c", code], timeout=60, env=tool_env())
