@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .build import build_api
 from .cache import Cache, digest
 from .errors import SpecError
 from .format import DEFAULT_LINE_LENGTH, format_files, formatter_options
-from .format_helper import FormatHelper
 from .pipeline_types import Generated
 from .load import LoadedSpec, dump_json, load_spec
 from .manifest import build_manifest, manifest_path, templates_digest
@@ -17,6 +17,9 @@ from .render import environment, record_templates, render
 from .validate import validate, validation_view
 from .validate_beside import start_validation, wait_for_validation
 from .versions import installed_version
+
+if TYPE_CHECKING:
+    from .format_helper import FormatHelper
 
 
 def generate_package(
