@@ -33,6 +33,7 @@ test: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/specgen check
 	$(BIN)/black --check --quiet generated/ tests/golden/ generator/runtime/
 	$(BIN)/mypy --strict --no-incremental generated/ $(wildcard tests/golden/*/expected/)
+	$(BIN)/mypy --strict --no-incremental generator/
 	$(BIN)/pytest -q
 
 # 500 examples of the property-based fuzz (make test runs 15).

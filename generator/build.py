@@ -18,7 +18,7 @@ from . import build_types as bt
 from .build_params import ParamBuilder, arg_code
 from .build_tests import PATH_SAFE, CheckBuilder, encode_query_value, expected_json, expected_path, sample_body
 from .cache import Cache
-from .errors import Diagnostic, pointer_join
+from .errors import Diagnostic, pointer_join, resolve_pointer
 from .filters import literal
 from .ir import (
     Api,
@@ -37,7 +37,7 @@ from .ir import (
 from .load import LoadedSpec
 from .naming import Identifier, Scope, module_name, pascal, snake
 from .runtime_names import runtime_names
-from .validate import HTTP_METHODS, resolve_pointer
+from .validate import HTTP_METHODS
 
 _PAGE_SIZE_NAMES = {"pagesize", "perpage", "limit"}
 _MODULE_NAMES = frozenset(
@@ -84,7 +84,7 @@ class _Builder:
             self.warn("/components/schemas", message)
         for message in self.op_scope.collisions:
             self.warn("/paths", message)
-        info = self.doc.get("info") if isinstance(self.doc.get("info"), dict) else {}
+        info = self.doc["info"] if isinstance(self.doc.get("info"), dict) else {}
         title = str(info.get("title") or self.package)
         description = str(info.get("description") or "")
         runtime_exports = tuple(Identifier(n) for n in sorted(self.exports) if n.endswith("Error") or n == "ApiResponse")
@@ -164,7 +164,7 @@ class _Builder:
             scheme = schemes.get(name)
             if not isinstance(scheme, dict):
                 continue
-            env = scheme.get("x-specgen-env") if isinstance(scheme.get("x-specgen-env"), dict) else {}
+            env = scheme["x-specgen-env"] if isinstance(scheme.get("x-specgen-env"), dict) else {}
             kind = scheme.get("type")
             http_scheme = str(scheme.get("scheme", "")).lower()
             if kind == "http" and http_scheme == "basic":
@@ -202,7 +202,7 @@ class _Builder:
     def _operation_draft(
         self, path: str, method: str, item: dict[str, Any], op: dict[str, Any], pointer: str
     ) -> dict[str, Any]:
-        op_id = op.get("operationId") if isinstance(op.get("operationId"), str) else f"{method} {path}"
+        op_id = op["operationId"] if isinstance(op.get("operationId"), str) else f"{method} {path}"
         name = self.op_scope.claim(op_id, where=pointer)
         context = pascal(op_id) or "Operation"
         raw: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
@@ -533,7 +533,7 @@ def _common_prefix(paths: list[list[str]]) -> list[str]:
 
 
 def _invalid_value(param: Parameter) -> Any:
-    rules = {c.keyword: c.value for c in param.constraints}
+    rules: dict[str, Any] = {c.keyword: c.value for c in param.constraints}
     if param.type.kind == "str":
         if "pattern" in rules:
             for candidate in ("!", "", "x" * 2000):

@@ -11,12 +11,11 @@ import re
 from typing import Any, Callable
 
 from . import build_types as bt
-from .errors import pointer_join
+from .errors import pointer_join, resolve_pointer
 from .examples import sample_scalar
 from .filters import literal
 from .ir import Code, Constraint, Parameter, TypeRef
 from .naming import Identifier, Scope, pascal
-from .validate import resolve_pointer
 
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
@@ -59,7 +58,7 @@ class ParamBuilder:
             body = resolve_pointer(self.doc, body["$ref"])
         if not isinstance(body, dict):
             return [], None
-        content = body.get("content") if isinstance(body.get("content"), dict) else {}
+        content = body["content"] if isinstance(body.get("content"), dict) else {}
         media = next((m for m in (FORM, MULTIPART) if m in content), None)
         media = media or next((m for m in content if is_json_media(m)), None)
         if media is None:
@@ -75,7 +74,7 @@ class ParamBuilder:
             }
             return [(pseudo, pointer_join(body_pointer, "content", media))], media
         entry = content[media] if isinstance(content[media], dict) else {}
-        schema = entry.get("schema") if isinstance(entry.get("schema"), dict) else {}
+        schema = entry["schema"] if isinstance(entry.get("schema"), dict) else {}
         schema_pointer = pointer_join(body_pointer, "content", media, "schema")
         if is_json_media(media):
             pseudo = {
@@ -152,7 +151,7 @@ class ParamBuilder:
     def _parameter(
         self, param: dict[str, Any], pointer: str, location: str, scope: Scope, context: str, before: list[tuple[Parameter, Any]]
     ) -> tuple[Parameter, Any]:
-        schema = param.get("schema") if isinstance(param.get("schema"), dict) else {}
+        schema = param["schema"] if isinstance(param.get("schema"), dict) else {}
         wire = str(param.get("name"))
         if location == "file":
             t = TypeRef("file")
@@ -219,7 +218,7 @@ def _runtime_param(wire: str, location: str, name: Identifier, required: bool, c
 
 def _constraints(schema: dict[str, Any]) -> tuple[list[Constraint], list[str]]:
     constraints = []
-    rules = []
+    rules: list[str] = []
     for key, keyword in _CONSTRAINTS:
         value = schema.get(key)
         if value is None or isinstance(value, bool) or (key == "pattern" and not isinstance(value, str)):

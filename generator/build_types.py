@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .errors import pointer_join
+from .errors import pointer_join, resolve_pointer
 from .filters import literal
 from .ir import Alias, Code, Enum, EnumMember, Field, Model, TypeRef
 from .naming import Identifier, Scope, pascal
-from .validate import resolve_pointer
 
 SCALARS = {
     "boolean": TypeRef("bool"),
@@ -104,6 +103,7 @@ class TypeBuilder:
                 self._resolving.discard(ref)
             self._components[ref] = result
             return result
+        assert isinstance(schema, dict)  # _claim_component_names names only the refs to object schemas
         if _is_enum(schema):
             result = self._enum(schema, pointer, name)
         elif _is_union(schema) and not self._is_objectish(schema):
@@ -194,11 +194,11 @@ class TypeBuilder:
                 by_ref[part["$ref"]] = variant
             if variant not in variants:
                 variants.append(variant)
-        discriminator = schema.get("discriminator") if isinstance(schema.get("discriminator"), dict) else {}
+        discriminator = schema["discriminator"] if isinstance(schema.get("discriminator"), dict) else {}
         prop = discriminator.get("propertyName") if isinstance(discriminator.get("propertyName"), str) else None
         mapping: list[tuple[str, TypeRef]] = []
         if prop is not None:
-            explicit = discriminator.get("mapping") if isinstance(discriminator.get("mapping"), dict) else {}
+            explicit = discriminator["mapping"] if isinstance(discriminator.get("mapping"), dict) else {}
             for value, target in explicit.items():
                 ref = target if str(target).startswith("#") else f"#/components/schemas/{target}"
                 if ref in by_ref:
@@ -313,7 +313,7 @@ class TypeBuilder:
         if t.kind == "enum" and t.name is not None:
             member = next((m for m in self.enums[t.name].members if m.value == value), None)
             return Code(f"{t.name}.{member.name}") if member is not None else None
-        checks = {"str": str, "int": int, "float": (int, float), "bool": bool}
+        checks: dict[str, type[Any] | tuple[type[Any], ...]] = {"str": str, "int": int, "float": (int, float), "bool": bool}
         expected = checks.get(t.kind)
         if expected is None or not isinstance(value, expected) or (isinstance(value, bool) and t.kind != "bool"):
             return None

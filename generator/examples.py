@@ -31,8 +31,8 @@ try:  # Python 3.11+
         SUBPATTERN,
     )
 except ImportError:  # pragma: no cover
-    import sre_parse  # type: ignore[no-redef]
-    from sre_constants import *  # type: ignore[assignment]  # noqa: F403
+    import sre_parse
+    from sre_constants import *  # noqa: F403
 
 from .ir import TypeRef
 
@@ -97,7 +97,7 @@ def _set_has(op: Any, arg: Any, char: str) -> bool:
     if op is LITERAL:
         return chr(arg) == char
     if op is RANGE:
-        return arg[0] <= ord(char) <= arg[1]
+        return bool(arg[0] <= ord(char) <= arg[1])
     if op is CATEGORY:
         return bool(re.match({CATEGORY_DIGIT: r"\d", CATEGORY_SPACE: r"\s"}.get(arg, r"\w"), char))
     return False

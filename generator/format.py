@@ -45,8 +45,9 @@ class FormatError(Exception):
 def black_mode(line_length: int = DEFAULT_LINE_LENGTH) -> black.Mode:
     """The one mode specgen runs black with: Python 3.11, ``line_length``."""
     import black
+    from black.mode import TargetVersion  # where black defines it (black's __init__ does not re-export it)
 
-    return black.Mode(target_versions={black.TargetVersion[_TARGET.upper()]}, line_length=line_length)
+    return black.Mode(target_versions={TargetVersion[_TARGET.upper()]}, line_length=line_length)
 
 
 def black_version() -> str:

@@ -39,9 +39,9 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
 from .build import build_api
-from .errors import Diagnostic, pointer_join
+from .errors import Diagnostic, pointer_join, resolve_pointer
 from .load import LoadedSpec
-from .validate import HTTP_METHODS, resolve_pointer, validate
+from .validate import HTTP_METHODS, validate
 
 _BASE = "urn:specgen:spec"
 _SCHEMA_CHILDREN = ("items", "additionalProperties", "not")
@@ -133,7 +133,9 @@ def _openapi30_validator() -> type[Any]:
         return check
 
     keywords = {name: nullable(fn) for name, fn in Draft4Validator.VALIDATORS.items() if name != "$ref"}
-    return jsonschema.validators.extend(Draft4Validator, keywords)
+    # types-jsonschema leaves extend() unannotated; it returns a validator class
+    extended: type[Any] = jsonschema.validators.extend(Draft4Validator, keywords)  # type: ignore[no-untyped-call]
+    return extended
 
 
 _OAS30 = _openapi30_validator()
@@ -378,7 +380,7 @@ def _value(value: Any) -> str:
 
 def _describe(error: ValidationError) -> str:
     value = _value(error.instance)
-    rule = error.validator_value
+    rule: Any = error.validator_value  # the validator sets it on every error it yields (Unset: made by hand)
     kind = error.validator
     if kind == "format":
         return f"value {value} is not a valid {rule}"
