@@ -142,5 +142,5 @@ def spec_fingerprint(spec: Path) -> str:
     raw = spec.read_bytes()
     parts: list[bytes] = [raw]
     if _EXTERNAL_REF.search(raw):
-        parts += _tree_bytes(spec.resolve().parent, _SPEC_SUFFIXES)
+        parts += _tree_bytes(Path(os.path.abspath(spec)).parent, _SPEC_SUFFIXES)  # where refs.py reads them
     return digest(*parts)

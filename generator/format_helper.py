@@ -56,19 +56,44 @@ class FormatHelper:
                 stream.flush()
             except (OSError, ValueError):
                 pass
+        # Ctrl-C is held back until the helper is recorded: an interrupt between
+        # the fork and here would leave a child nobody closes, or (in the child)
+        # unwind into the parent's code.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        pid = 0
+        parent_ends = [requests_r, requests_w, replies_r, replies_w]  # open in this process
+        helper: FormatHelper | None = None
         try:
-            pid = os.fork()
-        except OSError:
-            for fd in (requests_r, requests_w, replies_r, replies_w):
+            try:
+                pid = os.fork()
+            except OSError:
+                return None
+            if pid == 0:  # pragma: no cover - the child; its work is checked through the parent
+                try:
+                    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends it; the parent cleans up
+                    signal.pthread_sigmask(signal.SIG_SETMASK, held)
+                    os.close(requests_w)
+                    os.close(replies_r)
+                    _serve(requests_r, replies_w)
+                finally:
+                    os._exit(1)  # never back into the parent's code
+            for fd in (requests_r, replies_w):  # the child's ends
+                parent_ends.remove(fd)
                 os.close(fd)
-            return None
-        if pid == 0:  # pragma: no cover - the child; its work is checked through the parent
-            os.close(requests_w)
-            os.close(replies_r)
-            _serve(requests_r, replies_w)
-        os.close(requests_r)
-        os.close(replies_w)
-        return cls(pid, requests_w, replies_r)
+            helper = cls(pid, requests_w, replies_r)
+            parent_ends = []  # the helper owns them now
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a held Ctrl-C is raised here
+        except BaseException:
+            if helper is not None:
+                helper.close()
+            else:
+                _stop(pid, parent_ends)
+            raise
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            if pid == 0:
+                _stop(0, parent_ends)  # the fork failed: only pipes to close
+        return helper
 
     def format(self, items: list[tuple[str, int]]) -> list[str] | None:
         """Each ``(text, line_length)`` formatted by the helper, in order; None
@@ -97,17 +122,24 @@ class FormatHelper:
         if self.closed:
             return
         self.closed = True
-        for fd in (self._requests, self._replies):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        _stop(self.pid, [self._requests, self._replies])
+
+
+def _stop(pid: int, fds: list[int]) -> None:
+    """Close ``fds``; kill child ``pid`` (0: none) and reap it."""
+    for fd in fds:
         try:
-            os.kill(self.pid, signal.SIGKILL)
+            os.close(fd)
+        except OSError:
+            pass
+    fds.clear()
+    if pid:
+        try:
+            os.kill(pid, signal.SIGKILL)
         except OSError:
             pass
         try:
-            os.waitpid(self.pid, 0)
+            os.waitpid(pid, 0)
         except ChildProcessError:
             pass
 
@@ -140,7 +172,6 @@ def _serve(requests: int, replies: int) -> None:  # pragma: no cover - runs in t
     """The child: import black, then answer requests until the pipe closes."""
     code = 0
     try:
-        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: the parent cleans up
         from .format import format_block
 
         format_block(("x = 1\n", 88))  # imports black and loads its grammar: the point of the helper

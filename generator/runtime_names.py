@@ -4,7 +4,8 @@ Read from the runtime's own source with :mod:`ast`, so that a spec can never
 produce an operation called ``send`` or a property called ``to_dict``.
 Parsing the runtime's ~3,200 lines takes ~50 ms, a large part of a
 regeneration after a one-line change, so the result is kept in the cache
-(kind ``names``), keyed by the runtime's bytes, and in a per-process memo.
+(kind ``names``), keyed by the runtime's bytes and this module's, and in a
+per-process memo.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ import ast
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from .cache import Cache, digest
 from .paths import RUNTIME_DIR
 
 _CLIENT_CLASSES = ("Client", "AsyncClient", "BaseClient")
-_FORMAT = "1"  # bump when what is recorded changes
+_FORMAT = "1"  # the entry's layout
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,8 @@ _memo: dict[str, RuntimeNames] = {}
 def runtime_names(cache: Cache | None = None) -> RuntimeNames:
     """The runtime's exports, client attributes and model attributes."""
     sources = [(path.name, path.read_bytes()) for path in sorted(RUNTIME_DIR.glob("*.py"))]
-    key = digest("names", _FORMAT, *(part for name, data in sources for part in (name, data)))
+    this = Path(__file__).read_bytes()  # how the names are read is part of the key too
+    key = digest("names", _FORMAT, this, *(part for name, data in sources for part in (name, data)))
     found = _memo.get(key)
     if found is None and cache is not None:
         found = _decode(cache.get("names", key))

@@ -1,13 +1,14 @@
 """Installed versions of the libraries whose output the cache depends on.
 
-black's version keys every formatted block; the validator's keys every
-verdict. :mod:`importlib.metadata` would give them, but importing it (it
-imports the ``email`` package) and searching ``sys.path`` takes ~25 ms, a
-tenth of a regeneration after a one-line change. So the version is read from
-the name of the ``<name>-<version>.dist-info`` folder beside the module that
-an import would load (the wheel and install specs require that name), without
-importing the module. Anything unusual (no such folder, or more than one)
-falls back to :mod:`importlib.metadata`.
+The validator's version keys every cached verdict. :mod:`importlib.metadata`
+would give it, but importing it (it imports the ``email`` package) and
+searching ``sys.path`` takes ~25 ms, a tenth of a regeneration after a
+one-line change. So the version is read from the name of the
+``<name>-<version>.dist-info`` folder beside the module that an import would
+load (the wheel and install specs require that name), without importing the
+module. Anything unusual (no such folder, or more than one) falls back to
+:mod:`importlib.metadata`. (black's version comes from black itself: see
+:func:`generator.format.black_version`.)
 """
 
 from __future__ import annotations

@@ -157,6 +157,21 @@ def test_spec_key_follows_linked_folders_and_survives_link_loops(tmp_path: Path)
     assert spec_fingerprint(specs / "api.yaml") != before
 
 
+def test_a_linked_spec_is_fingerprinted_with_the_files_beside_the_link(tmp_path: Path) -> None:
+    """$refs are read from the folder the spec was reached through (refs.py), so
+    the fingerprint hashes that folder, not the one the link points into."""
+    real, linked = tmp_path / "A", tmp_path / "B"
+    real.mkdir()
+    linked.mkdir()
+    (real / "api.yaml").write_text("a: {$ref: 'common.yaml#/x'}\n")
+    (real / "common.yaml").write_text("x: 1\n")
+    (linked / "api.yaml").symlink_to(real / "api.yaml")
+    (linked / "common.yaml").write_text("x: 1\n")
+    before = spec_fingerprint(linked / "api.yaml")
+    (linked / "common.yaml").write_text("x: 2\n")
+    assert spec_fingerprint(linked / "api.yaml") != before
+
+
 HEAVY_MODULES = ("black", "jinja2", "yaml", "openapi_spec_validator", "generator.pipeline", "generator.specdiff")
 
 

@@ -157,3 +157,51 @@ def test_cache_keys_name_the_black_that_formats() -> None:
     assert fmt.black_version() == black.__version__
     assert fmt.black_mode(88) == black.Mode(target_versions={black.TargetVersion.PY311}, line_length=88)
     assert fmt.black_mode(100).line_length == 100
+
+
+def _recording_fork(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    pids: list[int] = []
+    real = os.fork
+
+    def fork() -> int:
+        pid = real()
+        if pid:
+            pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    return pids
+
+
+def test_an_interrupt_while_starting_leaves_no_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    pids = _recording_fork(monkeypatch)
+
+    def interrupted(self: FormatHelper, *args: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(FormatHelper, "__init__", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        FormatHelper.start()
+    assert len(pids) == 1 and _reaped(pids[0])
+    assert not signal.pthread_sigmask(signal.SIG_BLOCK, set()), "Ctrl-C is not left blocked"
+
+
+def test_an_interrupt_in_the_child_never_runs_the_parents_code(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    def interrupted(requests: int, replies: int) -> None:
+        raise KeyboardInterrupt  # in the child, before it serves anything
+
+    monkeypatch.setattr(helper_module, "_serve", interrupted)
+    marker = tmp_path / "unwound"
+    parent = os.getpid()
+    try:
+        started = FormatHelper.start()
+    except KeyboardInterrupt:
+        marker.write_text(str(os.getpid()))
+        os._exit(0) if os.getpid() != parent else None
+        raise
+    assert started is not None
+    assert started.format([(BLOCKS[0], 88)]) is None  # the child is gone
+    assert started.closed and _reaped(started.pid)
+    assert not marker.exists(), "the child unwound into the caller's code"

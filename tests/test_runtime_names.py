@@ -71,3 +71,15 @@ def test_a_changed_runtime_is_parsed_again(tmp_path: Path, monkeypatch: pytest.M
     after = rn.runtime_names(cache)
     assert after.client == before.client | {"brand_new"}
     assert after.exports == before.exports and after.model == before.model
+
+
+def test_a_changed_reader_is_not_answered_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = Cache(tmp_path / "cache")
+    rn.runtime_names(cache)
+    rn._memo.clear()
+    changed = tmp_path / "runtime_names.py"
+    changed.write_text(Path(rn.__file__).read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    monkeypatch.setattr(rn, "__file__", str(changed))
+    _no_parsing(monkeypatch)
+    with pytest.raises(AssertionError, match="parsed again"):
+        rn.runtime_names(cache)
