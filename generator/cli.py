@@ -465,9 +465,11 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _formatter_id(settings: Settings) -> str:
-    """The formatter and its version ("black" is pinned); UsageError if ruff is missing."""
+    """The formatter and its version; UsageError if ruff is missing."""
     if settings.formatter != "ruff":
-        return settings.formatter
+        from .versions import black_version
+
+        return f"{settings.formatter} {black_version()}"
     try:
         return f"ruff {find_ruff().version}"
     except RuffNotFound as exc:

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .preshape import preshape
+from .versions import black_version
 from .ruff_format import FORMATTERS, Ruff, RuffError, find_ruff, format_with_ruff
 
 if TYPE_CHECKING:
@@ -58,18 +59,6 @@ def black_mode(line_length: int = DEFAULT_LINE_LENGTH) -> black.Mode:
         target_versions={TargetVersion[name.upper()] for name in options["target_versions"]},
         line_length=options["line_length"],
     )
-
-
-def black_version() -> str:
-    """``black.__version__``, without importing black (~80 ms): black takes it from
-    its top-level ``_black_version`` module, and so does this."""
-    try:
-        from _black_version import version  # type: ignore[import-untyped]  # black's own, typed by its .pyi only
-    except ImportError:  # pragma: no cover - a black that does not ship it
-        import black
-
-        return str(black.__version__)  # type: ignore[attr-defined]  # imported, not re-exported (mypy)
-    return str(version)
 
 
 def _mode_id(line_length: int) -> str:

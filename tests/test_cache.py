@@ -529,3 +529,17 @@ def test_parallel_formatting_freezes_the_heap_only_while_workers_run(monkeypatch
     assert frozen and frozen[0] > before, "the heap is frozen while workers run"
     assert gc.get_freeze_count() == before, "and unfrozen after"
     assert parallel == list(fmt._run(texts, 88, 1))
+
+
+def test_the_package_key_names_the_formatters_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cached package formatted by another black is not reused."""
+    from types import SimpleNamespace
+
+    import black
+
+    from generator import cli, versions
+
+    settings: Any = SimpleNamespace(formatter="black", formatter_origin="--formatter")
+    assert cli._formatter_id(settings) == f"black {black.__version__}"
+    monkeypatch.setattr(versions, "black_version", lambda: "0.0.0")
+    assert cli._formatter_id(settings) == "black 0.0.0"
