@@ -6,6 +6,7 @@ import hashlib
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,16 @@ def tmp_out(tmp_path: Path) -> Path:
     out = tmp_path / "out"
     out.mkdir()
     return out
+
+
+_RECURSION_LIMIT = sys.getrecursionlimit()
+
+
+@pytest.fixture(autouse=True)
+def _recursion_limit_restored() -> Iterator[None]:
+    """Each test starts with the interpreter's recursion limit. mypy's API (used
+    in-process by tests/runtime/test_typing.py) raises it to 16,384 and leaves it
+    there; a later test validating a self-referencing `allOf` then recursed that
+    deep before RecursionError and took the test process to ~8 GiB."""
+    yield
+    sys.setrecursionlimit(_RECURSION_LIMIT)
