@@ -14,6 +14,7 @@ from .pipeline_types import Generated
 from .load import LoadedSpec, dump_json, load_spec
 from .manifest import build_manifest, manifest_path, templates_digest
 from .render import environment, record_templates, render
+from . import validate as validate_module
 from .validate import validate, validation_view
 from .validate_beside import start_validation, wait_for_validation
 from .versions import installed_version
@@ -85,13 +86,15 @@ def generate_package(
 
 
 def _validated_key(spec: LoadedSpec) -> str | None:
-    """What validation depends on: the validator's version and the resolved
-    document, prose left out (see :func:`generator.validate.validation_view`)."""
+    """What validation depends on: the validator's version, specgen's own checks
+    (validate.py's bytes: a new check must not be skipped by an old verdict) and
+    the resolved document, prose left out (see :func:`generator.validate.validation_view`)."""
     try:
         validator = installed_version("openapi_spec_validator", "openapi-spec-validator")
+        checks = Path(validate_module.__file__).read_bytes()
     except Exception:
         return None
-    return digest("valid", __version__, validator, dump_json(validation_view(spec.document)))
+    return digest("valid", __version__, validator, checks, dump_json(validation_view(spec.document)))
 
 
 def generate(spec_path: str | Path) -> dict[str, str]:

@@ -36,6 +36,9 @@ def validate(spec: LoadedSpec) -> None:
     problems = list(_check_refs(spec, doc, "", doc))
     if problems:  # the validator cannot say anything useful about dangling refs
         raise SpecError(problems)
+    problems = _check_all_of_cycles(spec, doc)
+    if problems:  # the validator would expand them until RecursionError
+        raise SpecError(problems)
     semantic = list(_check_semantics(spec))
     validator_cls = OpenAPIV31SpecValidator if str(doc["openapi"]).startswith("3.1") else OpenAPIV30SpecValidator
     seen: set[str] = set()
@@ -170,6 +173,74 @@ def _ref_chain_problem(doc: dict[str, Any], ref: str, reported: set[str]) -> str
     if problem:
         reported.update(chain)
     return problem  # a dangling ref at the end is reported where it is written
+
+
+def _check_all_of_cycles(spec: LoadedSpec, doc: dict[str, Any]) -> list[Diagnostic]:
+    """Schemas that include themselves through ``allOf`` (and ``$ref``s, and nested ``allOf``).
+
+    No value can be checked against such a schema without expanding it forever:
+    the validator recursed until RecursionError, and in a process whose recursion
+    limit had been raised that took gigabytes first. Each cycle is reported once,
+    at the ``$ref`` that closes it. Cycles of ``$ref``s alone are found before
+    (:func:`_ref_chain_problem`); ``anyOf``/``oneOf``/``not`` are not expanded
+    in place, so a schema may refer to itself through them.
+    """
+    problems: list[Diagnostic] = []
+    state: dict[str, int] = {}  # pointer -> 1 while on the path, 2 when done
+
+    def edges(pointer: str) -> list[tuple[str, str | None]]:
+        """(next schema pointer, the $ref taken to it or None) from the schema at ``pointer``."""
+        node = resolve_pointer(doc, "#" + pointer)
+        if not isinstance(node, dict):
+            return []
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            return [(ref[1:], ref)] if ref.startswith("#") else []
+        parts = node.get("allOf")
+        if not isinstance(parts, list):
+            return []
+        return [(pointer_join(pointer, "allOf", i), None) for i, part in enumerate(parts) if isinstance(part, dict)]
+
+    for start in _all_of_schemas(doc):
+        if start in state:
+            continue
+        state[start] = 1
+        path: list[tuple[str, list[tuple[str, str | None]], str | None]] = [(start, edges(start), None)]
+        while path:
+            pointer, pending, _taken = path[-1]
+            if not pending:
+                state[pointer] = 2
+                path.pop()
+                continue
+            following, ref = pending.pop(0)
+            seen = state.get(following)
+            if seen == 1:  # back on the path: a cycle, closed by this $ref
+                on_cycle = [p for p, _, _ in path]
+                refs = [r for _, _, r in path[on_cycle.index(following) + 1 :] if r is not None] + [ref]
+                shown = " -> ".join(repr(r) for r in refs)
+                problems.append(
+                    spec.diagnostic(
+                        pointer_join(pointer, "$ref"),
+                        f"allOf cycle through {_shorten(shown)}: a schema cannot include itself",
+                    )
+                )
+            elif seen is None:
+                state[following] = 1
+                path.append((following, edges(following), ref))
+    return problems
+
+
+def _all_of_schemas(doc: Any) -> Iterator[str]:
+    """Pointers of every mapping in ``doc`` with an ``allOf`` list, in document order."""
+    stack: list[tuple[Any, str]] = [(doc, "")]
+    while stack:
+        node, pointer = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("allOf"), list):
+                yield pointer
+            stack.extend((v, pointer_join(pointer, k)) for k, v in reversed(list(node.items())))
+        elif isinstance(node, list):
+            stack.extend((v, pointer_join(pointer, i)) for i, v in reversed(list(enumerate(node))))
 
 
 def _from_validation_error(spec: LoadedSpec, error: Exception) -> Diagnostic:

@@ -543,3 +543,16 @@ def test_the_package_key_names_the_formatters_version(monkeypatch: pytest.Monkey
     assert cli._formatter_id(settings) == f"black {black.__version__}"
     monkeypatch.setattr(versions, "black_version", lambda: "0.0.0")
     assert cli._formatter_id(settings) == "black 0.0.0"
+
+
+def test_a_verdict_is_keyed_by_specgens_own_checks_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cached "valid" from before a new check in validate.py must not skip that check."""
+    import generator.validate as validate_module
+    from generator.pipeline import _validated_key
+
+    spec = load_spec(SEED)
+    before = _validated_key(spec)
+    changed = tmp_path / "validate.py"
+    changed.write_text(Path(validate_module.__file__).read_text(encoding="utf-8") + "\n# a new check\n")
+    monkeypatch.setattr(validate_module, "__file__", str(changed))
+    assert before is not None and _validated_key(spec) not in (None, before)

@@ -172,3 +172,54 @@ def test_validation_uses_the_pure_python_backend_whatever_the_environment(monkey
     assert seen == ["jsonschema"]
     assert os.environ["OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND"] == "jsonschema-rs", "restored"
     validate(load_spec(ROOT / "spec" / "twilio_trunking_v1.yaml"))  # and validation works under it
+
+
+ALL_OF_SPEC = """\
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /things:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Thing'}
+components:
+  schemas:
+    Thing:
+      KEYWORD:
+        - type: object
+          properties: {name: {type: string}}
+        - PART
+"""
+
+
+@pytest.mark.parametrize(
+    ("part", "where"),
+    [
+        ("{$ref: '#/components/schemas/Thing'}", "/components/schemas/Thing/allOf/1/$ref"),
+        ("{allOf: [{$ref: '#/components/schemas/Thing'}]}", "/components/schemas/Thing/allOf/1/allOf/0/$ref"),
+    ],
+)
+def test_a_schema_that_includes_itself_through_all_of_is_refused_before_the_validator(
+    tmp_path: Path, part: str, where: str
+) -> None:
+    """Without the check the validator expanded it until RecursionError, which took
+    gigabytes in a process with a raised recursion limit (mypy raises it to 16,384)."""
+    import sys
+
+    spec = load_spec(write(tmp_path, ALL_OF_SPEC.replace("KEYWORD", "allOf").replace("PART", part)))
+    sys.setrecursionlimit(100_000)  # conftest restores it
+    with pytest.raises(SpecError) as info:
+        validate(spec)
+    (problem,) = info.value.diagnostics
+    assert problem.pointer == where
+    assert "allOf cycle through '#/components/schemas/Thing'" in problem.message
+
+
+@pytest.mark.parametrize("keyword", ["anyOf", "oneOf"])
+def test_a_schema_may_refer_to_itself_through_any_of_and_one_of(tmp_path: Path, keyword: str) -> None:
+    part = "{$ref: '#/components/schemas/Thing'}"
+    validate(load_spec(write(tmp_path, ALL_OF_SPEC.replace("KEYWORD", keyword).replace("PART", part))))
