@@ -20,14 +20,15 @@ Four kinds of entries, each keyed by sha256 of everything that decides it:
   command-line flags and the package's name: ruff's output for each whole
   file, keyed by the same and the file's text. (The ``ruff/`` folder of older
   versions, one file per entry, is no longer read.)
-- ``valid``: the validator's verdict on a spec, keyed by its version and the
-  spec with its prose left out (a reworded description is not revalidated).
+- ``valid``: the validator's verdict on a spec, keyed by its version,
+  specgen's own checks (validate.py) and the spec with its prose left out (a
+  reworded description is not revalidated).
 - ``names``: the names the runtime defines (which a spec's names must
   never take), keyed by the runtime's bytes (see runtime_names.py).
 - ``package``: a whole generated package, keyed by the bytes of the spec (and
   of every spec file beside it, for ``$ref``s), the generator's fingerprint
   (its version and the bytes of its code, templates and runtime) and the
-  options (the formatter, and ruff's version, among them). A regeneration
+  options (the formatter and its version among them). A regeneration
   with nothing changed reads one entry.
 
 Beside them, ``jinja/`` holds Jinja2's compiled templates (its own
