@@ -14,7 +14,6 @@ import json
 import os
 import sys
 import time
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence, TextIO
@@ -31,6 +30,37 @@ from .write import Staged, commit, diff, discard, split_packages, stage_package
 
 if TYPE_CHECKING:
     from .format_helper import FormatHelper
+
+def _print_traceback() -> None:
+    """--debug: the traceback of the exception being handled (traceback is imported only then)."""
+    import traceback
+
+    traceback.print_exc()
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """argparse builds a formatter for every argument it adds (to check its
+    metavar), and each asked for the terminal's size through shutil, whose
+    import (with its compression modules) was ~3 ms of every run."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=_help_width())
+
+
+def _help_width() -> int:
+    """What argparse's default is: the terminal's columns (``$COLUMNS`` first, as
+    :func:`shutil.get_terminal_size` reads them), less 2; 80 columns without a terminal."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return (columns or 80) - 2
+
 
 EXIT_OK, EXIT_STALE, EXIT_INPUT, EXIT_INTERNAL, EXIT_EDITED, EXIT_BREAKING = 0, 1, 2, 3, 4, 5
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
@@ -244,10 +274,10 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
         prog="specgen",
         description="Generate typed Python clients from OpenAPI specs.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"specgen {__version__}")
-    common = argparse.ArgumentParser(add_help=False)
+    common = argparse.ArgumentParser(add_help=False, formatter_class=_HelpFormatter)
     loudness = common.add_mutually_exclusive_group()
     loudness.add_argument("-q", "--quiet", action="store_true", help="print errors and results only")
     loudness.add_argument("-v", "--verbose", action="store_true", help="print every file and more detail")
@@ -262,7 +292,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
             description=description,
             epilog=epilog,
             parents=[common],
-            formatter_class=argparse.RawDescriptionHelpFormatter,
+            formatter_class=_HelpFormatter,
         )
 
     for name, add_arguments in _ARGUMENTS.items():
@@ -387,12 +417,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         for diagnostic in exc.diagnostics:
             ui.error(str(diagnostic))
         if args.debug:
-            traceback.print_exc()
+            _print_traceback()
         return EXIT_INPUT
     except ConfigError as exc:
         ui.error(str(exc))
         if args.debug:
-            traceback.print_exc()
+            _print_traceback()
         return EXIT_INPUT
     except UsageError as exc:
         ui.error(f"specgen {args.command}: {exc}")
@@ -402,7 +432,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:
         if args.debug:
-            traceback.print_exc()
+            _print_traceback()
         ui.error(f"specgen: internal error: {type(exc).__name__}: {exc} (rerun with --debug for a traceback)")
         return EXIT_INTERNAL
     finally:
