@@ -5,7 +5,8 @@ regeneration (same output, same cache, nothing changed), regeneration after
 a one-line description change, and ``specgen check``. For the reference,
 openapi-python-client 0.29.1, cold generation of the same spec (it has no
 incremental mode and no check; its cold generation is the reference for
-every specgen row, as issue 7 states the targets).
+every specgen row, as issue 7 states the targets), one run right after each
+specgen run (:class:`ReferenceRuns`).
 
 specgen's cache is pointed at a fresh temporary folder through
 ``SPECGEN_CACHE_DIR`` (a specgen without a cache ignores the variable).
@@ -16,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -187,7 +189,9 @@ class ModeResult:
         }
 
 
-def run_specgen(case: Case) -> dict[str, Any]:
+def run_specgen(case: Case, between: Callable[[str, int], None] | None = None) -> dict[str, Any]:
+    """Every mode of ``case``; ``between(mode, i)`` runs after each timed run
+    (the reference's run paired with it: see :class:`ReferenceRuns`)."""
     base = WORK / "specgen" / case.key
     specs_dir = fresh_dir(base / "spec")
     out = base / "out"
@@ -205,6 +209,10 @@ def run_specgen(case: Case) -> dict[str, Any]:
     def measure(cmd: list[Any]) -> Measured:
         return run_measured(cmd, timeout=case.timeout, cwd=base, env=env)
 
+    def paired(mode: str, i: int) -> None:
+        if between is not None:
+            between(mode, i)
+
     cold = results["cold"]
     for i in range(case.repeats):
         fresh_dir(out)
@@ -212,6 +220,7 @@ def run_specgen(case: Case) -> dict[str, Any]:
         m = measure(generate)
         log(f"  specgen cold #{i + 1}: {m.seconds:.2f}s, {m.peak_rss_kb / 1024:.0f} MiB")
         cold.record(m, f"cold #{i + 1}")
+        paired("cold", i)
     if not cold.times:
         for mode in case.modes[1:]:
             results[mode].failures.append("not run: cold generation failed")
@@ -226,11 +235,13 @@ def run_specgen(case: Case) -> dict[str, Any]:
             log(f"  specgen warm no-op #{i + 1}: {m.seconds:.2f}s")
             if results["warm"].record(m, f"warm #{i + 1}") and _written(m) not in (0, None):
                 results["warm"].notes.append(f"run #{i + 1} rewrote {_written(m)} files: not a no-op")
+            paired("warm", i)
     if "check" in results:
         for i in range(case.repeats):
             m = measure([specgen, "check", *copies, "--out", out])
             log(f"  specgen check #{i + 1}: {m.seconds:.2f}s (exit {m.returncode})")
             results["check"].record(m, f"check #{i + 1}")
+            paired("check", i)
     if "change" in results:
         original = copies[0].read_text(encoding="utf-8")
         try:
@@ -244,6 +255,7 @@ def run_specgen(case: Case) -> dict[str, Any]:
                 )
                 if results["change"].record(m, f"change #{i + 1}"):
                     results["change"].notes.append(f"{copies[0].name}:{line} edited; {written} files rewritten")
+                paired("change", i)
         except ValueError as exc:
             results["change"].failures.append(str(exc))
         finally:
@@ -258,51 +270,71 @@ def run_specgen(case: Case) -> dict[str, Any]:
 # -- openapi-python-client ------------------------------------------------------
 
 
-def run_reference(case: Case) -> dict[str, Any]:
-    """Cold generation; for several specs, one process per spec, times summed."""
-    base = fresh_dir(WORK / "opc" / case.key)
-    opc = tool("openapi-python-client")
-    env = tool_env()
-    result = ModeResult()
-    count = TreeCount()
-    failed_specs: set[str] = set()
-    for i in range(case.repeats):
+class ReferenceRuns:
+    """openapi-python-client's cold generation of a case, one run at a time, each
+    right after the specgen run it is paired with: a burst of noise on a shared
+    machine then slows both sides of a ratio, not one. For several specs, one
+    process per spec, times summed. Every row's ratio is against the runs
+    paired with that row's mode; ``modes["cold"]`` holds them all (memory,
+    lines)."""
+
+    def __init__(self, case: Case) -> None:
+        self.case = case
+        self.base = fresh_dir(WORK / "opc" / case.key)
+        self.opc = tool("openapi-python-client")
+        self.env = tool_env()
+        self.all = ModeResult()
+        self.by_mode: dict[str, ModeResult] = {}
+        self.failed_specs: set[str] = set()
+        self.runs = 0
+
+    def run(self, mode: str = "cold", i: int = 0) -> None:
+        self.runs += 1
         total = 0.0
         peak = 0
         run_failed = []
-        for spec in case.specs:
-            out = base / spec.stem
+        for spec in self.case.specs:
+            out = self.base / spec.stem
             if out.exists():
                 shutil.rmtree(out)  # cold: no output, no .ruff_cache left from the last run
             m = run_measured(
-                [opc, "generate", "--path", spec, "--output-path", out, "--overwrite"],
-                timeout=case.timeout,
-                cwd=base,
-                env=env,
+                [self.opc, "generate", "--path", spec, "--output-path", out, "--overwrite"],
+                timeout=self.case.timeout,
+                cwd=self.base,
+                env=self.env,
             )
             if not m.ok or not out.is_dir():
                 run_failed.append(f"{spec.name}: {m.describe_failure()}")
-                failed_specs.add(spec.name)
+                self.failed_specs.add(spec.name)
                 continue
             total += m.seconds
             peak = max(peak, m.peak_rss_kb)
-        log(f"  openapi-python-client cold #{i + 1}: {total:.2f}s, {peak / 1024:.0f} MiB, {len(run_failed)} failed")
-        if run_failed and len(run_failed) == len(case.specs):
-            result.failures.extend(run_failed)
-            continue
-        if run_failed:
-            result.notes.extend(f"run #{i + 1}: {f}" for f in run_failed)
-        result.times.append(total)
-        result.peaks_kb.append(peak)
-    for spec in case.specs:
-        if spec.name not in failed_specs:
-            count.add(count_tree(base / spec.stem))
-    return {
-        "modes": {"cold": result.to_json()},
-        "count": count.to_json(),
-        "failed_specs": sorted(failed_specs),
-        "out": str(base),
-    }
+        log(
+            f"  openapi-python-client cold #{self.runs} (paired with specgen {mode} #{i + 1}): "
+            f"{total:.2f}s, {peak / 1024:.0f} MiB, {len(run_failed)} failed"
+        )
+        mode_result = self.by_mode.setdefault(mode, ModeResult())
+        for result in (self.all, mode_result):
+            if run_failed and len(run_failed) == len(self.case.specs):
+                result.failures.extend(run_failed)
+                continue
+            if run_failed:
+                result.notes.extend(f"run #{self.runs}: {f}" for f in run_failed)
+            result.times.append(total)
+            result.peaks_kb.append(peak)
+
+    def to_json(self) -> dict[str, Any]:
+        count = TreeCount()
+        for spec in self.case.specs:
+            if spec.name not in self.failed_specs and (self.base / spec.stem).is_dir():
+                count.add(count_tree(self.base / spec.stem))
+        return {
+            "modes": {"cold": self.all.to_json()},
+            "by_mode": {mode: result.to_json() for mode, result in self.by_mode.items()},
+            "count": count.to_json(),
+            "failed_specs": sorted(self.failed_specs),
+            "out": str(self.base),
+        }
 
 
 def warm_up() -> None:
@@ -365,8 +397,12 @@ def run_all(chosen: list[Case]) -> dict[str, Any]:
     results: dict[str, Any] = {}
     for case in chosen:
         log(f"processes: {case.label}, {case.repeats} run(s) each")
-        specgen = run_specgen(case)
-        reference = run_reference(case)
+        reference_runs = ReferenceRuns(case)
+        specgen = run_specgen(case, between=reference_runs.run)
+        if not reference_runs.runs:  # specgen's cold runs failed: the reference still runs
+            for i in range(case.repeats):
+                reference_runs.run("cold", i)
+        reference = reference_runs.to_json()
         results[case.key] = {
             "label": case.label,
             "short": case.short,

@@ -80,6 +80,13 @@ def fmt_mem(stats: dict[str, Any]) -> str:
     return f"{fmt_mib(stats['median'])} ({stats['min'] / 1024:.0f}–{stats['max'] / 1024:.0f})"
 
 
+def _reference(case: dict[str, Any], mode: str) -> dict[str, Any]:
+    """The reference's runs paired with ``mode``'s (all of its runs, for results
+    written before runs were paired)."""
+    paired = case["reference"].get("by_mode", {}).get(mode)
+    return paired if paired and paired.get("time", {}).get("n") else case["reference"]["modes"]["cold"]
+
+
 def _median(mode: dict[str, Any] | None, key: str = "time") -> float | None:
     if not mode or not mode[key]["n"]:
         return None
@@ -155,7 +162,9 @@ def render(results: dict[str, Any], out: Path, png: Path | None) -> tuple[str, l
     body += [
         "Wall time of the whole process (start-up included), median (min–max) over n runs. The reference "
         "for every row is openapi-python-client's cold generation of the same spec: it has no incremental "
-        "mode and no check, and issue 7 states the targets against its generation time. For the whole "
+        "mode and no check, and issue 7 states the targets against its generation time. Each specgen run is "
+        "followed by one run of the reference, and each row's ratio is against the reference runs paired with "
+        "that row's runs, so a burst of noise on the shared machine slows both sides of a ratio. For the whole "
         "corpus, specgen runs once over all specs and openapi-python-client once per spec (it takes one "
         "spec per run), one after another; its times are summed.",
         "",
@@ -163,9 +172,9 @@ def render(results: dict[str, Any], out: Path, png: Path | None) -> tuple[str, l
     rows = []
     worst: dict[str, tuple[float, str]] = {}
     for key, case in processes.items():
-        reference = case["reference"]["modes"]["cold"]
-        ref_median = _median(reference)
         for mode, mode_result in case["specgen"]["modes"].items():
+            reference = _reference(case, mode)
+            ref_median = _median(reference)
             value = _median(mode_result)
             r = ratio(value, ref_median)
             target = MODE_TARGETS[mode]
@@ -571,8 +580,8 @@ def render(results: dict[str, Any], out: Path, png: Path | None) -> tuple[str, l
         "Versions: " + ", ".join(f"{k} {v}" for k, v in machine["versions"].items()) + ".",
         "",
         "**Only ratios from one run count.** The machine is shared and noisy: absolute times move between runs "
-        "(and between the rows of one run). specgen and its reference run back to back in the same run, so "
-        "compare ratios, and compare runs only by their ratios.",
+        "(and between the rows of one run). Each specgen run is paired with a reference run right after it, "
+        "so compare ratios, and compare runs only by their ratios.",
         "",
     ]
     source = results.get("specgen_source", {})
@@ -663,7 +672,7 @@ def _explain(
         if case is None or python is None or cli is None:
             return "process start-up"
         measured = _median(case["specgen"]["modes"].get(mode))
-        reference = _median(case["reference"]["modes"]["cold"])
+        reference = _median(_reference(case, mode))
         floor = (cli / reference) if reference else None
         return (
             f"start-up: the interpreter alone takes {fmt_s(python)} and importing specgen's CLI {fmt_s(cli)} "
@@ -672,7 +681,7 @@ def _explain(
 
     def change_why(where: str) -> str:
         case = by_short.get(where)
-        reference = _median(case["reference"]["modes"]["cold"]) if case else None
+        reference = _median(_reference(case, "change")) if case else None
         floor = startup.get("import_pipeline", {}).get("median")
         if case is None or floor is None:
             return "the changed spec is loaded, built and rendered again"
