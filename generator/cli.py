@@ -31,6 +31,7 @@ from .write import Staged, commit, diff, discard, split_packages, stage_package
 if TYPE_CHECKING:
     from .format_helper import FormatHelper
 
+
 def _print_traceback() -> None:
     """--debug: the traceback of the exception being handled (traceback is imported only then)."""
     import traceback
