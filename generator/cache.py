@@ -48,7 +48,7 @@ from pathlib import Path
 
 from .paths import PACKAGE_DIR, templates_dir
 
-_SPEC_SUFFIXES = (".yaml", ".yml", ".json")
+SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 _MAX_SPEC_FILES = 500
 
 
@@ -96,9 +96,10 @@ def digest(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
-def _tree_bytes(folder: Path, suffixes: tuple[str, ...] | None = None) -> list[bytes]:
-    """Each file's path (relative, ``/``-separated) and bytes, sorted by path;
-    ``__pycache__`` left out, at most ``_MAX_SPEC_FILES`` + 1 files."""
+def tree_files(folder: Path, suffixes: tuple[str, ...] | None = None) -> list[str]:
+    """The files under ``folder`` (relative, ``/``-separated), sorted, links
+    followed once, ``__pycache__`` left out; bounded (see ``_MAX_SPEC_FILES``),
+    and empty for a missing folder. May name folders' symlinks: check is_file()."""
     found: list[str] = []
     seen: set[str] = set()
     for root, dirs, names in os.walk(folder, followlinks=True):  # nothing for a missing folder
@@ -114,14 +115,25 @@ def _tree_bytes(folder: Path, suffixes: tuple[str, ...] | None = None) -> list[b
                 found.append(name if base == "." else f"{base}/{name}")
         if len(found) > 4 * _MAX_SPEC_FILES:
             break
+    return sorted(found)
+
+
+def _tree_bytes(folder: Path, suffixes: tuple[str, ...] | None = None) -> list[bytes]:
+    """Each file's path (relative, ``/``-separated) and bytes, sorted by path;
+    ``__pycache__`` left out, at most ``_MAX_SPEC_FILES`` + 1 files."""
     out: list[bytes] = []
-    for relative in sorted(found):
+    for relative in tree_files(folder, suffixes):
         if len(out) > 2 * _MAX_SPEC_FILES:
             break
         path = folder / relative
         if path.is_file():  # not a folder's symlink, a socket or a FIFO
             out += [relative.encode(), path.read_bytes()]
     return out
+
+
+def code_fingerprint() -> str:
+    """The bytes of specgen's own Python code (the runtime's included)."""
+    return digest(*_tree_bytes(PACKAGE_DIR, (".py",)))
 
 
 def generator_fingerprint(templates: Path | None) -> str:
@@ -138,10 +150,21 @@ def generator_fingerprint(templates: Path | None) -> str:
 _EXTERNAL_REF = re.compile(rb"""\$ref["']?\s*:\s*["']?(?!#)[^\s"']""")
 
 
+def refers_to_files(raw: bytes) -> bool:
+    """Whether a spec's text has a ``$ref`` to another file: then its package
+    depends on every spec file in its folder (:func:`spec_folder`)."""
+    return _EXTERNAL_REF.search(raw) is not None
+
+
+def spec_folder(spec: Path) -> Path:
+    """The folder a spec's file ``$ref``s are read from (as refs.py reads them)."""
+    return Path(os.path.abspath(spec)).parent
+
+
 def spec_fingerprint(spec: Path) -> str:
     """The spec's bytes; with relative-file ``$ref``s, those of every spec file beside it."""
     raw = spec.read_bytes()
     parts: list[bytes] = [raw]
-    if _EXTERNAL_REF.search(raw):
-        parts += _tree_bytes(Path(os.path.abspath(spec)).parent, _SPEC_SUFFIXES)  # where refs.py reads them
+    if refers_to_files(raw):
+        parts += _tree_bytes(spec_folder(spec), SPEC_SUFFIXES)
     return digest(*parts)

@@ -10,6 +10,7 @@ error (a bug: please report); 4 ``check``: a generated file was edited by hand;
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
@@ -64,6 +65,7 @@ def _help_width() -> int:
 
 
 EXIT_OK, EXIT_STALE, EXIT_INPUT, EXIT_INTERNAL, EXIT_EDITED, EXIT_BREAKING = 0, 1, 2, 3, 4, 5
+EXIT_INTERRUPTED = 130  # Ctrl-C (SIGINT); nothing was written
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 
 EXIT_CODES = """exit codes:
@@ -73,12 +75,14 @@ EXIT_CODES = """exit codes:
   3  internal error in specgen (a bug; --debug shows the traceback)
   4  check: a generated file was edited by hand
   5  diff --fail-on-breaking: the new spec breaks client code
+  130 interrupted (Ctrl-C) during a run: nothing was written
 """
 
 EPILOG = f"""examples:
   specgen init                          add [tool.specgen] to pyproject.toml and a spec skeleton
   specgen lint                          check the specs' examples against their schemas
   specgen generate                      every configured spec (default: spec/*) into generated/
+  specgen watch                         generate, then again on every change of a spec
   specgen check --diff                  is generated/ fresh? show what would change
   specgen diff old.yaml new.yaml        what a new spec changes for client code
 
@@ -100,6 +104,23 @@ before, the API changes since then are reported (from its _specgen.json).""",
   specgen generate spec/api.yaml --out vendor/      one spec, another output root
   specgen generate --templates my_templates/        with template overrides
   specgen generate --changelog CHANGELOG.md         also prepend the API changes there
+""",
+    ),
+    "watch": (
+        "generate, then generate again whenever a spec changes",
+        """Run generate, then watch its inputs and run it again after every change:
+the specs, the spec files they $ref, the spec folder (a new spec file), the
+pyproject.toml and a --templates folder (polled every --interval seconds).
+Each run is generate's own: an error is printed, nothing is written, and the
+watch goes on. The process stays resident, so a run after a small edit
+imports nothing and takes a fraction of a one-shot generate. API changes are
+printed, never written to a changelog (every save would add an entry).""",
+        """examples:
+  specgen watch                           every configured spec, until Ctrl-C
+  specgen watch spec/api.yaml --out vendor/
+
+exit codes: 0 stopped with Ctrl-C while waiting, 130 stopped during a run
+(which wrote nothing), 2 bad options or no specs found at the start
 """,
     ),
     "check": (
@@ -311,7 +332,7 @@ def _generate_or_check_arguments(p: argparse.ArgumentParser, name: str) -> None:
             metavar="SPEC_OR_PACKAGE",
             help="spec files, package folders or output folders (default: the configured specs)",
         )
-    else:
+    else:  # generate, watch
         p.add_argument(
             "specs", nargs="*", type=Path, metavar="SPEC", help="spec files (default: the configured specs)"
         )
@@ -356,6 +377,16 @@ def _generate_or_check_arguments(p: argparse.ArgumentParser, name: str) -> None:
     )
     if name == "check":
         p.add_argument("--diff", action="store_true", help="print the unified diff of every differing file")
+    elif name == "watch":
+        from .watch import DEFAULT_INTERVAL  # not imported by the other commands
+
+        p.add_argument(
+            "--interval",
+            type=float,
+            default=DEFAULT_INTERVAL,
+            metavar="SECONDS",
+            help=f"seconds between two looks at the inputs (default {DEFAULT_INTERVAL}; 0.01 to 60)",
+        )
     else:
         p.add_argument(
             "--changelog",
@@ -396,6 +427,7 @@ def _no_arguments(p: argparse.ArgumentParser, name: str) -> None:
 
 _ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser, str], None]] = {
     "generate": _generate_or_check_arguments,
+    "watch": _generate_or_check_arguments,
     "check": _generate_or_check_arguments,
     "diff": _diff_arguments,
     "lint": _lint_arguments,
@@ -410,8 +442,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else list(argv)
     args = _parser(words[0] if words and words[0] in _ARGUMENTS else None).parse_args(words)
     ui = Ui(quiet=args.quiet, verbose=args.verbose)
+    return _run_command(COMMANDS[args.command], args, ui)
+
+
+def _run_command(command: Callable[[argparse.Namespace, Ui], int], args: argparse.Namespace, ui: Ui) -> int:
+    """Run one command: errors printed for people, and mapped to exit codes."""
     try:
-        return COMMANDS[args.command](args, ui)
+        return command(args, ui)
     except SpecError as exc:
         if not exc.diagnostics:
             ui.error("specgen: no specs given and none found (configure [tool.specgen] specs, or put them in spec/)")
@@ -430,7 +467,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT
     except KeyboardInterrupt:
         ui.error("specgen: interrupted; nothing was written")
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as exc:
         if args.debug:
             _print_traceback()
@@ -469,6 +506,9 @@ class Settings:
     jobs: int = 1
     formatter: str = "black"
     formatter_origin: str = ""  # where the choice came from, for messages
+    # A helper process that imports black while the pipeline loads (one-shot
+    # runs); a resident process (watch) imports black itself, once.
+    format_helper: bool = True
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -492,7 +532,8 @@ def _settings(args: argparse.Namespace) -> Settings:
     else:
         formatter = config.formatter
         origin = f'{config.label}: [tool.specgen] formatter = "{formatter}"'
-    return Settings(config, templates, line_length, strict, cache, jobs, formatter, origin)
+    resident = args.command == "watch"
+    return Settings(config, templates, line_length, strict, cache, jobs, formatter, origin, not resident)
 
 
 def _formatter_id(settings: Settings) -> str:
@@ -614,7 +655,7 @@ class _RunHelper:
     black formatting; one attempt per run, closed when the run ends."""
 
     def __init__(self, settings: Settings) -> None:
-        self._wanted = settings.jobs > 1 and settings.formatter == "black"
+        self._wanted = settings.format_helper and settings.jobs > 1 and settings.formatter == "black"
         self._helper: FormatHelper | None = None
 
     def get(self) -> FormatHelper | None:
@@ -761,7 +802,7 @@ def _cmd_generate(args: argparse.Namespace, ui: Ui) -> int:
     finally:
         if not committed:
             discard(staged)
-    changelog = args.changelog or settings.config.changelog
+    changelog = None if args.command == "watch" else args.changelog or settings.config.changelog
     for text, entry in reports:
         ui.info(text.rstrip("\n"))
         if changelog is not None:
@@ -1057,8 +1098,73 @@ def _cmd_init(args: argparse.Namespace, ui: Ui) -> int:
     return EXIT_OK
 
 
+# -- watch -----------------------------------------------------------------
+
+
+def _cmd_watch(args: argparse.Namespace, ui: Ui) -> int:
+    """generate, then again on every change of its inputs (see watch.py)."""
+    import signal
+
+    from .cache import code_fingerprint
+    from .config import find_pyproject
+    from .watch import Inputs, StopWatching, inputs_for, watch
+
+    if not 0.01 <= args.interval <= 60:
+        raise UsageError(f"--interval: expected 0.01 to 60 seconds, got {args.interval:g}")
+    # What would stop every run stops the watch before it starts (exit 2):
+    # bad options, a broken pyproject.toml, no specs, ruff missing.
+    settings = _settings(args)
+    if any(t.spec is not None for t in _targets(args, settings.config, for_check=False)):
+        _formatter_id(settings)
+    if isinstance(ui.out, io.TextIOWrapper):
+        ui.out.reconfigure(line_buffering=True)  # each run's lines show at once, also in a pipe
+
+    def find_inputs() -> Inputs:
+        config_file = find_pyproject(Path.cwd())
+        try:
+            config = load_config()
+        except ConfigError:  # reported by the run; watch the file until it is mended
+            return inputs_for(list(args.specs), config_file, args.templates)
+        specs = list(args.specs) or [entry.path for entry in config.discover_specs()]
+        discovered_in = config.spec_dir if not args.specs and config.specs is None else None
+        return inputs_for(specs, config_file, args.templates or config.templates, discovered_in)
+
+    code_at_start = code_fingerprint()
+
+    def run() -> int:
+        # The cache keys a package by specgen's code on disk; this process runs
+        # the code it imported. After an upgrade they differ: stop rather than
+        # cache this code's output under the new code's key.
+        if code_fingerprint() != code_at_start:
+            ui.error("specgen: specgen's own code changed on disk (an upgrade?); restart `specgen watch`")
+            raise StopWatching
+        return _run_command(_cmd_generate, args, ui)
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # SIGTERM ends the watch as Ctrl-C does: staged files removed
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        return watch(
+            run,
+            find_inputs,
+            args.interval,
+            ui.info,
+            warm_up=lambda: _warm_up(settings),
+        )
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _warm_up(settings: Settings) -> None:
+    from .pipeline import warm_up
+
+    warm_up(settings.formatter, settings.line_length)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Ui], int]] = {
     "generate": _cmd_generate,
+    "watch": _cmd_watch,
     "check": _cmd_check,
     "diff": _cmd_diff,
     "lint": _cmd_lint,

@@ -85,6 +85,18 @@ def generate_package(
     return Generated(api.package, dict(sorted(files.items())), api.warnings, api)
 
 
+def warm_up(formatter: str = "black", line_length: int = DEFAULT_LINE_LENGTH) -> None:
+    """Import what a cache miss needs beyond this module: black (with its
+    grammar loaded, by formatting one line) and the validator. For a resident
+    process (``specgen watch``), between runs rather than after the next save."""
+    import openapi_spec_validator  # noqa: F401  (slow to import; see validate.py)
+
+    if formatter == "black":
+        from .format import format_block
+
+        format_block(("x = 1\n", line_length))
+
+
 def _validated_key(spec: LoadedSpec) -> str | None:
     """What validation depends on: the validator's version, specgen's own checks
     (validate.py's bytes: a new check must not be skipped by an old verdict) and
