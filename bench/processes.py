@@ -15,8 +15,13 @@ specgen's cache is pointed at a fresh temporary folder through
 from __future__ import annotations
 
 import dataclasses
+import queue
 import re
 import shutil
+import signal
+import subprocess
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -37,7 +42,8 @@ from .common import (
     tool_env,
 )
 
-SPECGEN_MODES = ("cold", "warm", "change", "check")
+SPECGEN_MODES = ("cold", "warm", "change", "check", "watch")
+WATCH_EDITS = 1000  # the watch's edits are numbered from here: never a sentence a one-shot change cached
 
 
 @dataclasses.dataclass
@@ -260,11 +266,82 @@ def run_specgen(case: Case, between: Callable[[str, int], None] | None = None) -
             results["change"].failures.append(str(exc))
         finally:
             copies[0].write_text(original, encoding="utf-8")
+    if "watch" in results:
+        _measure_watch(case, [specgen, "watch", *copies, "--out", out], base, env, copies[0], results["watch"], paired)
+    if "change" in results or "watch" in results:
         # Untimed: leave the output matching the spec again (later steps import it).
         m = measure(generate)
         if not m.ok:
-            results["change"].notes.append(f"restoring the output failed: {m.describe_failure()}")
+            results["change" if "change" in results else "watch"].notes.append(
+                f"restoring the output failed: {m.describe_failure()}"
+            )
     return {"modes": {k: v.to_json() for k, v in results.items()}, "count": count.to_json(), "out": str(out)}
+
+
+def _measure_watch(
+    case: Case,
+    cmd: list[Any],
+    cwd: Path,
+    env: dict[str, str],
+    spec: Path,
+    result: ModeResult,
+    paired: Callable[[str, int], None],
+) -> None:
+    """A one-line change under ``specgen watch`` (default polling interval):
+    the seconds from writing the edited spec to the watch's ``wrote`` line,
+    i.e. the files written. One resident process for all repeats."""
+    original = spec.read_text(encoding="utf-8")
+    proc = subprocess.Popen(
+        [str(c) for c in cmd], cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    errors: list[str] = []
+    pumps = [
+        threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout or ()], daemon=True),
+        threading.Thread(target=lambda: errors.extend(proc.stderr or ()), daemon=True),
+    ]
+    for pump in pumps:
+        pump.start()
+
+    def until(prefix: str) -> float:
+        """Wait (bounded by the case's timeout) for a stdout line starting with ``prefix``."""
+        deadline = time.monotonic() + case.timeout
+        while True:
+            try:
+                line = lines.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                raise TimeoutError(f"no {prefix!r} line in {case.timeout:.0f}s; stderr: {''.join(errors)[-300:]}") from None
+            if line.startswith(prefix):
+                return time.perf_counter()
+
+    try:
+        until("specgen: watching")  # the first run: a warm no-op
+        for i in range(case.repeats):
+            edited, line = edit_description(original, WATCH_EDITS + i + 1)
+            started = time.perf_counter()
+            spec.write_text(edited, encoding="utf-8")
+            seconds = until("specgen: wrote") - started
+            until("specgen: watching")
+            result.times.append(seconds)
+            log(f"  specgen watch, one-line change #{i + 1} ({spec.name}:{line}): {seconds:.3f}s")
+            if i == 0:
+                result.notes.append(f"{spec.name}:{line} edited")
+            paired("watch", i)
+    except (TimeoutError, ValueError) as exc:
+        result.failures.append(str(exc))
+    finally:
+        proc.send_signal(signal.SIGINT)  # before restoring the spec, which would start a run
+        try:
+            code = proc.wait(timeout=case.timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            code = proc.wait()
+        for pump in pumps:
+            pump.join(timeout=case.timeout)
+        spec.write_text(original, encoding="utf-8")
+        if code != 0:
+            result.failures.append(f"the watch ended with exit code {code}: {''.join(errors)[-300:]}")
 
 
 # -- openapi-python-client ------------------------------------------------------
