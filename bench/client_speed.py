@@ -207,7 +207,15 @@ def parse(opc_root: Path | None, reps: int, count: int) -> dict[str, Any]:
             for name, parse_page in parsers.items()
             if name not in page["errors"]
         }
-        page["per_call"] = {name: Stats(values).to_json() for name, values in _interleaved(timed, reps).items()}
+        samples = _interleaved(timed, reps)
+        page["per_call"] = {name: Stats(values).to_json() for name, values in samples.items()}
+        # specgen's time over each other parser's in the same repetition (they run
+        # one after another): a burst of noise slows both sides of one ratio.
+        page["specgen_paired"] = {
+            name: Stats([a / b for a, b in zip(samples["specgen"], values) if b > 0]).to_json()
+            for name, values in samples.items()
+            if name != "specgen" and "specgen" in samples
+        }
         result["pages"][page_name] = page
     return result
 

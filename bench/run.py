@@ -54,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
         help="the Markdown report; the chart goes beside it as .png",
     )
     parser.add_argument("--json", type=Path, default=WORK / "results.json", help="every measurement, as JSON")
-    parser.add_argument("--repeat-small", type=int, default=5, help="runs per measurement for the seed fragment")
+    parser.add_argument("--repeat-small", type=int, default=9, help="runs per measurement for the seed fragment")
     parser.add_argument(
         "--repeat-medium", type=int, default=3, help="runs per measurement for the full twilio_trunking_v1"
     )

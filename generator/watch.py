@@ -38,6 +38,8 @@ DEFAULT_INTERVAL = 0.1  # seconds between polls: ~10 stat() calls a second per i
 EXIT_INTERRUPTED = 130  # what a run returns when Ctrl-C stopped it (it wrote nothing)
 _SETTLE = 0.02  # seconds between two looks once a change is seen, until they agree
 _MAX_SETTLE_LOOKS = 50  # then the run starts anyway (a file that never stops changing)
+_LOOK_SHARE = 10  # wait at least this many times as long as the last look took
+_clock = time.monotonic
 
 
 class StopWatching(Exception):
@@ -118,11 +120,16 @@ def _wait_for_change(
 ) -> None:
     """Return once the inputs differ from ``before`` and have stopped changing.
     ``sleep(seconds)`` may return early (an inotify event)."""
+    pause = interval
     while True:
-        sleep(interval)
+        sleep(pause)
+        started = _clock()
         seen = snapshot(inputs)
         if seen != before:
             break
+        # A big tree (a spec with $refs at a repository's root) is slow to look
+        # at: looking takes at most ~10% of the time, whatever the interval.
+        pause = max(interval, _LOOK_SHARE * (_clock() - started))
     for _ in range(_MAX_SETTLE_LOOKS):
         sleep(min(interval, _SETTLE))
         again = snapshot(inputs)

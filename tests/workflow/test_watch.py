@@ -445,3 +445,22 @@ def test_watch_stops_when_specgens_own_code_changes_on_disk(
     assert run.code == 0
     assert "specgen's own code changed on disk (an upgrade?); restart `specgen watch`" in run.err
     assert not (repo / "generated").exists()  # no run with code the cache would misname
+
+
+def test_a_slow_look_lengthens_the_wait(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.watch as watch_module
+
+    spec = tmp_path / "api.yaml"
+    spec.write_text("one")
+    clock = iter(float(t) for t in range(0, 1000, 2))  # every look seems to take 2 s
+    monkeypatch.setattr(watch_module, "_clock", lambda: next(clock))
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        if len(waits) == 3:
+            raise KeyboardInterrupt
+
+    code = watch(lambda: 0, lambda: inputs_for([spec], None, None), 0.1, lambda _: None, sleep=sleep)
+    assert code == 0
+    assert waits == [0.1, 20.0, 20.0]  # the interval first, then ten times the look
