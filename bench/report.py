@@ -692,7 +692,8 @@ def _explain(
             f"{fmt_s(floor)} in a process that does nothing else"
             + (f", a floor of {fmt_ratio(floor / reference)} of this reference" if reference else "")
             + f", of the {fmt_s(measured)} measured; black's import runs beside them in the helper process, "
-            "then the spec is loaded, built and rendered again and its changed blocks formatted"
+            "then the spec is loaded, built and rendered again and its changed blocks formatted. A resident "
+            "process pays the imports once: see the `specgen watch` row"
         )
 
     def lines_why(where: str) -> str:
