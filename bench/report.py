@@ -722,7 +722,8 @@ def _explain(
         elif text.startswith("regeneration after") and "watch" in text and "watch" in worst:
             verdict.why = (
                 "the resident process regenerates (load, build, render, format, write) after it notices "
-                "the save: it polls every 0.1 s, then looks again 20 ms later in case the file is still being written"
+                "the save (at once with inotify on Linux, else within the 0.1 s polling interval), then looks "
+                "again 20 ms later in case the file is still being written"
             )
         elif text.startswith("regeneration after") and "change" in worst:
             verdict.why = change_why(worst["change"][1])

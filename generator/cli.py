@@ -27,10 +27,11 @@ from .manifest import MANIFEST_NAME, Integrity, Manifest, ManifestError, parse_m
 from .naming import module_name
 from .pipeline_types import Generated
 from .ruff_format import FORMATTERS, RuffNotFound, find_ruff
-from .write import Staged, commit, diff, discard, split_packages, stage_package
+from .write import Staged, commit, diff, discard, signals_held, split_packages, stage_package
 
 if TYPE_CHECKING:
     from .format_helper import FormatHelper
+    from .watch import Inputs
 
 
 def _print_traceback() -> None:
@@ -792,16 +793,25 @@ def _cmd_generate(args: argparse.Namespace, ui: Ui) -> int:
                 )
                 reports.append((text, entry))
 
-    committed = False
+    committed = interrupted = False
     try:
         results = _generate_targets(targets, settings, ui, take)
         if results is None:
             return EXIT_INPUT
-        commit(staged)
-        committed = True
+        with signals_held():  # Ctrl-C waits for the swaps, then comes here
+            commit(staged)
+            committed = True
+    except KeyboardInterrupt:
+        if not committed:
+            raise  # main: "interrupted; nothing was written"
+        interrupted = True
     finally:
         if not committed:
             discard(staged)
+    if interrupted:
+        ui.error("specgen: interrupted once the packages were written; no changelog entry was made")
+        return EXIT_INTERRUPTED
+    assert results is not None  # returned above otherwise
     changelog = None if args.command == "watch" else args.changelog or settings.config.changelog
     for text, entry in reports:
         ui.info(text.rstrip("\n"))
@@ -1106,8 +1116,8 @@ def _cmd_watch(args: argparse.Namespace, ui: Ui) -> int:
     import signal
 
     from .cache import code_fingerprint
-    from .config import find_pyproject
-    from .watch import Inputs, StopWatching, inputs_for, watch
+    from .ruff_format import forget_versions
+    from .watch import StopWatching, watch
 
     if not 0.01 <= args.interval <= 60:
         raise UsageError(f"--interval: expected 0.01 to 60 seconds, got {args.interval:g}")
@@ -1118,17 +1128,6 @@ def _cmd_watch(args: argparse.Namespace, ui: Ui) -> int:
         _formatter_id(settings)
     if isinstance(ui.out, io.TextIOWrapper):
         ui.out.reconfigure(line_buffering=True)  # each run's lines show at once, also in a pipe
-
-    def find_inputs() -> Inputs:
-        config_file = find_pyproject(Path.cwd())
-        try:
-            config = load_config()
-        except ConfigError:  # reported by the run; watch the file until it is mended
-            return inputs_for(list(args.specs), config_file, args.templates)
-        specs = list(args.specs) or [entry.path for entry in config.discover_specs()]
-        discovered_in = config.spec_dir if not args.specs and config.specs is None else None
-        return inputs_for(specs, config_file, args.templates or config.templates, discovered_in)
-
     code_at_start = code_fingerprint()
 
     def run() -> int:
@@ -1138,22 +1137,47 @@ def _cmd_watch(args: argparse.Namespace, ui: Ui) -> int:
         if code_fingerprint() != code_at_start:
             ui.error("specgen: specgen's own code changed on disk (an upgrade?); restart `specgen watch`")
             raise StopWatching
+        forget_versions()  # ruff runs from disk: an upgraded one is named by its new version
         return _run_command(_cmd_generate, args, ui)
 
+    watcher = os.getpid()
+
     def stop(signum: int, frame: object) -> None:
+        if os.getpid() != watcher:  # a forked worker inherited this handler: die as SIGTERM would
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
         raise KeyboardInterrupt  # SIGTERM ends the watch as Ctrl-C does: staged files removed
 
     previous = signal.signal(signal.SIGTERM, stop)
     try:
-        return watch(
-            run,
-            find_inputs,
-            args.interval,
-            ui.info,
-            warm_up=lambda: _warm_up(settings),
-        )
+        return watch(run, lambda: _watch_inputs(args), args.interval, ui.info, warm_up=lambda: _warm_up(settings))
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _watch_inputs(args: argparse.Namespace) -> Inputs:
+    """What the next run of ``specgen watch`` depends on (see watch.py)."""
+    from .config import PYPROJECT, find_pyproject
+    from .watch import inputs_for
+
+    # Without a pyproject.toml, one created here is a change too.
+    config_file = find_pyproject(Path.cwd()) or Path.cwd() / PYPROJECT
+    try:
+        config = load_config()
+    except ConfigError:  # reported by the run; watch the file until it is mended
+        return inputs_for(list(args.specs), config_file, args.templates)
+    if args.specs:
+        specs = list(args.specs)
+        outputs = [args.out or entry.out for entry in (config.entry_for(p) for p in specs) if entry] + [
+            args.out or config.out
+        ]
+    else:
+        entries = config.discover_specs()
+        specs = [entry.path for entry in entries]
+        outputs = [args.out or entry.out for entry in entries] + [args.out or config.out]
+    discovered_in = config.spec_dir if not args.specs and config.specs is None else None
+    return inputs_for(specs, config_file, args.templates or config.templates, discovered_in, outputs)
 
 
 def _warm_up(settings: Settings) -> None:

@@ -70,14 +70,20 @@ class Notifier:
         return None if fd < 0 else cls(libc, fd)
 
     def watch(self, folders: Iterable[str]) -> None:
-        """Watch exactly ``folders`` from now on (missing ones are skipped)."""
+        """Watch exactly ``folders`` from now on (missing ones are skipped).
+
+        Every wanted folder is added again: for one still watched the kernel
+        returns the same descriptor, and one deleted and made anew since (whose
+        old watch the kernel dropped) is watched again."""
         wanted = set(folders)
         for folder in sorted(set(self._watches) - wanted):
             self._libc.inotify_rm_watch(self._fd, self._watches.pop(folder))  # fails harmlessly if gone
-        for folder in sorted(wanted - set(self._watches)):
+        for folder in sorted(wanted):
             wd = self._libc.inotify_add_watch(self._fd, os.fsencode(folder), _MASK)
             if wd >= 0:
                 self._watches[folder] = wd
+            else:
+                self._watches.pop(folder, None)  # gone, or the watch limit reached: polling covers it
 
     @property
     def watched(self) -> frozenset[str]:

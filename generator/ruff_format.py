@@ -87,6 +87,11 @@ def _version(executable: str) -> str | None:
     return words[1]
 
 
+def forget_versions() -> None:
+    """Ask each ruff its version again (a resident process: ruff may be upgraded meanwhile)."""
+    _version.cache_clear()
+
+
 def _environment() -> dict[str, str]:
     # RUFF_* variables (cache folder, output format, ...) are the user's
     # settings for their own runs, not for specgen's.

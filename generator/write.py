@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,8 +127,29 @@ def _write_synced(item: tuple[Path, str]) -> None:
         os.fsync(handle.fileno())
 
 
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM wait until the block is done (POSIX, main thread;
+    elsewhere a no-op): a package swap is never cut in half by Ctrl-C, and
+    the interrupt comes right after the block."""
+    import signal  # not for a run that writes nothing
+    import threading
+
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def commit(staged: list[Staged]) -> None:
-    """Swap each staged package in for its old folder (one rename each)."""
+    """Swap each staged package in for its old folder (one rename each).
+
+    Call it inside :func:`signals_held`: between the two renames of a swap
+    the package is in neither place."""
     if not staged:  # a run with nothing to write: no imports either
         return
     import shutil
