@@ -15,11 +15,11 @@ Four kinds of entries, each keyed by sha256 of everything that decides it:
   another version or shape is a miss, and entries keyed by content make a
   wrong pack a miss too. Two runs writing one pack: the last one wins, whole.
   (The ``block/`` and ``file/`` folders of older versions, one file per
-  entry, are no longer read.)
+  entry, are deleted when a pack is written.)
 - with ``formatter = "ruff"``, a ``pack`` too, named by ruff's version, its
   command-line flags and the package's name: ruff's output for each whole
   file, keyed by the same and the file's text. (The ``ruff/`` folder of older
-  versions, one file per entry, is no longer read.)
+  versions, one file per entry, is deleted when a pack is written.)
 - ``valid``: the validator's verdict on a spec, keyed by its version,
   specgen's own checks (validate.py) and the spec with its prose left out (a
   reworded description is not revalidated).
@@ -29,10 +29,14 @@ Four kinds of entries, each keyed by sha256 of everything that decides it:
   of every spec file beside it, for ``$ref``s), the generator's fingerprint
   (its version and the bytes of its code, templates and runtime) and the
   options (the formatter and its version among them). A regeneration
-  with nothing changed reads one entry.
+  with nothing changed reads one entry. Only the last ``PACKAGE_GENERATIONS``
+  entries of each spec path and package name are kept (``recent/``
+  lists them): every edit of a spec makes a new entry, megabytes for a
+  large spec, and ``specgen watch`` makes one per save.
 
 Beside them, ``jinja/`` holds Jinja2's compiled templates (its own
-``FileSystemBytecodeCache``, keyed by Jinja2 by each template's source).
+``FileSystemBytecodeCache``, keyed by Jinja2 by each template's source), and
+``recent/`` the keys of the package entries kept for each spec.
 
 Entries are written atomically; a cache that cannot be read or written is
 ignored, never an error. ``SPECGEN_CACHE_DIR`` sets the folder (empty:
@@ -50,6 +54,9 @@ from .paths import PACKAGE_DIR, templates_dir
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 _MAX_SPEC_FILES = 500
+PACKAGE_GENERATIONS = 4  # package entries kept per spec path and package name
+_KEY = re.compile(r"[0-9a-f]{64}")
+_LEGACY_FOLDERS = ("block", "file", "ruff")  # older versions' formatting caches
 
 
 class Cache:
@@ -74,9 +81,39 @@ class Cache:
             return None
 
     def put(self, kind: str, key: str, data: bytes) -> None:
+        self._write(self._path(kind, key), data)
+
+
+    def keep_recent(self, kind: str, slot: str, key: str, keep: int) -> None:
+        """Record ``key`` as the newest ``kind`` entry of ``slot``, and delete
+        the entries that fall out of the slot's last ``keep``. Another slot
+        that shared a deleted entry (the same content) just misses once."""
+        index = self.root / "recent" / kind / slot
+        try:
+            listed = index.read_text(encoding="ascii").split()
+        except (OSError, UnicodeDecodeError):
+            listed = []
+        keys = [key] + [k for k in listed if k != key and _KEY.fullmatch(k)]  # never a path from the file
+        for gone in keys[keep:]:
+            try:
+                self._path(kind, gone).unlink()
+            except OSError:
+                pass
+        self._write(index, " ".join(keys[:keep]).encode("ascii"))
+
+    def drop_legacy(self) -> None:
+        """Delete the folders of older specgen versions' formatting caches
+        (one file per entry; no longer read). Called when a pack is written."""
+        import shutil
+
+        for name in _LEGACY_FOLDERS:
+            folder = self.root / name
+            if folder.is_dir():
+                shutil.rmtree(folder, ignore_errors=True)
+
+    def _write(self, path: Path, data: bytes) -> None:
         import tempfile  # only when writing: a cache hit needs none of it
 
-        path = self._path(kind, key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")

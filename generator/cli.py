@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence, TextIO
 
 from . import __version__
-from .cache import Cache, digest, generator_fingerprint, spec_fingerprint
+from .cache import PACKAGE_GENERATIONS, Cache, digest, generator_fingerprint, spec_fingerprint
 from .config import Config, ConfigError, load_config
 from .errors import Diagnostic, SpecError
 from .manifest import MANIFEST_NAME, Integrity, Manifest, ManifestError, parse_manifest, read_files, verify
@@ -710,6 +710,8 @@ def _generate_cached(target: Target, settings: Settings, helper: _RunHelper | No
     if cache is not None and key is not None:
         entry = {"package": result.package, "files": result.files, "warnings": list(result.warnings)}
         cache.put("package", key, json.dumps(entry).encode("utf-8"))
+        slot = digest("package-slot", os.path.abspath(target.spec), str(target.package))
+        cache.keep_recent("package", slot, key, PACKAGE_GENERATIONS)  # one entry per edit otherwise
     return result
 
 

@@ -193,6 +193,7 @@ def _store_pack(cache: Cache, key: str, raw: bytes | None, pack: dict[str, Any])
     data = json.dumps(pack, sort_keys=True, separators=(",", ":")).encode("ascii")  # same content, same bytes
     if data != raw:
         cache.put("pack", key, data)
+        cache.drop_legacy()
 
 
 def _read_pack(raw: bytes | None) -> tuple[dict[str, str], dict[str, list[tuple[int, str]]]]:

@@ -341,7 +341,7 @@ def test_a_cold_cli_run_writes_a_few_cache_files(tmp_path: Path) -> None:
             kind = path.relative_to(cache).parts[0]
             kinds[kind] = kinds.get(kind, 0) + 1
     jinja = kinds.pop("jinja", 0)
-    assert kinds == {"package": 1, "valid": 1, "pack": 1, "names": 1}
+    assert kinds == {"package": 1, "valid": 1, "pack": 1, "names": 1, "recent": 1}
     assert jinja <= len(list((ROOT / "templates").rglob("*.jinja")))
 
 
@@ -556,3 +556,74 @@ def test_a_verdict_is_keyed_by_specgens_own_checks_too(tmp_path: Path, monkeypat
     changed.write_text(Path(validate_module.__file__).read_text(encoding="utf-8") + "\n# a new check\n")
     monkeypatch.setattr(validate_module, "__file__", str(changed))
     assert before is not None and _validated_key(spec) not in (None, before)
+
+
+# -- eviction: the last generations of each spec, and older versions' folders -------------
+
+
+def test_keep_recent_keeps_the_last_entries_of_a_slot(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "cache")
+    keys = [digest("entry", str(i)) for i in range(6)]
+    other = digest("another slot's entry")
+    cache.put("package", other, b"other")
+    cache.keep_recent("package", "slot-b", other, 4)
+    for i, key in enumerate(keys):
+        cache.put("package", key, f"entry {i}".encode())
+        cache.keep_recent("package", "slot-a", key, 4)
+    assert [cache.get("package", k) is not None for k in keys] == [False, False, True, True, True, True]
+    assert cache.get("package", other) == b"other"  # another slot's entries are its own
+    # Used again, an entry becomes the newest: the oldest of the others goes.
+    cache.keep_recent("package", "slot-a", keys[2], 4)
+    cache.put("package", keys[0], b"entry 0 again")
+    cache.keep_recent("package", "slot-a", keys[0], 4)
+    assert [cache.get("package", k) is not None for k in keys] == [True, False, True, False, True, True]
+
+
+def test_keep_recent_never_deletes_what_its_index_file_names_unless_it_is_a_key(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "cache")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    index = tmp_path / "cache" / "recent" / "package" / "slot"
+    index.parent.mkdir(parents=True)
+    index.write_text(f"../../../victim.txt {victim} {'A' * 64}\n")
+    cache.keep_recent("package", "slot", digest("new"), 1)
+    assert victim.read_text() == "keep me"
+    assert index.read_text() == digest("new")
+
+
+def test_cli_keeps_four_generations_of_a_spec_and_a_recent_one_is_a_hit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.cli import main
+
+    monkeypatch.setenv("SPECGEN_CACHE_DIR", str(tmp_path / "cache"))
+    spec = tmp_path / "spec" / "twilio_trunking_v1.yaml"
+    spec.parent.mkdir()
+    original = SEED.read_text()
+    versions = [original.replace("A phone number associated", f"Version {i}. A phone number associated", 1) for i in range(6)]
+    assert len(set(versions)) == 6
+    out = str(tmp_path / "out")
+    for text in versions:
+        spec.write_text(text)
+        assert main(["generate", str(spec), "--out", out, "-q", "--jobs", "1"]) == 0
+    entries = [p for p in (tmp_path / "cache" / "package").rglob("*") if p.is_file()]
+    assert len(entries) == 4  # not 6: one per edit otherwise
+    # Back to the third version (among the last four): read from the cache, nothing new made.
+    spec.write_text(versions[3])
+    before = {p: p.stat().st_mtime_ns for p in entries}
+    monkeypatch.setattr("generator.pipeline.generate_package", lambda *a, **k: pytest.fail("not a cache hit"))
+    assert main(["generate", str(spec), "--out", out, "-q", "--jobs", "1"]) == 0
+    assert {p: p.stat().st_mtime_ns for p in entries if p.exists()} == before
+
+
+def test_older_versions_formatting_folders_are_deleted_when_a_pack_is_written(tmp_path: Path) -> None:
+    from generator.pipeline import generate_package
+
+    cache = Cache(tmp_path / "cache")
+    for name in ("block", "file", "ruff"):
+        (tmp_path / "cache" / name / "ab").mkdir(parents=True)
+        (tmp_path / "cache" / name / "ab" / ("ab" + "0" * 62)).write_text("an old entry")
+    generate_package(SEED, cache=cache)
+    left = {p.name for p in (tmp_path / "cache").iterdir()}
+    assert "pack" in left
+    assert not left & {"block", "file", "ruff"}
