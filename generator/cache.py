@@ -30,13 +30,13 @@ Four kinds of entries, each keyed by sha256 of everything that decides it:
   (its version and the bytes of its code, templates and runtime) and the
   options (the formatter and its version among them). A regeneration
   with nothing changed reads one entry. Only the last ``PACKAGE_GENERATIONS``
-  entries of each spec path and package name are kept (``recent/``
-  lists them): every edit of a spec makes a new entry, megabytes for a
-  large spec, and ``specgen watch`` makes one per save.
+  entries of each spec path and package name to be written or read are kept
+  (see :meth:`Cache.keep_recent`): every edit of a spec makes a new entry,
+  megabytes for a large spec, and ``specgen watch`` makes one per save.
 
 Beside them, ``jinja/`` holds Jinja2's compiled templates (its own
 ``FileSystemBytecodeCache``, keyed by Jinja2 by each template's source), and
-``recent/`` the keys of the package entries kept for each spec.
+``recent/`` marks the package entries kept for each spec.
 
 Entries are written atomically; a cache that cannot be read or written is
 ignored, never an error. ``SPECGEN_CACHE_DIR`` sets the folder (empty:
@@ -85,21 +85,36 @@ class Cache:
 
 
     def keep_recent(self, kind: str, slot: str, key: str, keep: int) -> None:
-        """Record ``key`` as the newest ``kind`` entry of ``slot``, and delete
-        the entries that fall out of the slot's last ``keep``. Another slot
-        that shared a deleted entry (the same content) just misses once."""
-        index = self.root / "recent" / kind / slot
+        """Mark ``key`` as the newest ``kind`` entry of ``slot`` (on a write, and
+        on a hit), and delete the entries that fall out of the slot's last
+        ``keep``. One marker file per key (``recent/KIND/SLOT/KEY``, its mtime
+        the last use): concurrent runs need no lock, and an entry they both
+        use survives. Another slot that shared a deleted entry (the same
+        content) just misses once."""
+        folder = self.root / "recent" / kind / slot
+        marker = folder / key
         try:
-            listed = index.read_text(encoding="ascii").split()
-        except (OSError, UnicodeDecodeError):
-            listed = []
-        keys = [key] + [k for k in listed if k != key and _KEY.fullmatch(k)]  # never a path from the file
-        for gone in keys[keep:]:
-            try:
-                self._path(kind, gone).unlink()
-            except OSError:
-                pass
-        self._write(index, " ".join(keys[:keep]).encode("ascii"))
+            folder.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+            os.utime(marker)  # now, also when it existed
+            used = []
+            for name in os.listdir(folder):
+                if _KEY.fullmatch(name):  # never a path, nor a temporary file
+                    try:
+                        used.append((os.stat(folder / name).st_mtime_ns, name))
+                    except OSError:
+                        pass
+        except OSError:
+            return
+        used.sort(reverse=True)
+        for _mtime, gone in used[keep:]:
+            if gone == key:
+                continue
+            for path in (self._path(kind, gone), folder / gone):
+                try:
+                    path.unlink()
+                except OSError:
+                    pass
 
     def drop_legacy(self) -> None:
         """Delete the folders of older specgen versions' formatting caches
@@ -148,7 +163,7 @@ def tree_files(folder: Path, suffixes: tuple[str, ...] | None = None) -> list[st
         dirs[:] = [name for name in dirs if name != "__pycache__"]
         base = os.path.relpath(root, folder).replace(os.sep, "/")
         for name in names:
-            if suffixes is None or os.path.splitext(name)[1] in suffixes:
+            if suffixes is None or os.path.splitext(name)[1].lower() in suffixes:
                 found.append(name if base == "." else f"{base}/{name}")
         if len(found) > 4 * _MAX_SPEC_FILES:
             break

@@ -66,7 +66,7 @@ def _help_width() -> int:
 
 
 EXIT_OK, EXIT_STALE, EXIT_INPUT, EXIT_INTERNAL, EXIT_EDITED, EXIT_BREAKING = 0, 1, 2, 3, 4, 5
-EXIT_INTERRUPTED = 130  # Ctrl-C (SIGINT); nothing was written
+EXIT_INTERRUPTED = 130  # Ctrl-C (SIGINT), or SIGTERM for watch
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 
 EXIT_CODES = """exit codes:
@@ -691,9 +691,12 @@ def _generate_cached(target: Target, settings: Settings, helper: _RunHelper | No
         if hit is not None:
             try:
                 entry = json.loads(hit)
-                return Generated(entry["package"], entry["files"], tuple(entry["warnings"]), None)
+                found = Generated(entry["package"], entry["files"], tuple(entry["warnings"]), None)
             except (ValueError, KeyError, TypeError):
                 pass
+            else:
+                cache.keep_recent("package", _package_slot(target), key, PACKAGE_GENERATIONS)  # used: kept
+                return found
     format_helper = helper.get() if helper is not None else None  # before the imports it overlaps
     from .pipeline import generate_package  # imports Jinja2, PyYAML...: only on a cache miss
 
@@ -710,9 +713,13 @@ def _generate_cached(target: Target, settings: Settings, helper: _RunHelper | No
     if cache is not None and key is not None:
         entry = {"package": result.package, "files": result.files, "warnings": list(result.warnings)}
         cache.put("package", key, json.dumps(entry).encode("utf-8"))
-        slot = digest("package-slot", os.path.abspath(target.spec), str(target.package))
-        cache.keep_recent("package", slot, key, PACKAGE_GENERATIONS)  # one entry per edit otherwise
+        cache.keep_recent("package", _package_slot(target), key, PACKAGE_GENERATIONS)  # one entry per edit otherwise
     return result
+
+
+def _package_slot(target: Target) -> str:
+    """The package cache entries of one spec path and package name, of which the last few are kept."""
+    return digest("package-slot", os.path.abspath(str(target.spec)), str(target.package))
 
 
 def _read_manifest(files: dict[str, bytes]) -> tuple[Manifest | None, str | None]:
@@ -795,14 +802,24 @@ def _cmd_generate(args: argparse.Namespace, ui: Ui) -> int:
                 )
                 reports.append((text, entry))
 
+    changelog = None if args.command == "watch" else args.changelog or settings.config.changelog
     committed = interrupted = False
     try:
         results = _generate_targets(targets, settings, ui, take)
         if results is None:
             return EXIT_INPUT
-        with signals_held():  # Ctrl-C waits for the swaps, then comes here
-            commit(staged)
-            committed = True
+        if staged:
+            # Ctrl-C (and SIGTERM) wait for the swaps and the changelog, then come
+            # here: no package is left half swapped, nor written without its entry.
+            with signals_held():
+                commit(staged)
+                committed = True
+                if changelog is not None and reports:
+                    from .specdiff import prepend_changelog
+
+                    for _text, entry in reports:
+                        prepend_changelog(changelog, entry)
+        committed = True
     except KeyboardInterrupt:
         if not committed:
             raise  # main: "interrupted; nothing was written"
@@ -811,16 +828,12 @@ def _cmd_generate(args: argparse.Namespace, ui: Ui) -> int:
         if not committed:
             discard(staged)
     if interrupted:
-        ui.error("specgen: interrupted once the packages were written; no changelog entry was made")
+        entries = " and the changelog entries" if changelog is not None and reports else ""
+        ui.error(f"specgen: interrupted once the packages{entries} were written")
         return EXIT_INTERRUPTED
     assert results is not None  # returned above otherwise
-    changelog = None if args.command == "watch" else args.changelog or settings.config.changelog
-    for text, entry in reports:
+    for text, _entry in reports:
         ui.info(text.rstrip("\n"))
-        if changelog is not None:
-            from .specdiff import prepend_changelog
-
-            prepend_changelog(changelog, entry)
     if reports and changelog is not None:
         ui.note(f"specgen: API changes prepended to {changelog}")
     for status, path in counts.per_file:

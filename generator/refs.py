@@ -11,7 +11,8 @@ the file holding the ``$ref`` (where that file was reached, not where a link
 points) and normalised without following links, so ``..`` cannot leave the
 folder, while a folder the user linked into it is trusted. Absolute paths,
 ``\\``, drive letters and NUL are refused outright, and a refused file is never
-opened. Files are told apart (caching, cycles) by their resolved path.
+opened. Only ``.yaml``, ``.yml`` and ``.json`` files (any case) can be
+referenced: the package cache and ``specgen watch`` track those. Files are told apart (caching, cycles) by their resolved path.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from . import load
+from .cache import SPEC_SUFFIXES
 from .errors import pointer_join, resolve_pointer
 from .load import LoadedSpec
 
@@ -76,6 +78,12 @@ class _ExternalRefs:
         else:
             target = os.path.abspath(os.path.join(base.parent, file_part))  # normalised, links not followed
             if os.path.commonpath([self.root, target]) == self.root:
+                if os.path.splitext(target)[1].lower() not in SPEC_SUFFIXES:
+                    # The package cache and `specgen watch` track the spec files beside
+                    # a spec by these names: another file would go unnoticed when edited.
+                    raise self.spec.error(
+                        pointer, f"$ref {ref!r}: only .yaml, .yml and .json files can be referenced"
+                    )
                 return Path(target)
             why = f"it leads to {self.display(target)}"
         folder = os.path.join(os.path.dirname(self.spec.display) or ".", "")

@@ -175,19 +175,31 @@ def snapshot(inputs: Inputs) -> Snapshot:
             continue
         stamps[path] = (st.st_mtime_ns, st.st_size, st.st_ino)
         if now - st.st_mtime_ns < _RACY_NS:
-            try:
-                with open(path, "rb") as handle:
-                    hashes[path] = hashlib.sha256(handle.read()).hexdigest()
-            except OSError:
-                pass
+            found = _content_hash(path)
+            if found is not None:
+                hashes[path] = found
     return Snapshot(stamps, hashes)
 
 
+def _content_hash(path: str) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.sha256(handle.read()).hexdigest()
+    except OSError:
+        return None
+
+
 def changed(before: Snapshot, after: Snapshot) -> bool:
-    """Whether an input changed, appeared or went between two looks."""
+    """Whether an input changed, appeared or went between two looks. A file
+    hashed in ``before`` (recently modified then) is compared by content even
+    if ``after`` came too late to hash it: same stat, other bytes is a change."""
     if before.stamps != after.stamps:
         return True
-    return any(before.hashes[path] != after.hashes[path] for path in before.hashes.keys() & after.hashes.keys())
+    for path, old in before.hashes.items():
+        new = after.hashes[path] if path in after.hashes else _content_hash(path)
+        if new != old:
+            return True
+    return False
 
 
 def _wait_for_change(

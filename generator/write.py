@@ -6,6 +6,7 @@ import contextlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 from pathlib import Path
 
 # difflib, shutil and tempfile are imported where used: `specgen check` with
@@ -129,20 +130,34 @@ def _write_synced(item: tuple[Path, str]) -> None:
 
 @contextlib.contextmanager
 def signals_held() -> Iterator[None]:
-    """SIGINT and SIGTERM wait until the block is done (POSIX, main thread;
-    elsewhere a no-op): a package swap is never cut in half by Ctrl-C, and
-    the interrupt comes right after the block."""
+    """SIGINT and SIGTERM wait until the block is done, then act as they would
+    have (Ctrl-C raises KeyboardInterrupt right after the block): a package
+    swap is never cut in half. The handlers are swapped for ones that only
+    take note, which works on every platform and whichever thread the signal
+    lands on; outside the main thread (where handlers cannot be set) the
+    block runs unprotected."""
     import signal  # not for a run that writes nothing
     import threading
 
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    held: list[int] = []
+
+    def take_note(signum: int, frame: object) -> None:
+        held.append(signum)
+
+    wanted = [signal.SIGINT] + ([signal.SIGTERM] if hasattr(signal, "SIGTERM") else [])
+    previous: dict[int, Any] = {}
     try:
+        for signum in wanted:
+            previous[signum] = signal.signal(signum, take_note)
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    if held:
+        signal.raise_signal(held[0])  # now: the restored handler raises KeyboardInterrupt (or ends the process)
 
 
 def commit(staged: list[Staged]) -> None:

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -570,25 +571,49 @@ def test_keep_recent_keeps_the_last_entries_of_a_slot(tmp_path: Path) -> None:
     for i, key in enumerate(keys):
         cache.put("package", key, f"entry {i}".encode())
         cache.keep_recent("package", "slot-a", key, 4)
+        time.sleep(0.002)  # distinct marker mtimes, whatever the file system's clock
     assert [cache.get("package", k) is not None for k in keys] == [False, False, True, True, True, True]
     assert cache.get("package", other) == b"other"  # another slot's entries are its own
-    # Used again, an entry becomes the newest: the oldest of the others goes.
+    # Used again (a cache hit), an entry becomes the newest: the oldest of the others goes.
     cache.keep_recent("package", "slot-a", keys[2], 4)
+    time.sleep(0.002)
     cache.put("package", keys[0], b"entry 0 again")
     cache.keep_recent("package", "slot-a", keys[0], 4)
     assert [cache.get("package", k) is not None for k in keys] == [True, False, True, False, True, True]
+    assert len(os.listdir(tmp_path / "cache" / "recent" / "package" / "slot-a")) == 4
 
 
-def test_keep_recent_never_deletes_what_its_index_file_names_unless_it_is_a_key(tmp_path: Path) -> None:
+def test_keep_recent_deletes_only_entries_named_by_a_key(tmp_path: Path) -> None:
     cache = Cache(tmp_path / "cache")
-    victim = tmp_path / "victim.txt"
-    victim.write_text("keep me")
-    index = tmp_path / "cache" / "recent" / "package" / "slot"
-    index.parent.mkdir(parents=True)
-    index.write_text(f"../../../victim.txt {victim} {'A' * 64}\n")
+    folder = tmp_path / "cache" / "recent" / "package" / "slot"
+    folder.mkdir(parents=True)
+    stray = folder / "notes.txt"
+    stray.write_text("not a key")
+    (folder / ("A" * 64)).write_text("")  # upper case: not one of ours
     cache.keep_recent("package", "slot", digest("new"), 1)
-    assert victim.read_text() == "keep me"
-    assert index.read_text() == digest("new")
+    assert stray.read_text() == "not a key"
+    assert (folder / ("A" * 64)).exists()
+
+
+def test_concurrent_writers_of_one_slot_leave_no_entry_behind(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from generator.cache import Cache, digest\n"
+        "cache = Cache(Path(sys.argv[1]))\n"
+        "for i in range(150):\n"
+        "    key = digest(sys.argv[2], str(i))\n"
+        "    cache.put('package', key, b'x')\n"
+        "    cache.keep_recent('package', 'slot', key, 4)\n"
+    )
+    procs = [
+        subprocess.Popen([sys.executable, "-c", script, str(tmp_path / "cache"), name], cwd=ROOT)
+        for name in ("a", "b")
+    ]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    Cache(tmp_path / "cache").keep_recent("package", "slot", digest("last"), 4)  # a later run settles it
+    entries = [p for p in (tmp_path / "cache" / "package").rglob("*") if p.is_file()]
+    assert len(entries) <= 4
 
 
 def test_cli_keeps_four_generations_of_a_spec_and_a_recent_one_is_a_hit(

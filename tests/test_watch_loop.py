@@ -384,3 +384,20 @@ def test_pipeline_warm_up_imports_black_and_the_validator() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_file_hashed_before_is_compared_by_content_even_when_no_longer_recent(tmp_path: Path) -> None:
+    spec = tmp_path / "api.yaml"
+    spec.write_text("one")
+    inputs = inputs_for([spec], None, None)
+    before = snapshot(inputs)
+    assert str(spec) in before.hashes
+    stat = spec.stat()
+    spec.write_text("two")
+    os.utime(spec, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    # The next look came more than two seconds later: it hashed nothing.
+    late = Snapshot(dict(before.stamps), {})
+    assert changed(before, late)
+    spec.write_text("one")
+    os.utime(spec, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert not changed(before, late)

@@ -198,3 +198,37 @@ def test_the_cli_names_the_folder_as_given_and_writes_nothing(
     )
     assert MARKER not in captured.out + captured.err
     assert not (tmp_path / "project" / "out").exists()
+
+
+@pytest.mark.parametrize("name", ["notes.txt", "schemas/pet", "pet.yaml.bak"])
+def test_only_spec_files_can_be_referenced(tmp_path: Path, read: list[Path], name: str) -> None:
+    spec = tmp_path / "spec"
+    write(spec, name, f"x: {MARKER}\n")
+    path = write(spec, "api.yaml", VALID + f"x-other: {{$ref: '{name}#/x'}}\n")
+    with pytest.raises(SpecError) as info:
+        load_spec(path)
+    [diagnostic] = info.value.diagnostics
+    assert (diagnostic.line, diagnostic.pointer) == (6, "/x-other")
+    assert diagnostic.message == f"$ref '{name}#/x': only .yaml, .yml and .json files can be referenced"
+    assert read == [path.resolve()]  # refused unread
+
+
+def test_a_referenced_file_with_an_upper_case_suffix_is_part_of_the_cache_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SPECGEN_CACHE_DIR", str(tmp_path / "cache"))
+    spec = tmp_path / "spec"
+    common = write(spec, "Common.YAML", schema("Pet", "      type: object\n      properties:\n        name: {type: string}\n"))
+    api = write(
+        spec,
+        "api.yaml",
+        VALID.replace("paths: {}\n", "")
+        + "paths:\n  /pets:\n    get:\n      operationId: getPet\n      responses:\n"
+        "        '200':\n          description: ok\n          content:\n            application/json:\n"
+        "              schema: {$ref: 'Common.YAML#/components/schemas/Pet'}\n",
+    )
+    out = tmp_path / "out"
+    assert cli.main(["generate", str(api), "--out", str(out), "-q", "--jobs", "1"]) == 0
+    common.write_text(common.read_text() + "        age: {type: integer}\n")
+    assert cli.main(["generate", str(api), "--out", str(out), "-q", "--jobs", "1"]) == 0
+    assert "age: int | None" in (out / "api" / "models.py").read_text()

@@ -257,3 +257,36 @@ def test_watch_reports_api_changes_but_never_writes_the_changelog(
     assert os.listdir(repo / "generated") == [PACKAGE]
 
 
+
+
+def test_signals_held_delays_ctrl_c_until_the_block_is_done() -> None:
+    from generator.write import signals_held
+
+    reached = []
+    with pytest.raises(KeyboardInterrupt):
+        with signals_held():
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)  # a signal handler would have run by now
+            reached.append("end of block")
+    assert reached == ["end of block"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
+
+
+def test_an_interrupt_after_the_swap_still_writes_the_changelog(
+    generated_repo: Path, cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import generator.cli
+    from generator.write import commit
+
+    spec = generated_repo / "spec" / "twilio_trunking_v1.yaml"
+    spec.write_text(spec.read_text().replace("enum: [none, any, local, foreign]", "enum: [none, any, local]", 1))
+
+    def commit_then_ctrl_c(staged: list[object]) -> None:
+        commit(staged)  # type: ignore[arg-type]
+        os.kill(os.getpid(), signal.SIGINT)  # after the swap, before the changelog: held
+
+    monkeypatch.setattr(generator.cli, "commit", commit_then_ctrl_c)
+    run = cli("generate", "--changelog", "CHANGES.md", cwd=generated_repo)
+    assert run.code == 130
+    assert "interrupted once the packages and the changelog entries were written" in run.err
+    assert "foreign" in (generated_repo / "CHANGES.md").read_text()
