@@ -148,10 +148,20 @@ def digest(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
-def tree_files(folder: Path, suffixes: tuple[str, ...] | None = None) -> list[str]:
+def tree_files(
+    folder: Path,
+    suffixes: tuple[str, ...] | None = None,
+    *,
+    hidden: bool = True,
+    recursive: bool = True,
+    skip: frozenset[str] = frozenset(),
+) -> list[str]:
     """The files under ``folder`` (relative, ``/``-separated), sorted, links
     followed once, ``__pycache__`` left out; bounded (see ``_MAX_SPEC_FILES``),
-    and empty for a missing folder. May name folders' symlinks: check is_file()."""
+    and empty for a missing folder. May name folders' symlinks: check is_file().
+    ``suffixes`` match in any case; ``hidden=False`` leaves out hidden files and
+    folders, ``recursive=False`` subfolders, and ``skip`` the folders at
+    those absolute paths."""
     found: list[str] = []
     seen: set[str] = set()
     for root, dirs, names in os.walk(folder, followlinks=True):  # nothing for a missing folder
@@ -160,10 +170,19 @@ def tree_files(folder: Path, suffixes: tuple[str, ...] | None = None) -> list[st
             dirs[:] = []
             continue
         seen.add(real)
-        dirs[:] = [name for name in dirs if name != "__pycache__"]
+        dirs[:] = [
+            name
+            for name in dirs
+            if recursive
+            and name != "__pycache__"
+            and (hidden or not name.startswith("."))
+            and os.path.join(root, name) not in skip
+        ]
         base = os.path.relpath(root, folder).replace(os.sep, "/")
         for name in names:
-            if suffixes is None or os.path.splitext(name)[1].lower() in suffixes:
+            if (suffixes is None or os.path.splitext(name)[1].lower() in suffixes) and (
+                hidden or not name.startswith(".")
+            ):
                 found.append(name if base == "." else f"{base}/{name}")
         if len(found) > 4 * _MAX_SPEC_FILES:
             break

@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from .cache import SPEC_SUFFIXES, refers_to_files, spec_folder
+from .cache import SPEC_SUFFIXES, refers_to_files, spec_folder, tree_files
 from .inotify import Notifier
 
 __all__ = [
@@ -60,7 +60,6 @@ _SETTLE = 0.02  # seconds of real time between two looks that must agree before 
 _MAX_SETTLE_LOOKS = 50  # then the run starts anyway (a file that never stops changing)
 _LOOK_SHARE = 10  # wait at least this many times as long as the last look took
 _RACY_NS = 2_000_000_000  # files modified this recently are also compared by content
-_MAX_TREE_FILES = 2000  # a tree's files beyond these are not watched
 _clock = time.monotonic
 
 
@@ -80,27 +79,10 @@ class Tree(NamedTuple):
 
     def files(self) -> list[str]:
         """The input files under the folder now (absolute paths, sorted, bounded)."""
-        found: list[str] = []
-        seen: set[str] = set()
-        for root, dirs, names in os.walk(self.folder, followlinks=True):  # nothing for a missing folder
-            real = os.path.realpath(root)
-            if real in seen:  # a symlink loop, or a folder linked twice
-                dirs[:] = []
-                continue
-            seen.add(real)
-            dirs[:] = (
-                [d for d in dirs if not d.startswith(".") and d != "__pycache__" and os.path.join(root, d) not in self.skip]
-                if self.recursive
-                else []
-            )
-            found.extend(os.path.join(root, name) for name in names if _is_input(name, self.suffixes))
-            if len(found) >= _MAX_TREE_FILES:
-                break
-        return sorted(found)
-
-
-def _is_input(name: str, suffixes: tuple[str, ...]) -> bool:
-    return not name.startswith(".") and os.path.splitext(name)[1].lower() in suffixes
+        found = tree_files(
+            Path(self.folder), self.suffixes, hidden=False, recursive=self.recursive, skip=self.skip
+        )
+        return [os.path.join(self.folder, name) for name in found]
 
 
 class Inputs(NamedTuple):
