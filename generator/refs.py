@@ -12,7 +12,8 @@ points) and normalised without following links, so ``..`` cannot leave the
 folder, while a folder the user linked into it is trusted. Absolute paths,
 ``\\``, drive letters and NUL are refused outright, and a refused file is never
 opened. Only ``.yaml``, ``.yml`` and ``.json`` files (any case) can be
-referenced: the package cache and ``specgen watch`` track those. Files are told apart (caching, cycles) by their resolved path.
+referenced: the package cache and ``specgen watch`` track those. Files are
+told apart (caching, cycles) by their resolved path.
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ import contextlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 # difflib, shutil and tempfile are imported where used: `specgen check` with
 # nothing to report, the common case, needs none of them.
@@ -155,7 +155,8 @@ def signals_held() -> Iterator[None]:
         yield
     finally:
         for number, handler in previous.items():
-            signal.signal(number, handler)
+            # None: a handler set outside Python, which cannot be put back; the default is.
+            signal.signal(number, handler if handler is not None else signal.SIG_DFL)
     if held:
         signal.raise_signal(held[0])  # now: the restored handler raises KeyboardInterrupt (or ends the process)
 
