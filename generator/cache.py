@@ -116,6 +116,21 @@ class Cache:
                 except OSError:
                     pass
 
+    def mark_used(self, kind: str, slot: str, key: str) -> None:
+        """On a hit: make ``key`` the newest of ``slot`` (see :meth:`keep_recent`)
+        with one ``utime``; nothing is listed or evicted on this hot path."""
+        marker = self.root / "recent" / kind / slot / key
+        try:
+            os.utime(marker)
+        except FileNotFoundError:  # an entry from before markers, or a lost one
+            try:
+                marker.parent.mkdir(parents=True, exist_ok=True)
+                marker.touch()
+            except OSError:
+                pass
+        except OSError:
+            pass
+
     def drop_legacy(self) -> None:
         """Delete the folders of older specgen versions' formatting caches
         (one file per entry; no longer read). Called when a pack is written."""

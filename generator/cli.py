@@ -695,7 +695,7 @@ def _generate_cached(target: Target, settings: Settings, helper: _RunHelper | No
             except (ValueError, KeyError, TypeError):
                 pass
             else:
-                cache.keep_recent("package", _package_slot(target), key, PACKAGE_GENERATIONS)  # used: kept
+                cache.mark_used("package", _package_slot(target), key)  # the newest of its slot
                 return found
     format_helper = helper.get() if helper is not None else None  # before the imports it overlaps
     from .pipeline import generate_package  # imports Jinja2, PyYAML...: only on a cache miss

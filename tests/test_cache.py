@@ -575,7 +575,7 @@ def test_keep_recent_keeps_the_last_entries_of_a_slot(tmp_path: Path) -> None:
     assert [cache.get("package", k) is not None for k in keys] == [False, False, True, True, True, True]
     assert cache.get("package", other) == b"other"  # another slot's entries are its own
     # Used again (a cache hit), an entry becomes the newest: the oldest of the others goes.
-    cache.keep_recent("package", "slot-a", keys[2], 4)
+    cache.mark_used("package", "slot-a", keys[2])
     time.sleep(0.002)
     cache.put("package", keys[0], b"entry 0 again")
     cache.keep_recent("package", "slot-a", keys[0], 4)
