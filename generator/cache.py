@@ -85,8 +85,8 @@ class Cache:
 
 
     def keep_recent(self, kind: str, slot: str, key: str, keep: int) -> None:
-        """Mark ``key`` as the newest ``kind`` entry of ``slot`` (on a write, and
-        on a hit), and delete the entries that fall out of the slot's last
+        """Mark ``key`` as the newest ``kind`` entry of ``slot`` (on a write; a
+        hit uses :meth:`mark_used`), and delete the entries that fall out of the slot's last
         ``keep``. One marker file per key (``recent/KIND/SLOT/KEY``, its mtime
         the last use): concurrent runs need no lock, and an entry they both
         use survives. Another slot that shared a deleted entry (the same
