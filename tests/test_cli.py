@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import io
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -143,3 +147,46 @@ def test_determinism_across_hash_seeds_and_working_directories(tmp_path: Path) -
 def test_checked_in_generated_is_fresh_via_cli(spec: Path) -> None:
     result = run_specgen("check", str(spec))
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr
+
+
+def test_the_program_ends_with_a_hard_exit_after_flushing(project: Path) -> None:
+    """``specgen`` skips the interpreter's teardown (atexit handlers never run)
+    but flushes its output first: a piped stdout gets every line."""
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('teardown ran', file=sys.stderr))\n"
+        "sys.argv = ['specgen', 'check']\n"
+        "from generator.cli import run\n"
+        "run()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=project, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert "up to date" in result.stdout  # buffered in a pipe, flushed before the exit
+    assert "teardown ran" not in result.stderr
+
+
+@pytest.mark.parametrize(("returned", "expected"), [(0, 120), (1, 1)])
+def test_a_stdout_that_cannot_be_flushed_at_the_end_exits_120(
+    monkeypatch: pytest.MonkeyPatch, returned: int, expected: int
+) -> None:
+    """As CPython's own exit does when it cannot flush stdout (`specgen ... | head`)."""
+    from generator import cli
+
+    class ClosedPipe(io.StringIO):
+        def flush(self) -> None:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    class Exited(Exception):
+        pass
+
+    def fake_exit(code: int) -> None:
+        raise Exited(code)
+
+    monkeypatch.setattr(cli, "main", lambda: returned)
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    monkeypatch.setattr(os, "_exit", fake_exit)
+    with pytest.raises(Exited) as exited:
+        cli.run()
+    assert exited.value.args == (expected,)
