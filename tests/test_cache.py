@@ -185,12 +185,9 @@ def test_fast_paths_import_nothing_heavy(tmp_path: Path, command: str) -> None:
     out = tmp_path / "out"
     assert run_specgen("generate", str(SEED), "--out", str(out), env=env).returncode == 0
     probe = (
-        "import sys, runpy\n"
-        f"sys.argv = ['specgen', {command!r}, {str(SEED)!r}, '--out', {str(out)!r}]\n"
-        "try:\n"
-        "    runpy.run_module('generator', run_name='__main__')\n"
-        "except SystemExit as exc:\n"
-        "    assert exc.code == 0, exc.code\n"
+        "import sys\n"
+        "from generator.cli import main\n"
+        f"assert main([{command!r}, {str(SEED)!r}, '--out', {str(out)!r}]) == 0\n"
         f"print(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY_MODULES!r} or m in {HEAVY_MODULES!r}))\n"
     )
     done = subprocess.run(

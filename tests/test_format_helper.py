@@ -101,12 +101,9 @@ def test_a_pool_closes_the_helper(helper: FormatHelper, monkeypatch: pytest.Monk
 
 
 PROBE = """
-import os, sys, runpy
-sys.argv = ['specgen', 'generate', {spec!r}, '--out', {out!r}, '--jobs', {jobs!r}, '-q']
-try:
-    runpy.run_module('generator', run_name='__main__')
-except SystemExit as exc:
-    assert exc.code == 0, exc.code
+import os, sys
+from generator.cli import main
+assert main(['generate', {spec!r}, '--out', {out!r}, '--jobs', {jobs!r}, '-q']) == 0
 try:
     os.waitpid(-1, os.WNOHANG)
     children = 'children left'
