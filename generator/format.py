@@ -4,7 +4,9 @@ Files are formatted one top-level statement at a time, then joined with the
 blank lines black puts between them. The result is what black makes of the
 whole file (``make test`` checks every generated file with ``black --check``),
 but a block can be cached: a one-line change in a spec reformats one class,
-not the whole module. Blocks can also be spread over worker processes.
+not the whole module. Blocks can also be spread over worker processes. A
+block's docstrings are masked while it is formatted and cached (docmask.py):
+black never sees them, so a change of descriptions only formats nothing.
 
 With ``formatter="ruff"`` (optional, see ruff_format.py) every ``.py`` file,
 the runtime's too, goes whole through one ``ruff format`` process instead,
@@ -20,6 +22,7 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from .docmask import MARK, mask, string_statements, unmask
 from .preshape import preshape
 from .versions import black_version
 from .ruff_format import FORMATTERS, Ruff, RuffError, find_ruff, format_with_ruff
@@ -92,6 +95,38 @@ def split_blocks(source: str) -> list[tuple[int, str]] | None:
     definition); comments and blank lines after it belong to it. ``ast`` finds
     the starts: it is several times faster than ``tokenize`` on large modules.
     """
+    split = _block_ranges(source)
+    if split is None:
+        return None
+    lines, _, ranges = split
+    return [(blanks, "".join(lines[first:end])) for blanks, first, end in ranges]
+
+
+def masked_blocks(source: str, line_length: int) -> list[tuple[int, str, tuple[str, ...]]] | None:
+    """:func:`split_blocks`, with each block's settled docstrings masked (see
+    docmask.py): ``(blank lines before, masked text, docstrings)``; None if unsure."""
+    split = _block_ranges(source)
+    if split is None:
+        return None
+    lines, tree, ranges = split
+    if MARK in source:  # a placeholder's text in the source itself: nothing is masked
+        return [(blanks, "".join(lines[first:end]), ()) for blanks, first, end in ranges]
+    strings = string_statements(tree)
+    blocks: list[tuple[int, str, tuple[str, ...]]] = []
+    index = 0
+    for blanks, first, end in ranges:
+        while index < len(strings) and strings[index].lineno <= first:
+            index += 1
+        mine = index
+        while index < len(strings) and strings[index].lineno <= end:
+            index += 1
+        blocks.append((blanks, *mask(lines, first, end, strings[mine:index], line_length)))
+    return blocks
+
+
+def _block_ranges(source: str) -> tuple[list[str], ast.Module, list[tuple[int, int, int]]] | None:
+    """``source``'s lines (each with its newline), its tree, and its blocks as
+    ``(blank lines before, first line index, end index)``; None if unsure."""
     if "\r" in source:  # ast counts a lone CR as a line break; keep it simple
         return None
     lines = [line + "\n" for line in source.split("\n")]  # not splitlines(): U+2028 is no break for ast
@@ -106,19 +141,17 @@ def split_blocks(source: str) -> list[tuple[int, str]] | None:
     if not starts:
         return None
     starts[0] = 1  # the header comment belongs to the first block
-    blocks: list[tuple[int, str]] = []
+    ranges: list[tuple[int, int, int]] = []
     blocks_trailing = 0
     for index, first in enumerate(starts):
         end = starts[index + 1] - 1 if index + 1 < len(starts) else len(lines)
-        chunk = lines[first - 1 : end]
         trailing = 0
-        while chunk and not chunk[-1].strip():
-            chunk.pop()
+        while end > first - 1 and not lines[end - 1].strip():
+            end -= 1
             trailing += 1
-        blanks_before = blocks_trailing if index else 0
-        blocks.append((blanks_before, "".join(chunk)))
+        ranges.append((blocks_trailing if index else 0, first - 1, end))
         blocks_trailing = trailing
-    return blocks
+    return lines, tree, ranges
 
 
 def _first_line(node: ast.stmt) -> int:
@@ -162,9 +195,10 @@ def _block_key(text: str, line_length: int) -> str:
     return digest(black_version(), _mode_id(line_length), text)
 
 
-_PACK_VERSION = "specgen-pack-1"
+_PACK_VERSION = "specgen-pack-2"  # 2: blocks with their docstrings masked (docmask.py)
 _RUFF_PACK_VERSION = "specgen-ruff-pack-1"
 _MAX_GAP = 2
+_Entry = tuple[int, str, tuple[str, ...]]  # a file's block in a pack: blank lines before, block key, docstrings
 
 
 def _pack_key(line_length: int, group: str | None) -> str:
@@ -196,9 +230,9 @@ def _store_pack(cache: Cache, key: str, raw: bytes | None, pack: dict[str, Any])
         cache.drop_legacy()
 
 
-def _read_pack(raw: bytes | None) -> tuple[dict[str, str], dict[str, list[tuple[int, str]]]]:
-    """A pack's blocks (formatted text by block key) and file layouts ((gap, block key)
-    by file key); both empty for a pack that is missing, unreadable, of another version or
+def _read_pack(raw: bytes | None) -> tuple[dict[str, str], dict[str, list[_Entry]]]:
+    """A pack's blocks (formatted masked text by block key) and file layouts ((gap, block
+    key, docstrings) by file key); both empty for a pack that is missing, unreadable, of another version or
     of the wrong shape: the pack is only ever a speed-up."""
     pack = _load_pack(raw, _PACK_VERSION)
     if pack is None:
@@ -208,28 +242,30 @@ def _read_pack(raw: bytes | None) -> tuple[dict[str, str], dict[str, list[tuple[
         return {}, {}
     if not all(isinstance(text, str) for text in blocks.values()):
         return {}, {}
-    layouts: dict[str, list[tuple[int, str]]] = {}
+    layouts: dict[str, list[_Entry]] = {}
     for key, layout in files.items():
         if not isinstance(layout, list) or not layout:
             return {}, {}
         for entry in layout:
             if not (
                 isinstance(entry, list)
-                and len(entry) == 2
+                and len(entry) == 3
                 and type(entry[0]) is int
                 and 0 <= entry[0] <= _MAX_GAP
                 and isinstance(entry[1], str)
                 and entry[1] in blocks
+                and isinstance(entry[2], list)
+                and all(isinstance(doc, str) for doc in entry[2])
             ):
                 return {}, {}
-        layouts[key] = [(gap, block) for gap, block in layout]
+        layouts[key] = [(gap, block, tuple(docs)) for gap, block, docs in layout]
     return blocks, layouts
 
 
 def _write_pack(
-    cache: Cache, key: str, raw: bytes | None, blocks: dict[str, str], files: dict[str, list[tuple[int, str]]]
+    cache: Cache, key: str, raw: bytes | None, blocks: dict[str, str], files: dict[str, list[_Entry]]
 ) -> None:
-    layouts = {file: [list(entry) for entry in layout] for file, layout in files.items()}
+    layouts = {file: [[gap, block, list(docs)] for gap, block, docs in layout] for file, layout in files.items()}
     _store_pack(cache, key, raw, {"version": _PACK_VERSION, "blocks": blocks, "files": layouts})
 
 
@@ -261,8 +297,8 @@ def format_files(
     raw = cache.get("pack", pack_key) if cache is not None else None
     cached_blocks, cached_files = _read_pack(raw)
     used_blocks: dict[str, str] = {}  # what the pack keeps: this call's files and their blocks
-    used_files: dict[str, list[tuple[int, str]]] = {}
-    plans: dict[str, list[tuple[int, str]]] = {}
+    used_files: dict[str, list[_Entry]] = {}
+    plans: dict[str, list[tuple[int, str, tuple[str, ...]]]] = {}
     result = dict(files)
     file_keys: dict[str, str] = {}
     for path, source in files.items():
@@ -271,43 +307,88 @@ def format_files(
         if cache is not None:
             file_keys[path] = _block_key("file\0" + source, line_length)
             layout = cached_files.get(file_keys[path])
-            if layout is not None:  # assembled from the pack's blocks: neither split nor formatted
-                result[path] = "".join("\n" * gap + cached_blocks[key] for gap, key in layout)
+            assembled = _assemble(layout, cached_blocks) if layout is not None else None
+            if layout is not None and assembled is not None:  # from the pack's blocks: neither split nor formatted
+                result[path] = assembled
                 used_files[file_keys[path]] = layout
-                used_blocks.update((key, cached_blocks[key]) for _, key in layout)
+                used_blocks.update((key, cached_blocks[key]) for _, key, _ in layout)
                 continue
-        blocks = split_blocks(source)
-        plans[path] = blocks if blocks is not None else [(0, source)]
-    wanted = {text for blocks in plans.values() for _, text in blocks}
-    block_keys = {text: _block_key(text, line_length) for text in wanted} if cache is not None else {}
+        blocks = masked_blocks(source, line_length)
+        plans[path] = blocks if blocks is not None else [(0, source, ())]
+    wanted = {text for blocks in plans.values() for _, text, _ in blocks}
+    done = _formatted(wanted, plans, line_length, cache, cached_blocks, jobs, helper)
+    # The docstrings go back in; a block whose placeholders black did not leave
+    # as they were (never seen: see docmask.py) is formatted whole instead.
+    whole: dict[str, str] = {}
+    for path, blocks in plans.items():
+        for index, (blanks, text, docs) in enumerate(blocks):
+            if docs and unmask(done[text], docs) is None:
+                original = unmask(text, docs)
+                assert original is not None  # what mask() wrote, so always
+                blocks[index] = (blanks, original, ())
+                whole[original] = path
+    if whole:
+        done.update(_formatted(set(whole) - done.keys(), plans, line_length, cache, cached_blocks, jobs, helper))
+    for path, blocks in plans.items():
+        gaps = _gaps([(blanks, text) for blanks, text, _ in blocks])
+        pieces: list[str] = []
+        for _, text, docs in blocks:
+            piece = unmask(done[text], docs)
+            assert piece is not None  # checked above
+            pieces.append(piece)
+        result[path] = _join(gaps, pieces)
+        if cache is not None:
+            keys = [_block_key(text, line_length) for _, text, _ in blocks]
+            used_files[file_keys[path]] = [(gap, key, docs) for gap, key, (_, _, docs) in zip(gaps, keys, blocks)]
+            used_blocks.update((key, done[text]) for key, (_, text, _) in zip(keys, blocks))
+    if cache is not None and used_files:
+        _write_pack(cache, pack_key, raw, used_blocks, used_files)
+    return result
+
+
+def _formatted(
+    texts: set[str],
+    plans: dict[str, list[tuple[int, str, tuple[str, ...]]]],
+    line_length: int,
+    cache: Cache | None,
+    cached_blocks: dict[str, str],
+    jobs: int,
+    helper: FormatHelper | None,
+) -> dict[str, str]:
+    """Each block text of ``texts`` formatted: from the pack, else by black (blamed on
+    its file of ``plans`` if black fails)."""
     done: dict[str, str] = {}
-    for text, key in block_keys.items():
-        hit = cached_blocks.get(key)
-        if hit is not None:
-            done[text] = hit
-    missing = sorted(wanted - done.keys())
+    if cache is not None:
+        for text in texts:
+            hit = cached_blocks.get(_block_key(text, line_length))
+            if hit is not None:
+                done[text] = hit
+    missing = sorted(texts - done.keys())
     try:
         done.update(zip(missing, _run(missing, line_length, jobs, helper)))
     except FormatError:
         raise
     except Exception as exc:  # find the file to blame, with black's message
         for path, blocks in plans.items():
-            for _, text in blocks:
+            for _, text, _ in blocks:
                 if text in missing:
                     try:
                         format_block((text, line_length))
                     except Exception as inner:
                         raise FormatError(f"black cannot format generated {path}: {inner}") from exc
         raise FormatError(f"black failed: {exc}") from exc
-    for path, blocks in plans.items():
-        gaps = _gaps(blocks)
-        result[path] = _join(gaps, [done[text] for _, text in blocks])
-        if cache is not None:
-            used_files[file_keys[path]] = [(gap, block_keys[text]) for gap, (_, text) in zip(gaps, blocks)]
-            used_blocks.update((block_keys[text], done[text]) for _, text in blocks)
-    if cache is not None and used_files:
-        _write_pack(cache, pack_key, raw, used_blocks, used_files)
-    return result
+    return done
+
+
+def _assemble(layout: list[_Entry], blocks: dict[str, str]) -> str | None:
+    """A file from its pack layout; None if a docstring cannot go back in."""
+    pieces: list[str] = []
+    for gap, key, docs in layout:
+        text = unmask(blocks[key], docs)
+        if text is None:
+            return None
+        pieces.append("\n" * gap + text)
+    return "".join(pieces)
 
 
 def formatter_options(formatter: str) -> dict[str, str]:

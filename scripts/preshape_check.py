@@ -1,17 +1,24 @@
-"""Check the pre-shaping pass on a whole corpus: black's output must not change.
+"""Check the format stage's two shortcuts on a whole corpus: black's output must not change.
 
 For every spec of the corpus: render the package, split each file into the
-blocks the format stage formats, and format every block that the pass
-reshapes twice with black, with and without the pass. Any difference is a
-bug in the pass (it costs nothing but time in production, since black has the
-last word, but the pass exists to spare black work). Also reports how many
-blocks black leaves unchanged after the pass: those are formatted in one pass,
-without a search for where to split.
+blocks the format stage formats, and format every block with black, then:
+
+- the pre-shaping pass (preshape.py): every block the pass reshapes is
+  formatted with and without it. A difference is a bug in the pass (it costs
+  nothing but time in production, since black has the last word, but the pass
+  exists to spare black work). Also reports how many blocks black leaves
+  unchanged after the pass: those are formatted in one pass, without a search
+  for where to split.
+- docstring masking (docmask.py): every block with docstrings masked is
+  formatted masked, and the docstrings put back. A difference means wrong
+  bytes in production, where black never sees a masked docstring; a block
+  whose placeholders do not come back costs a second formatting only.
 
     python scripts/preshape_check.py [--corpus DIR] [--jobs N]
 
-Not part of ``make test``: it doubles black's time over the corpus (minutes).
-tests/test_preshape.py runs the same comparison on every golden case.
+Not part of ``make test``: it triples black's time over the corpus (minutes).
+tests/test_preshape.py and tests/test_docmask.py run the same comparisons on
+every golden case.
 """
 
 from __future__ import annotations
@@ -40,14 +47,16 @@ def _blocks(spec: str) -> list[str]:
     return out
 
 
-def _check(blocks: list[str]) -> tuple[int, int, list[str]]:
+def _check(blocks: list[str]) -> tuple[int, int, list[str], int, int, list[str]]:
     import black
 
-    from generator.format import black_mode
+    from generator.docmask import unmask
+    from generator.format import black_mode, format_block, masked_blocks
     from generator.preshape import preshape
 
-    shaped = stable = 0
+    shaped = stable = masked = returned = 0
     differences: list[str] = []
+    mask_differences: list[str] = []
     for block in blocks:
         after = preshape(block)
         if after != block:
@@ -58,7 +67,16 @@ def _check(blocks: list[str]) -> tuple[int, int, list[str]]:
         else:
             want = black.format_str(block, mode=black_mode())
         stable += after == want
-    return shaped, stable, differences
+        split = masked_blocks(block, 88)
+        if split is None or len(split) != 1 or not split[0][2]:
+            continue
+        masked += 1
+        got = unmask(format_block((split[0][1], 88)), split[0][2])
+        if got is not None:
+            returned += 1
+            if got != format_block((block, 88)):
+                mask_differences.append(block)
+    return shaped, stable, differences, masked, returned, mask_differences
 
 
 def main() -> int:
@@ -77,13 +95,20 @@ def main() -> int:
     shaped = sum(r[0] for r in results)
     stable = sum(r[1] for r in results)
     differences = [block for r in results for block in r[2]]
+    masked = sum(r[3] for r in results)
+    returned = sum(r[4] for r in results)
+    mask_differences = [block for r in results for block in r[5]]
     print(
         f"{len(specs)} specs, {len(unique)} unique blocks: {shaped} reshaped, "
-        f"{stable} left unchanged by black after the pass, {len(differences)} differences"
+        f"{stable} left unchanged by black after the pass, {len(differences)} differences; "
+        f"{masked} with docstrings masked, {returned} of them took their docstrings back, "
+        f"{len(mask_differences)} differences"
     )
     for block in differences[:5]:
         print("--- black formats this block differently after the pass:\n" + block[:2000])
-    return 1 if differences else 0
+    for block in mask_differences[:5]:
+        print("--- black formats this block differently with its docstrings masked:\n" + block[:2000])
+    return 1 if differences or mask_differences else 0
 
 
 if __name__ == "__main__":

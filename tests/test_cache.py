@@ -17,7 +17,8 @@ import pytest
 from conftest import GOLDEN, ROOT, run_specgen, tree_hash
 from generator.build import build_api
 from generator.cache import Cache, digest, spec_fingerprint
-from generator.format import format_files, format_source, split_blocks
+from generator.docmask import MARK
+from generator.format import format_files, format_source, masked_blocks, split_blocks
 from generator.load import load_spec
 from generator.errors import SpecError
 from generator.render import environment, render
@@ -65,6 +66,13 @@ def _read_pack(path: Path) -> dict[str, Any]:
     return pack
 
 
+def _masked(block: str) -> str:
+    """A block as it is formatted and cached: its docstrings masked."""
+    blocks = masked_blocks(block, 88)
+    assert blocks is not None and len(blocks) == 1
+    return blocks[0][1]
+
+
 def test_format_cache_round_trip(tmp_path: Path) -> None:
     files = render(build_api(load_spec(SEED)), environment())
     cache = Cache(tmp_path)
@@ -74,14 +82,18 @@ def test_format_cache_round_trip(tmp_path: Path) -> None:
     pack = _read_pack(path)
     assert len(pack["files"]) == len(_black_paths(files))
     # poison one block inside the pack: a warm run must serve it as it is
-    key, text = next((k, t) for k, t in sorted(pack["blocks"].items()) if t.startswith("class "))
+    key, text = next((k, t) for k, t in sorted(pack["blocks"].items()) if t.startswith("from ") and MARK not in t)
     pack["blocks"][key] = "# poisoned\n"
+    # and one with docstrings masked, placeholders lost: it cannot take its docstrings back
+    masked = next(k for k, t in sorted(pack["blocks"].items()) if t.startswith("class ") and MARK in t)
+    pack["blocks"][masked] = "# poisoned\n"
     path.write_text(json.dumps(pack), encoding="utf-8")
     warm = format_files(files, cache=cache)
     poisoned = {p for p in warm if warm[p] != cold[p]}
     assert len(poisoned) >= 1
     for p in poisoned:
         assert warm[p] == cold[p].replace(text, "# poisoned\n")
+    assert all("# poisoned" not in warm[p] or text in cold[p] for p in warm)  # the class came from black
 
 
 def test_cli_warm_run_reads_the_package_cache_and_writes_the_same_bytes(
@@ -277,7 +289,7 @@ def test_whole_files_come_from_the_cache(tmp_path: Path, monkeypatch: pytest.Mon
     assert len(pack["files"]) == len(_black_paths(files))
     pack["blocks"]["poison"] = "# from the cache\n"
     for key in pack["files"]:  # poison every file's layout: a warm run must serve them as they are
-        pack["files"][key] = [[0, "poison"]]
+        pack["files"][key] = [[0, "poison", []]]
     path.write_text(json.dumps(pack), encoding="utf-8")
 
     def no_split(source: str) -> None:
@@ -287,7 +299,7 @@ def test_whole_files_come_from_the_cache(tmp_path: Path, monkeypatch: pytest.Mon
         assert not texts, "nothing to format"
         return []
 
-    monkeypatch.setattr(fmt, "split_blocks", no_split)
+    monkeypatch.setattr(fmt, "masked_blocks", no_split)
     monkeypatch.setattr(fmt, "_run", no_black)
     warm = format_files(files, cache=cache)
     assert {path for path in warm if warm[path] == "# from the cache\n"} == _black_paths(files)
@@ -415,13 +427,15 @@ def test_a_pack_keeps_only_what_the_last_run_used(tmp_path: Path) -> None:
     format_files(changed, cache=cache)
     after = _read_pack(_only_pack(tmp_path))
     assert len(after["files"]) == len(_black_paths(changed)) == len(before["files"]) - 1
-    referenced = {key for layout in after["files"].values() for _, key in layout}
+    referenced = {key for layout in after["files"].values() for _, key, _ in layout}
     assert set(after["blocks"]) == referenced, "no block that no file uses"
-    assert _block_key(old_block, 88) in before["blocks"]
-    assert _block_key(old_block, 88) not in after["blocks"]
-    assert _block_key(new_block, 88) in after["blocks"]
-    kept = {_block_key(text, 88) for path in _black_paths(changed) for _, text in split_blocks(changed[path]) or []}
-    dropped = {_block_key(text, 88) for _, text in split_blocks(files["tests/test_phone_numbers.py"]) or []} - kept
+    old_masked, new_masked = (_masked(text) for text in (old_block, new_block))
+    assert _block_key(old_masked, 88) in before["blocks"]
+    assert _block_key(old_masked, 88) not in after["blocks"]
+    assert _block_key(new_masked, 88) in after["blocks"]
+    kept = {_block_key(text, 88) for path in _black_paths(changed) for _, text, _ in masked_blocks(changed[path], 88) or []}
+    dropped = {_block_key(text, 88) for _, text, _ in masked_blocks(files["tests/test_phone_numbers.py"], 88) or []}
+    dropped -= kept
     assert dropped and not dropped & set(after["blocks"]), "the dropped file's own blocks are gone"
 
 
@@ -439,7 +453,7 @@ def test_a_one_block_change_reformats_one_block(tmp_path: Path, monkeypatch: pyt
     new_block = old_block.replace(":\n", ":  # changed\n", 1)
     changed["models.py"] = files["models.py"].replace(old_block, new_block)
     warm = format_files(changed, cache=cache, jobs=1)
-    assert calls == [new_block]
+    assert calls == [_masked(new_block)]  # its docstring masked (docmask.py)
     monkeypatch.setattr(fmt, "format_block", real)
     assert warm == format_files(changed)
 

@@ -135,8 +135,8 @@ def test_a_one_line_change_is_formatted_by_the_helper(tmp_path: Path) -> None:
     spec.write_text(text, encoding="utf-8")
     # cold: the seed's ~500 lines are too few for a pool, so the helper formats them all
     assert _probe(spec, tmp_path / "out", 2, tmp_path / "cache") == "False no children"
-    edited = text.replace("description: ", "description: A new sentence. ", 1)
-    assert edited != text
+    edited = text.replace("enum: [none, any, local, foreign]", "enum: [none, any, local, foreign, mixed]", 1)
+    assert edited != text  # code changes, not only a docstring (that needs no black: docmask.py)
     spec.write_text(edited, encoding="utf-8")
     assert _probe(spec, tmp_path / "out", 2, tmp_path / "cache") == "False no children"
     assert _probe(spec, tmp_path / "serial", 1, tmp_path / "serial-cache") == "True no children"
