@@ -496,6 +496,9 @@ def _run_command(command: Callable[[argparse.Namespace, Ui], int], args: argpars
     except KeyboardInterrupt:
         ui.error("specgen: interrupted; nothing was written")
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # stdout closed early (`specgen check --diff | head`): not a bug
+        _drop_stdout()
+        return EXIT_FLUSH_FAILED
     except Exception as exc:
         if args.debug:
             _print_traceback()
@@ -503,6 +506,17 @@ def _run_command(command: Callable[[argparse.Namespace, Ui], int], args: argpars
         return EXIT_INTERNAL
     finally:
         ui.clear_progress()
+
+
+def _drop_stdout() -> None:
+    """Send what is left of stdout to the null device, so that exiting does not
+    fail on it again (as Python's documentation recommends for SIGPIPE)."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass  # not a real file (a test's capture): nothing will flush it at exit
 
 
 class UsageError(Exception):

@@ -190,3 +190,25 @@ def test_a_stdout_that_cannot_be_flushed_at_the_end_exits_120(
     with pytest.raises(Exited) as exited:
         cli.run()
     assert exited.value.args == (expected,)
+
+
+def test_a_stdout_closed_early_is_no_internal_error(project: Path) -> None:
+    """`specgen check --diff | head` closing the pipe: exit 120 quietly, as CPython,
+    not "internal error" (exit 3) and a traceback."""
+    models = project / "generated" / "twilio_trunking_v1" / "models.py"
+    models.write_text(models.read_text() + "\n".join(f"# edit {n}" for n in range(5000)) + "\n")
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the first line
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "generator", "check", "--diff"],
+            cwd=project,
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(write)
+    assert done.returncode == 120, done.stderr
+    assert "internal error" not in done.stderr and "Traceback" not in done.stderr
