@@ -12,7 +12,7 @@ and blocks that differ only in their docstrings are formatted once.
 Which docstrings are left to black instead is decided conservatively
 (:func:`_settled`): a docstring is masked only in the shape the ``docstring``
 and ``doctext`` filters write, that is, a string statement on lines of its own,
-triple double quotes, no escapes, no tabs, no trailing spaces, no character
+one string in triple double quotes (not several concatenated), no escapes, no tabs, no trailing spaces, no character
 ``str.splitlines`` breaks at but ``\\n``, text starting on the first line, and
 for several lines the closing quotes alone on the last line, indented as the
 statement, with no text line indented less. A placeholder keeps whether its
@@ -112,12 +112,13 @@ def _settled(lines: list[str], node: ast.Expr, line_length: int) -> bool:
     if not head.isascii() and start == end:  # ast's offsets are in bytes: only ASCII one-liners are measured
         return False
     text = "".join(lines[start : end + 1])[col + 3 :].rstrip("\n")
-    if not text.endswith('"""') or len(text) < 6:
+    if not text.endswith('"""') or len(text) < 4:
         return False
     content = text[:-3]
     if (
         not content
         or "\\" in content
+        or '"""' in content  # strings concatenated ("""a""" """b"""): no docstring to black
         or '"' in (content[0], content[-1])
         or not content.replace("\n", "").isprintable()  # tabs, controls, \x0b \x0c \x1c-\x1e \x85 \u2028 \u2029
     ):

@@ -147,12 +147,16 @@ def test_blocks_that_differ_only_in_docstrings_are_formatted_once(monkeypatch: p
         'def f():\n    """One line."""  # and a comment\n',
         'def f():\n    """' + "x" * 90 + '"""\n',
         'def f():\n    """Café, measured in bytes by ast."""\n',
+        'class A:\n    """a"""  """b"""\n    x = 1\n',  # two strings: no docstring to black
+        'class A:\n    """One""" \'two\' """three"""\n\n    y = 2\n',
+        'class A:\n    """First.\n\n    text\n    """  """\n    """\n    x = 1\n',
     ],
 )
 def test_docstrings_outside_the_filters_shape_are_left_to_black(block: str) -> None:
     split = masked_blocks(block, 88)
     assert split is not None
     assert split[0][2] == () and split[0][1] == block
+    assert format_files({"m.py": block}, jobs=1)["m.py"] == fmt.format_source("m.py", block)
 
 
 @pytest.mark.parametrize(
@@ -161,6 +165,7 @@ def test_docstrings_outside_the_filters_shape_are_left_to_black(block: str) -> N
         'def f():\n    """One line."""\n',
         'def f():\n    """First.\n\n    Second, with\n        a deeper line.\n    """\n',
         'x = 1\n"""An attribute docstring, at the top level."""\n',
+        'def f():\n    """x"""\n',  # as short as can be
         'def f():\n    """Caf\u00e9 and \u4e00, over\n    two lines.\n    """\n',
     ],
 )
