@@ -137,7 +137,9 @@ def _block_ranges(source: str) -> tuple[list[str], ast.Module, list[tuple[int, i
         tree = ast.parse(source)
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return None
-    starts = sorted({_first_line(node) for node in tree.body})
+    # A string after another statement (an attribute's docstring) stays with it:
+    # on its own, black would take it for a module docstring.
+    starts = sorted({_first_line(node) for index, node in enumerate(tree.body) if not (index and _is_string(node))})
     if not starts:
         return None
     starts[0] = 1  # the header comment belongs to the first block
@@ -154,10 +156,27 @@ def _block_ranges(source: str) -> tuple[list[str], ast.Module, list[tuple[int, i
     return lines, tree, ranges
 
 
+def _is_string(node: ast.stmt) -> bool:
+    return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+
+
+def _ends_with_module_docstring(text: str) -> bool:
+    """Whether the block ``text`` (a file's first) is comments, then the module's
+    docstring, and nothing after it."""
+    try:
+        body = ast.parse(text).body
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return False
+    return len(body) == 1 and _is_string(body[0]) and not "".join(text.split("\n")[body[0].end_lineno or 0 :]).strip()
+
+
 def _first_line(node: ast.stmt) -> int:
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.decorator_list:
         return node.decorator_list[0].lineno
     return node.lineno
+
+
+_DEFS = ("class ", "def ", "async def ")  # not a decorator: black counts its line as none of them
 
 
 def _is_definition(text: str) -> bool:
@@ -170,6 +189,8 @@ def _gaps(blocks: list[tuple[int, str]]) -> list[int]:
     for index, (blanks, raw) in enumerate(blocks):
         if not index:
             gaps.append(0)
+        elif index == 1 and not raw.startswith(_DEFS) and _ends_with_module_docstring(blocks[0][1]):
+            gaps.append(1)  # black: one blank line after a module docstring, but before a class or def
         elif _is_definition(raw) or _is_definition(blocks[index - 1][1]):
             gaps.append(2)
         else:
