@@ -691,9 +691,10 @@ def _explain(
             f"start-up: the interpreter and importing the CLI and the pipeline (Jinja2, PyYAML, the IR) take "
             f"{fmt_s(floor)} in a process that does nothing else"
             + (f", a floor of {fmt_ratio(floor / reference)} of this reference" if reference else "")
-            + f", of the {fmt_s(measured)} measured; black's import runs beside them in the helper process, "
-            "then the spec is loaded, built and rendered again and its changed blocks formatted. A resident "
-            "process pays the imports once: see the `specgen watch` row"
+            + f", of the {fmt_s(measured)} measured; then the spec is loaded, built and rendered again and "
+            "the package staged and swapped in (the edit is to a description, so black formats nothing: "
+            "docstrings are not part of the format cache's keys). A resident process pays the imports once: "
+            "see the `specgen watch` row"
         )
 
     def lines_why(where: str) -> str:
