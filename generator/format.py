@@ -64,6 +64,7 @@ def black_mode(line_length: int = DEFAULT_LINE_LENGTH) -> black.Mode:
     )
 
 
+@functools.lru_cache(maxsize=8)
 def _mode_id(line_length: int) -> str:
     """What the cache keys say of the mode."""
     import json
@@ -337,31 +338,31 @@ def format_files(
         blocks = masked_blocks(source, line_length)
         plans[path] = blocks if blocks is not None else [(0, source, ())]
     wanted = {text for blocks in plans.values() for _, text, _ in blocks}
-    done = _formatted(wanted, plans, line_length, cache, cached_blocks, jobs, helper)
-    # The docstrings go back in; a block whose placeholders black did not leave
-    # as they were (never seen: see docmask.py) is formatted whole instead.
-    whole: dict[str, str] = {}
+    keys = {text: _block_key(text, line_length) for text in wanted} if cache is not None else {}
+    done = _formatted(wanted, keys, plans, line_length, cached_blocks, jobs, helper)
+    pieces = {path: [unmask(done[text], docs) for _, text, docs in blocks] for path, blocks in plans.items()}
+    # A block whose placeholders black did not leave as they were (never seen:
+    # see docmask.py) is formatted whole instead, docstrings and all.
+    whole: set[str] = set()
     for path, blocks in plans.items():
-        for index, (blanks, text, docs) in enumerate(blocks):
-            if docs and unmask(done[text], docs) is None:
+        for index, piece in enumerate(pieces[path]):
+            if piece is None:
+                blanks, text, docs = blocks[index]
                 original = unmask(text, docs)
                 assert original is not None  # what mask() wrote, so always
                 blocks[index] = (blanks, original, ())
-                whole[original] = path
+                whole.add(original)
     if whole:
-        done.update(_formatted(set(whole) - done.keys(), plans, line_length, cache, cached_blocks, jobs, helper))
+        if cache is not None:
+            keys.update((text, _block_key(text, line_length)) for text in whole)
+        done.update(_formatted(whole - done.keys(), keys, plans, line_length, cached_blocks, jobs, helper))
     for path, blocks in plans.items():
         gaps = _gaps([(blanks, text) for blanks, text, _ in blocks])
-        pieces: list[str] = []
-        for _, text, docs in blocks:
-            piece = unmask(done[text], docs)
-            assert piece is not None  # checked above
-            pieces.append(piece)
-        result[path] = _join(gaps, pieces)
+        texts = [piece if piece is not None else done[text] for piece, (_, text, _) in zip(pieces[path], blocks)]
+        result[path] = _join(gaps, texts)
         if cache is not None:
-            keys = [_block_key(text, line_length) for _, text, _ in blocks]
-            used_files[file_keys[path]] = [(gap, key, docs) for gap, key, (_, _, docs) in zip(gaps, keys, blocks)]
-            used_blocks.update((key, done[text]) for key, (_, text, _) in zip(keys, blocks))
+            used_files[file_keys[path]] = [(gap, keys[text], docs) for gap, (_, text, docs) in zip(gaps, blocks)]
+            used_blocks.update((keys[text], done[text]) for _, text, _ in blocks)
     if cache is not None and used_files:
         _write_pack(cache, pack_key, raw, used_blocks, used_files)
     return result
@@ -369,21 +370,21 @@ def format_files(
 
 def _formatted(
     texts: set[str],
+    keys: dict[str, str],
     plans: dict[str, list[tuple[int, str, tuple[str, ...]]]],
     line_length: int,
-    cache: Cache | None,
     cached_blocks: dict[str, str],
     jobs: int,
     helper: FormatHelper | None,
 ) -> dict[str, str]:
-    """Each block text of ``texts`` formatted: from the pack, else by black (blamed on
-    its file of ``plans`` if black fails)."""
+    """Each block text of ``texts`` formatted: from the pack (by ``keys``, the texts'
+    cache keys: none without a cache), else by black (blamed on its file of ``plans``
+    if black fails)."""
     done: dict[str, str] = {}
-    if cache is not None:
-        for text in texts:
-            hit = cached_blocks.get(_block_key(text, line_length))
-            if hit is not None:
-                done[text] = hit
+    for text in texts:
+        hit = cached_blocks.get(keys[text]) if text in keys else None
+        if hit is not None:
+            done[text] = hit
     missing = sorted(texts - done.keys())
     try:
         done.update(zip(missing, _run(missing, line_length, jobs, helper)))
