@@ -93,41 +93,53 @@ def split_blocks(source: str) -> list[tuple[int, str]] | None:
     """Top-level statements of ``source`` as ``(blank lines before, text)``; None if unsure.
 
     A statement starts at its first line (a decorator's, for a decorated
-    definition); comments and blank lines after it belong to it. ``ast`` finds
-    the starts: it is several times faster than ``tokenize`` on large modules.
+    definition); comments and blank lines after it belong to it, and so does a
+    string after it (an attribute's docstring: on its own, black would take it
+    for a module docstring). ``ast`` finds the starts: it is several times
+    faster than ``tokenize`` on large modules.
     """
     split = _block_ranges(source)
     if split is None:
         return None
-    lines, _, ranges = split
-    return [(blanks, "".join(lines[first:end])) for blanks, first, end in ranges]
+    lines, _, ranges, _ = split
+    return [(blanks, "".join(lines[first:end])) for blanks, first, end, _ in ranges]
 
 
 def masked_blocks(source: str, line_length: int) -> list[tuple[int, str, tuple[str, ...]]] | None:
     """:func:`split_blocks`, with each block's settled docstrings masked (see
     docmask.py): ``(blank lines before, masked text, docstrings)``; None if unsure."""
+    plan = _plan(source, line_length)
+    return None if plan is None else plan[0]
+
+
+def _plan(source: str, line_length: int) -> tuple[list[tuple[int, str, tuple[str, ...]]], list[int]] | None:
+    """:func:`masked_blocks`, and the blank lines black puts before each block."""
     split = _block_ranges(source)
     if split is None:
         return None
-    lines, tree, ranges = split
+    lines, tree, ranges, gaps = split
     if MARK in source:  # a placeholder's text in the source itself: nothing is masked
-        return [(blanks, "".join(lines[first:end]), ()) for blanks, first, end in ranges]
+        return [(blanks, "".join(lines[first:end]), ()) for blanks, first, end, _ in ranges], gaps
     strings = string_statements(tree)
     blocks: list[tuple[int, str, tuple[str, ...]]] = []
     index = 0
-    for blanks, first, end in ranges:
+    for blanks, first, end, _ in ranges:
         while index < len(strings) and strings[index].lineno <= first:
             index += 1
         mine = index
         while index < len(strings) and strings[index].lineno <= end:
             index += 1
         blocks.append((blanks, *mask(lines, first, end, strings[mine:index], line_length)))
-    return blocks
+    return blocks, gaps
 
 
-def _block_ranges(source: str) -> tuple[list[str], ast.Module, list[tuple[int, int, int]]] | None:
-    """``source``'s lines (each with its newline), its tree, and its blocks as
-    ``(blank lines before, first line index, end index)``; None if unsure."""
+_Range = tuple[int, int, int, list[ast.stmt]]  # blank lines before, first line index, end index, statements
+
+
+def _block_ranges(source: str) -> tuple[list[str], ast.Module, list[_Range], list[int]] | None:
+    """``source``'s lines (each with its newline), its tree, its blocks as ``(blank
+    lines before, first line index, end index, statements)``, and the blank lines
+    black puts before each block; None if unsure."""
     if "\r" in source:  # ast counts a lone CR as a line break; keep it simple
         return None
     lines = [line + "\n" for line in source.split("\n")]  # not splitlines(): U+2028 is no break for ast
@@ -138,13 +150,23 @@ def _block_ranges(source: str) -> tuple[list[str], ast.Module, list[tuple[int, i
         tree = ast.parse(source)
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return None
-    # A string after another statement (an attribute's docstring) stays with it:
-    # on its own, black would take it for a module docstring.
-    starts = sorted({_first_line(node) for index, node in enumerate(tree.body) if not (index and _is_string(node))})
-    if not starts:
+    groups: list[list[ast.stmt]] = []
+    for index, node in enumerate(tree.body):
+        if index and _is_string(node):
+            groups[-1].append(node)  # an attribute's docstring stays with its statement
+        else:
+            groups.append([node])
+    if not groups:
         return None
+    starts = [_first_line(group[0]) for group in groups]
+    for index in range(1, len(starts)):
+        if isinstance(groups[index][0], _DEFINITIONS):  # comments right above a definition are its own,
+            # but an indented one after a statement with a body is the end of that body
+            indented_ok = not hasattr(groups[index - 1][-1], "body")
+            while starts[index] - 2 >= 0 and _is_comment(lines[starts[index] - 2], indented_ok):
+                starts[index] -= 1
     starts[0] = 1  # the header comment belongs to the first block
-    ranges: list[tuple[int, int, int]] = []
+    ranges: list[_Range] = []
     blocks_trailing = 0
     for index, first in enumerate(starts):
         end = starts[index + 1] - 1 if index + 1 < len(starts) else len(lines)
@@ -152,51 +174,83 @@ def _block_ranges(source: str) -> tuple[list[str], ast.Module, list[tuple[int, i
         while end > first - 1 and not lines[end - 1].strip():
             end -= 1
             trailing += 1
-        ranges.append((blocks_trailing if index else 0, first - 1, end))
+        ranges.append((blocks_trailing if index else 0, first - 1, end, groups[index]))
         blocks_trailing = trailing
-    return lines, tree, ranges
+    return lines, tree, ranges, _gaps(ranges, lines)
 
 
 def _is_string(node: ast.stmt) -> bool:
     return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
 
 
-def _ends_with_module_docstring(text: str) -> bool:
-    """Whether the block ``text`` (a file's first) is comments, then the module's
-    docstring, and nothing after it."""
-    try:
-        body = ast.parse(text).body
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
+_DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def _gaps(ranges: list[_Range], lines: list[str]) -> list[int]:
+    """The blank lines black puts before each block (none before the first): two
+    around a class or function, one after a module docstring (two before a class
+    or function, but one before a decorator), one after imports, else as many as
+    there were, up to two."""
+    gaps: list[int] = []
+    for index, (blanks, first, _, statements) in enumerate(ranges):
+        head = statements[0]
+        if not index:
+            gaps.append(0)
+        elif index == 1 and _is_module_docstring(ranges[0], lines) and not (
+            isinstance(head, _DEFINITIONS) and (not head.decorator_list or first + 1 < _first_line(head))
+        ):
+            gaps.append(1)  # but 2 before a definition's header or its leading comment, not its decorator
+        elif isinstance(head, _DEFINITIONS) or _ends_with(ranges[index - 1], _DEFINITIONS, lines):
+            gaps.append(2)
+        elif _ends_with(ranges[index - 1], _IMPORTS, lines) and not isinstance(head, _IMPORTS):
+            gaps.append(1)  # black: one blank line after the imports
+        else:
+            gaps.append(min(blanks, 2))
+    return gaps
+
+
+_IMPORTS = (ast.Import, ast.ImportFrom)
+
+
+def _ends_with(block: _Range, kinds: tuple[type[ast.stmt], ...], lines: list[str]) -> bool:
+    """Whether the block's last line is the end of a statement of ``kinds``: no comment
+    after it (black counts blank lines from the line before), but for the indented
+    comments black keeps in the body of a statement that has one."""
+    _, _, end, statements = block
+    last = statements[-1]
+    if not isinstance(last, kinds):
         return False
-    return len(body) == 1 and _is_string(body[0]) and not "".join(text.split("\n")[body[0].end_lineno or 0 :]).strip()
+    after = lines[last.end_lineno or 0 : end]
+    return not after or (hasattr(last, "body") and all(_is_comment(line, True) and line[0] in " \t" or not line.strip() for line in after))
+
+
+def _is_comment(line: str, indented: bool) -> bool:
+    return line.startswith("#") or (indented and line.lstrip().startswith("#"))
+
+
+def _is_module_docstring(first: _Range, lines: list[str]) -> bool:
+    """Whether the first block is comments, then the module's docstring, and nothing
+    after it: one string statement, written as one string (black sees no docstring in
+    strings concatenated), on lines of its own."""
+    _, _, end, statements = first
+    node = statements[0]
+    if len(statements) != 1 or not _is_string(node) or node.end_lineno != end:
+        return False
+    import io
+    import tokenize
+
+    segment = "".join(lines[node.lineno - 1 : node.end_lineno])
+    try:
+        kinds = [token.type for token in tokenize.generate_tokens(io.StringIO(segment).readline)]
+    except (tokenize.TokenError, SyntaxError):
+        return False
+    return kinds.count(tokenize.STRING) == 1
 
 
 def _first_line(node: ast.stmt) -> int:
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.decorator_list:
         return node.decorator_list[0].lineno
     return node.lineno
-
-
-_DEFS = ("class ", "def ", "async def ")  # not a decorator: black counts its line as none of them
-
-
-def _is_definition(text: str) -> bool:
-    return text.startswith(("class ", "def ", "async def ", "@"))
-
-
-def _gaps(blocks: list[tuple[int, str]]) -> list[int]:
-    """The blank lines black puts before each block of ``blocks`` (none before the first)."""
-    gaps: list[int] = []
-    for index, (blanks, raw) in enumerate(blocks):
-        if not index:
-            gaps.append(0)
-        elif index == 1 and not raw.startswith(_DEFS) and _ends_with_module_docstring(blocks[0][1]):
-            gaps.append(1)  # black: one blank line after a module docstring, but before a class or def
-        elif _is_definition(raw) or _is_definition(blocks[index - 1][1]):
-            gaps.append(2)
-        else:
-            gaps.append(min(blanks, 2))
-    return gaps
 
 
 def _join(gaps: list[int], formatted: list[str]) -> str:
@@ -321,6 +375,7 @@ def format_files(
     used_blocks: dict[str, str] = {}  # what the pack keeps: this call's files and their blocks
     used_files: dict[str, list[_Entry]] = {}
     plans: dict[str, list[tuple[int, str, tuple[str, ...]]]] = {}
+    file_gaps: dict[str, list[int]] = {}
     result = dict(files)
     file_keys: dict[str, str] = {}
     for path, source in files.items():
@@ -335,8 +390,7 @@ def format_files(
                 used_files[file_keys[path]] = layout
                 used_blocks.update((key, cached_blocks[key]) for _, key, _ in layout)
                 continue
-        blocks = masked_blocks(source, line_length)
-        plans[path] = blocks if blocks is not None else [(0, source, ())]
+        plans[path], file_gaps[path] = _plan(source, line_length) or ([(0, source, ())], [0])
     wanted = {text for blocks in plans.values() for _, text, _ in blocks}
     keys = {text: _block_key(text, line_length) for text in wanted} if cache is not None else {}
     done = _formatted(wanted, keys, plans, line_length, cached_blocks, jobs, helper)
@@ -357,7 +411,7 @@ def format_files(
             keys.update((text, _block_key(text, line_length)) for text in whole)
         done.update(_formatted(whole - done.keys(), keys, plans, line_length, cached_blocks, jobs, helper))
     for path, blocks in plans.items():
-        gaps = _gaps([(blanks, text) for blanks, text, _ in blocks])
+        gaps = file_gaps[path]
         texts = [piece if piece is not None else done[text] for piece, (_, text, _) in zip(pieces[path], blocks)]
         result[path] = _join(gaps, texts)
         if cache is not None:
