@@ -67,7 +67,7 @@ def _help_width() -> int:
 
 EXIT_OK, EXIT_STALE, EXIT_INPUT, EXIT_INTERNAL, EXIT_EDITED, EXIT_BREAKING = 0, 1, 2, 3, 4, 5
 EXIT_INTERRUPTED = 130  # Ctrl-C (SIGINT), or SIGTERM for watch
-EXIT_FLUSH_FAILED = 120  # stdout could not be written at the end (a closed pipe), as CPython's own exit
+EXIT_FLUSH_FAILED = 120  # output lost (stdout closed early); CPython's own code when stdout cannot be flushed
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 
 EXIT_CODES = """exit codes:
@@ -77,7 +77,7 @@ EXIT_CODES = """exit codes:
   3  internal error in specgen (a bug; --debug shows the traceback)
   4  check: a generated file was edited by hand
   5  diff --fail-on-breaking: the new spec breaks client code
-  120 the output could not be written (stdout closed early, as by `| head`)
+  120 output lost (stdout closed early, as by `| head`), the command otherwise fine
   130 interrupted (Ctrl-C) during a run: nothing was written
 """
 
@@ -202,13 +202,20 @@ def _colour_enabled(stream: TextIO) -> bool:
 
 
 class Ui:
-    """Where and how to print: quiet/verbose, colour and progress on terminals only."""
+    """Where and how to print: quiet/verbose, colour and progress on terminals only.
+
+    A stream that cannot be written (a closed pipe: `specgen check --diff | head`,
+    or a closed descriptor) is dropped, and the command goes on: its files are
+    written, its verdict kept. ``lost_output`` then says that some of stdout was
+    lost, and a command that otherwise succeeded exits 120 (see :func:`main`).
+    """
 
     def __init__(self, quiet: bool = False, verbose: bool = False) -> None:
         self.quiet = quiet
         self.verbose = verbose and not quiet
-        self.out = sys.stdout
-        self.err = sys.stderr
+        self.out: TextIO = sys.stdout if sys.stdout is not None else _discard()
+        self.err: TextIO = sys.stderr if sys.stderr is not None else _discard()
+        self.lost_output = False  # stdout None (closed at start, `>&-`): output not wanted, as print() has it
         self.colour_out = _colour_enabled(self.out)
         self.colour_err = _colour_enabled(self.err)
         self._progress_shown = False
@@ -221,22 +228,37 @@ class Ui:
         """Normal output (stdout); hidden by --quiet."""
         if not self.quiet:
             self.clear_progress()
-            print(text, file=self.out)
+            self._out(text + "\n")
 
     def detail(self, text: str) -> None:
         """Extra output for --verbose (stdout)."""
         if self.verbose:
             self.clear_progress()
-            print(text, file=self.out)
+            self._out(text + "\n")
 
     def result(self, text: str) -> None:
         """Output that is the command's answer (stdout), printed even with --quiet."""
         self.clear_progress()
-        self.out.write(text if text.endswith("\n") else text + "\n")
+        self._out(text if text.endswith("\n") else text + "\n")
 
     def error(self, text: str) -> None:
         self.clear_progress()
-        print(text, file=self.err)
+        self._err(text + "\n")
+
+    def _out(self, text: str) -> None:
+        try:
+            self.out.write(text)
+        except (OSError, ValueError):  # BrokenPipeError among them; ValueError: closed
+            self.out = _discard()
+            self.lost_output = True
+
+    def _err(self, text: str, flush: bool = False) -> None:
+        try:
+            self.err.write(text)
+            if flush:
+                self.err.flush()
+        except (OSError, ValueError):
+            self.err = _discard()
 
     def note(self, text: str) -> None:
         """A message on stderr; hidden by --quiet."""
@@ -247,15 +269,13 @@ class Ui:
         """``[2/5] spec/x.yaml`` on one stderr line, only on a terminal and for several specs."""
         if self.quiet or total < 2 or not self._err_is_tty() or os.environ.get("TERM") == "dumb":
             return
-        self.err.write(f"\r\033[K[{index}/{total}] {label}")
-        self.err.flush()
+        self._err(f"\r\033[K[{index}/{total}] {label}", flush=True)
         self._progress_shown = True
 
     def clear_progress(self) -> None:
         if self._progress_shown:
-            self.err.write("\r\033[K")
-            self.err.flush()
             self._progress_shown = False
+            self._err("\r\033[K", flush=True)
 
     def _err_is_tty(self) -> bool:
         try:
@@ -445,7 +465,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else list(argv)
     args = _parser(words[0] if words and words[0] in _ARGUMENTS else None).parse_args(words)
     ui = Ui(quiet=args.quiet, verbose=args.verbose)
-    return _run_command(COMMANDS[args.command], args, ui)
+    code = _run_command(COMMANDS[args.command], args, ui)
+    return EXIT_FLUSH_FAILED if ui.lost_output and code == EXIT_OK else code
+
+
+class _Discard(io.StringIO):
+    """Where the output of a stream that cannot be written goes."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+def _discard() -> TextIO:
+    return _Discard()
 
 
 
@@ -462,14 +494,13 @@ def run() -> NoReturn:
     process the usual way.
     """
     code = main()
-    try:
-        sys.stdout.flush()
-    except (OSError, ValueError):  # a closed pipe (`specgen ... | head`): as CPython, 120
-        code = code or EXIT_FLUSH_FAILED
-    try:
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:  # None: the descriptor was closed when Python started
+                stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`specgen ... | head`)
+            if stream is sys.stdout and code == EXIT_OK:
+                code = EXIT_FLUSH_FAILED
     os._exit(code)
 
 
@@ -496,9 +527,6 @@ def _run_command(command: Callable[[argparse.Namespace, Ui], int], args: argpars
     except KeyboardInterrupt:
         ui.error("specgen: interrupted; nothing was written")
         return EXIT_INTERRUPTED
-    except BrokenPipeError:  # stdout closed early (`specgen check --diff | head`): not a bug
-        _drop_stdout()
-        return EXIT_FLUSH_FAILED
     except Exception as exc:
         if args.debug:
             _print_traceback()
@@ -506,17 +534,6 @@ def _run_command(command: Callable[[argparse.Namespace, Ui], int], args: argpars
         return EXIT_INTERNAL
     finally:
         ui.clear_progress()
-
-
-def _drop_stdout() -> None:
-    """Send what is left of stdout to the null device, so that exiting does not
-    fail on it again (as Python's documentation recommends for SIGPIPE)."""
-    try:
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, sys.stdout.fileno())
-        os.close(null)
-    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
-        pass  # not a real file (a test's capture): nothing will flush it at exit
 
 
 class UsageError(Exception):
@@ -1194,7 +1211,15 @@ def _cmd_watch(args: argparse.Namespace, ui: Ui) -> int:
             ui.error("specgen: specgen's own code changed on disk (an upgrade?); restart `specgen watch`")
             raise StopWatching
         forget_versions()  # ruff runs from disk: an upgraded one is named by its new version
-        return _run_command(_cmd_generate, args, ui)
+        code = _run_command(_cmd_generate, args, ui)
+        say("")
+        return code
+
+    def say(text: str) -> None:
+        if text:
+            ui.info(text)
+        if ui.lost_output:  # nobody reads the output any more (`specgen watch | head`)
+            raise StopWatching(EXIT_FLUSH_FAILED)
 
     watcher = os.getpid()
 
@@ -1207,7 +1232,7 @@ def _cmd_watch(args: argparse.Namespace, ui: Ui) -> int:
 
     previous = signal.signal(signal.SIGTERM, stop)
     try:
-        return watch(run, lambda: _watch_inputs(args), args.interval, ui.info, warm_up=lambda: _warm_up(settings))
+        return watch(run, lambda: _watch_inputs(args), args.interval, say, warm_up=lambda: _warm_up(settings))
     finally:
         signal.signal(signal.SIGTERM, previous)
 

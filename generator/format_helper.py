@@ -53,7 +53,8 @@ class FormatHelper:
         replies_r, replies_w = os.pipe()
         for stream in (sys.stdout, sys.stderr):  # nothing buffered is written twice
             try:
-                stream.flush()
+                if stream is not None:  # None: a descriptor closed when Python started
+                    stream.flush()
             except (OSError, ValueError):
                 pass
         # Ctrl-C is held back until the helper is recorded: an interrupt between

@@ -64,7 +64,12 @@ _clock = time.monotonic
 
 
 class StopWatching(Exception):
-    """Raised by a run that must not happen (the caller said why): the watch ends with 0."""
+    """Raised by a run that must not happen, or by ``say`` (the caller said why): the
+    watch ends with ``code``, 0 unless given."""
+
+    def __init__(self, code: int = 0) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 class Tree(NamedTuple):
@@ -227,8 +232,9 @@ def watch(
 
     ``run`` is one ``generate`` (its exit code; :data:`EXIT_INTERRUPTED`
     when Ctrl-C stopped it, which ends the watch with that code); a
-    ``KeyboardInterrupt`` outside a run ends it with 0, and so does
-    :class:`StopWatching` from a run. ``sleep`` is ``time.sleep`` unless given
+    ``KeyboardInterrupt`` outside a run ends it with 0;
+    :class:`StopWatching`, from a run or from ``say``, with its code.
+    ``sleep`` is ``time.sleep`` unless given
     (tests: a given ``sleep`` also leaves inotify out, so that the script
     decides every wake-up). ``warm_up`` is called once, after the first run
     (which may have been a cache hit that imported nothing), so that the
@@ -248,10 +254,7 @@ def watch(
             except KeyboardInterrupt:
                 say("specgen: stopped watching")
                 return 0
-            try:
-                code = run()
-            except StopWatching:
-                return 0
+            code = run()
             if code == EXIT_INTERRUPTED:
                 return code
             try:
@@ -267,6 +270,8 @@ def watch(
             except KeyboardInterrupt:
                 say("specgen: stopped watching")
                 return 0
+    except StopWatching as stop:
+        return stop.code
     finally:
         if notifier is not None:
             notifier.close()

@@ -159,12 +159,30 @@ def test_the_program_ends_with_a_hard_exit_after_flushing(project: Path) -> None
         "from generator.cli import run\n"
         "run()\n"
     )
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # buffered, as usual
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=project, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", code], cwd=project, env=env, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
     assert "up to date" in result.stdout  # buffered in a pipe, flushed before the exit
     assert "teardown ran" not in result.stderr
+
+
+def test_the_program_ends_well_without_a_stdout(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import cli
+
+    class Exited(Exception):
+        pass
+
+    def fake_exit(code: int) -> None:
+        raise Exited(code)
+
+    monkeypatch.setattr(cli, "main", lambda: 0)
+    monkeypatch.setattr(sys, "stdout", None)
+    monkeypatch.setattr(os, "_exit", fake_exit)
+    with pytest.raises(Exited) as exited:
+        cli.run()
+    assert exited.value.args == (0,)
 
 
 @pytest.mark.parametrize(("returned", "expected"), [(0, 120), (1, 1)])
@@ -192,16 +210,13 @@ def test_a_stdout_that_cannot_be_flushed_at_the_end_exits_120(
     assert exited.value.args == (expected,)
 
 
-def test_a_stdout_closed_early_is_no_internal_error(project: Path) -> None:
-    """`specgen check --diff | head` closing the pipe: exit 120 quietly, as CPython,
-    not "internal error" (exit 3) and a traceback."""
-    models = project / "generated" / "twilio_trunking_v1" / "models.py"
-    models.write_text(models.read_text() + "\n".join(f"# edit {n}" for n in range(5000)) + "\n")
+def _with_closed_stdout(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI with stdout a pipe whose reader is gone before the first line."""
     read, write = os.pipe()
-    os.close(read)  # the reader is gone before the first line
+    os.close(read)
     try:
-        done = subprocess.run(
-            [sys.executable, "-m", "generator", "check", "--diff"],
+        return subprocess.run(
+            [sys.executable, "-m", "generator", *args],
             cwd=project,
             stdout=write,
             stderr=subprocess.PIPE,
@@ -210,5 +225,41 @@ def test_a_stdout_closed_early_is_no_internal_error(project: Path) -> None:
         )
     finally:
         os.close(write)
+
+
+def test_a_stdout_closed_early_keeps_the_verdict(project: Path) -> None:
+    """`specgen check --diff | head` closing the pipe: the check still ends with its
+    verdict (4, hand-edited) and its message on stderr, not "internal error" (3)."""
+    models = project / "generated" / "twilio_trunking_v1" / "models.py"
+    models.write_text(models.read_text() + "\n".join(f"# edit {n}" for n in range(5000)) + "\n")
+    done = _with_closed_stdout(project, "check", "--diff")
+    assert done.returncode == 4, done.stderr
+    assert "hand-edited" in done.stderr
+    assert "internal error" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_stdout_closed_early_loses_output_not_work(project: Path) -> None:
+    """`specgen generate -v | head`: the packages are still written; the lost output
+    makes the exit code 120 (the command otherwise succeeded)."""
+    spec = project / "spec" / SEED.name
+    spec.write_text(spec.read_text().replace("description: ", "description: Changed. ", 1))
+    done = _with_closed_stdout(project, "generate", "-v")
     assert done.returncode == 120, done.stderr
     assert "internal error" not in done.stderr and "Traceback" not in done.stderr
+    assert run_specgen("check", cwd=project).returncode == 0  # what the spec says now: written
+
+
+def test_a_stdout_closed_from_the_start_is_no_error(project: Path) -> None:
+    """`specgen check >&-`: Python has no stdout at all; as print() does, the output
+    is not wanted, and the verdict is the exit code."""
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "check"],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=120,
+        preexec_fn=lambda: os.close(1),
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr

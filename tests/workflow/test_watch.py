@@ -259,6 +259,38 @@ def test_watch_reports_api_changes_but_never_writes_the_changelog(
 
 
 
+def test_watch_stops_when_nobody_reads_its_output(watched_repo: tuple[Path, Callable[..., Watcher]], tmp_path: Path) -> None:
+    """`specgen watch | head -2`: once head has gone, the next output fails and the
+    watch ends with 120 instead of regenerating for nobody."""
+    repo, _ = watched_repo
+    spec = repo / "spec" / "twilio_trunking_v1.yaml"
+    errors = tmp_path / "stderr.txt"
+    with errors.open("w") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "generator", "watch", "--interval", "0.05"],
+            cwd=repo,
+            stdout=subprocess.PIPE,
+            stderr=err,
+            stdin=subprocess.DEVNULL,
+            text=True,
+        )
+        try:
+            assert proc.stdout is not None
+            deadline = time.monotonic() + Watcher.DEADLINE
+            while "specgen: watching" not in proc.stdout.readline():  # readline: ends at EOF too
+                assert proc.poll() is None and time.monotonic() < deadline
+            proc.stdout.close()  # the reader is gone
+            spec.write_text(spec.read_text().replace("A phone number associated", "Unread. A phone number associated", 1))
+            code = proc.wait(timeout=Watcher.DEADLINE)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(timeout=Watcher.DEADLINE)
+    assert code == 120, errors.read_text()
+    assert "Traceback" not in errors.read_text() and "internal error" not in errors.read_text()
+    assert "Unread." in (repo / "generated" / PACKAGE / "models.py").read_text()  # that run's work is written
+
+
 def test_signals_held_delays_ctrl_c_until_the_block_is_done() -> None:
     from generator.write import signals_held
 
