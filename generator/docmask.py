@@ -36,6 +36,11 @@ _PLACEHOLDER = re.compile(r'^( *)"""' + MARK + r'(\d+)(?:\n\1-\n\1)?"""$', re.MU
 _MIN_TEXT = 1  # a multi-line docstring needs a line of text besides its first
 
 
+def is_string(node: ast.stmt) -> bool:
+    """Whether the statement is a string alone (a docstring, where it stands first)."""
+    return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+
+
 def string_statements(tree: ast.Module) -> list[ast.Expr]:
     """Every statement of the module, its classes and functions (nested too) that is
     a string alone: docstrings and attribute docstrings; in source order."""
@@ -43,7 +48,7 @@ def string_statements(tree: ast.Module) -> list[ast.Expr]:
     bodies: list[list[ast.stmt]] = [tree.body]
     while bodies:
         for node in bodies.pop():
-            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            if isinstance(node, ast.Expr) and is_string(node):
                 found.append(node)
             elif isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
                 bodies.append(node.body)

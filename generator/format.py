@@ -22,7 +22,7 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from .docmask import MARK, mask, string_statements, unmask
+from .docmask import MARK, is_string, mask, string_statements, unmask
 from .preshape import preshape
 from .versions import black_version
 from .ruff_format import FORMATTERS, Ruff, RuffError, find_ruff, format_with_ruff
@@ -152,7 +152,7 @@ def _block_ranges(source: str) -> tuple[list[str], ast.Module, list[_Range], lis
         return None
     groups: list[list[ast.stmt]] = []
     for index, node in enumerate(tree.body):
-        if index and _is_string(node):
+        if index and is_string(node):
             groups[-1].append(node)  # an attribute's docstring stays with its statement
         else:
             groups.append([node])
@@ -177,10 +177,6 @@ def _block_ranges(source: str) -> tuple[list[str], ast.Module, list[_Range], lis
         ranges.append((blocks_trailing if index else 0, first - 1, end, groups[index]))
         blocks_trailing = trailing
     return lines, tree, ranges, _gaps(ranges, lines)
-
-
-def _is_string(node: ast.stmt) -> bool:
-    return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
 
 
 _DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
@@ -234,7 +230,7 @@ def _is_module_docstring(first: _Range, lines: list[str]) -> bool:
     strings concatenated), on lines of its own."""
     _, _, end, statements = first
     node = statements[0]
-    if len(statements) != 1 or not _is_string(node) or node.end_lineno != end:
+    if len(statements) != 1 or not is_string(node) or node.end_lineno != end:
         return False
     import io
     import tokenize
