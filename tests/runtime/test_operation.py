@@ -149,7 +149,13 @@ def test_query_serialization() -> None:
         ("a/b", "a%2Fb"),
         ("a?b#c", "a%3Fb%23c"),
         ("it's", "it%27s"),
-        ("..", ".."),
+        ("..", "%2E%2E"),  # a dot segment would climb out of the template
+        (".", "%2E"),
+        ("...", "%2E%2E%2E"),
+        ("a.b", "a.b"),  # dots inside a value need no escaping
+        ("..a", "..a"),
+        ("50%", "50%25"),
+        ("a\tb\r\n", "a%09b%0D%0A"),
         ("sp ace", "sp%20ace"),
         ("ü", "%C3%BC"),
     ],
@@ -157,6 +163,13 @@ def test_query_serialization() -> None:
 def test_path_values_are_fully_percent_encoded(value: str, encoded: str) -> None:
     op = make_op(rt.Param("id", "path", "id", required=True), path="/items/{id}/x")
     assert rt.Request(op, {"id": value}).path == f"/items/{encoded}/x"
+
+
+@pytest.mark.parametrize("value", ["", []])
+def test_empty_path_value_is_refused(value: object) -> None:
+    op = make_op(rt.Param("id", "path", "id", required=True), path="/items/{id}")
+    with pytest.raises(ValueError, match="id: a path parameter must not be empty"):
+        rt.Request(op, {"id": value})
 
 
 def test_path_encoding_survives_httpx() -> None:
