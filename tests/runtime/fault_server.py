@@ -8,8 +8,9 @@ Each test queues the behaviours of the next requests, in order::
         assert len(server.requests) == 2
 
 Behaviours: ``Reply`` (optionally after a delay), ``Reset`` (abort the TCP
-connection without answering) and ``Truncate`` (announce a longer body than
-is sent, then close). An unscripted request gets a 599 reply, so a test
+connection without answering), ``Truncate`` (announce a longer body than
+is sent, then close) and ``Stream`` (a long or slow body, chunk by chunk).
+An unscripted request gets a 599 reply, so a test
 fails loudly instead of hanging. Nothing blocks for long: delays are cut
 short when the server stops, idle connections time out, and the serving
 thread is a daemon.
@@ -27,7 +28,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
-__all__ = ["FaultServer", "Reply", "Reset", "Truncate", "Recorded"]
+__all__ = ["FaultServer", "Reply", "Reset", "Truncate", "Stream", "Recorded"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,7 +61,25 @@ class Truncate:
     body: bytes = b'{"phone_numbers": ['
 
 
-Behaviour = Reply | Reset | Truncate
+@dataclasses.dataclass(frozen=True)
+class Stream:
+    """Answer ``status`` with ``chunk`` sent ``count`` times, ``delay`` seconds
+    apart: chunked, or with ``content_length`` announced (then close).
+
+    Bounded: it stops after ``count`` chunks, when the server stops, or when
+    the client goes away (a write fails, or blocks for the handler timeout).
+    ``sent`` counts the chunks written, across uses of this instance.
+    """
+
+    chunk: bytes = b"x" * 65536
+    count: int = 1
+    delay: float = 0.0
+    content_length: int | None = None
+    status: int = 200
+    sent: list[int] = dataclasses.field(default_factory=list, compare=False)
+
+
+Behaviour = Reply | Reset | Truncate | Stream
 
 
 @dataclasses.dataclass(frozen=True)
@@ -92,6 +111,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._reset()
             elif isinstance(behaviour, Truncate):
                 self._truncate(behaviour)
+            elif isinstance(behaviour, Stream):
+                self._stream(behaviour, owner)
             else:
                 self._reply(behaviour, owner)
         except OSError:  # the client went away (e.g. it timed out)
@@ -120,6 +141,31 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(truncate.body)
         self.wfile.flush()
         self.close_connection = True
+
+    def _stream(self, stream: Stream, owner: FaultServer) -> None:
+        self.send_response(stream.status)
+        self.send_header("Content-Type", "application/json")
+        chunked = stream.content_length is None
+        if chunked:
+            self.send_header("Transfer-Encoding", "chunked")
+        else:
+            self.send_header("Content-Length", str(stream.content_length))
+        self.end_headers()
+        self.wfile.flush()
+        self.close_connection = True
+        for _ in range(stream.count):
+            if stream.delay and owner.stopping.wait(stream.delay):
+                return
+            if owner.stopping.is_set():
+                return
+            if chunked:
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(stream.chunk), stream.chunk))
+            else:
+                self.wfile.write(stream.chunk)
+            self.wfile.flush()
+            stream.sent.append(1)
+        if chunked:
+            self.wfile.write(b"0\r\n\r\n")
 
     def _reset(self) -> None:
         # SO_LINGER with a zero timeout makes close() send RST, not FIN.
