@@ -102,6 +102,13 @@ def test_package_readme_covers_install_auth_examples_and_behaviour(generated_rep
         "`NotFoundError`",
         "## Retries and timeouts",
         "`Retry-After`",
+        "`Client(deadline=300)`",
+        "`DeadlineExceededError`",
+        "`ResponseTooLargeError`",
+        "max_response_bytes",
+        "`RedirectError`",
+        "`TooManyPagesError`",
+        "max_pages=",
     ):
         assert needle in readme, needle
 
