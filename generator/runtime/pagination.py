@@ -239,7 +239,10 @@ class Paginator(Generic[T, I]):
     """Iterates the items (or, with ``pages()``, the pages) of a paginated
     operation, fetching each page only when it is needed.
 
-    Every iteration starts again from the first page.
+    Every iteration starts again from the first page. ``max_pages`` (default
+    ``MAX_PAGES``) caps the pages of one iteration; ``secret_params`` names
+    the query parameters the client adds as credentials (ignored when
+    comparing links with the pages already fetched).
     """
 
     #: The default of ``max_pages``: a link after this many pages raises
