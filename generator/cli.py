@@ -23,7 +23,19 @@ from . import __version__
 from .cache import PACKAGE_GENERATIONS, Cache, digest, generator_fingerprint, spec_fingerprint
 from .config import Config, ConfigError, load_config
 from .errors import Diagnostic, SpecError
-from .manifest import MANIFEST_NAME, Integrity, Manifest, ManifestError, parse_manifest, read_files, verify
+from .fsguard import (
+    NotRegular,
+    PackageScan,
+    PathError,
+    check_replaceable,
+    file_to_write,
+    kind_of,
+    link_text,
+    open_regular,
+    scan_package,
+    spec_file_problem,
+)
+from .manifest import MANIFEST_NAME, Integrity, Manifest, ManifestError, parse_manifest, verify
 from .naming import module_name
 from .pipeline_types import Generated
 from .ruff_format import FORMATTERS, RuffNotFound, find_ruff
@@ -521,7 +533,7 @@ def _run_command(command: Callable[[argparse.Namespace, Ui], int], args: argpars
         if args.debug:
             _print_traceback()
         return EXIT_INPUT
-    except UsageError as exc:
+    except (UsageError, PathError) as exc:
         ui.error(f"specgen {args.command}: {exc}")
         return EXIT_INPUT
     except KeyboardInterrupt:
@@ -799,6 +811,21 @@ def _inner(files: dict[str, str], package: str) -> dict[str, bytes]:
 # -- generate --------------------------------------------------------------
 
 
+def _check_output_root(root: Path) -> None:
+    """An output root that can take packages: missing (it is created), or a folder
+    (through links: a linked output folder is a normal setup) that can be written."""
+    if not os.path.lexists(root):
+        return
+    if os.path.isdir(root):
+        if not os.access(root, os.W_OK | os.X_OK):
+            raise PathError(f"output folder {root} is read-only; specgen cannot write packages there")
+        return
+    if os.path.islink(root):
+        where = "to no folder" if os.path.exists(root) else "nowhere"
+        raise PathError(f"output folder {root} is a symbolic link (to {link_text(root)}) that leads {where}")
+    raise PathError(f"output folder {root} is {kind_of(os.lstat(root).st_mode)}, not a folder")
+
+
 @dataclass
 class _Counts:
     new: int = 0
@@ -819,9 +846,13 @@ def _cmd_generate(args: argparse.Namespace, ui: Ui) -> int:
     def take(target: Target, result: Generated) -> None:
         """Compare one package with the disk and stage it if it changed."""
         package_dir = target.out / result.package
-        disk = read_files(package_dir)
+        _check_output_root(target.out)
+        scan = scan_package(package_dir)
+        disk = scan.files
         new = _inner(result.files, result.package)
         old_manifest, _why = _read_manifest(disk)
+        # Only what the manifest proves specgen wrote is replaced (fsguard.py): exit 2 otherwise.
+        check_replaceable(package_dir, scan, None if old_manifest is None else {*old_manifest.files, MANIFEST_NAME})
         if old_manifest is not None:
             integrity = verify(old_manifest, disk)
             for path in integrity.modified:
@@ -843,7 +874,10 @@ def _cmd_generate(args: argparse.Namespace, ui: Ui) -> int:
             package_changed = package_changed or status != "unchanged"
             counts.per_file.append((status, f"{package_dir / path}"))
         if package_changed:
-            staged.append(stage_package(target.out, result.package, split_packages(result.files)[result.package]))
+            try:
+                staged.append(stage_package(target.out, result.package, split_packages(result.files)[result.package]))
+            except OSError as exc:  # a full disk, a folder made read-only meanwhile: bad ground, not a bug
+                raise PathError(f"cannot write {package_dir}: {exc.strerror or exc}") from None
         if old_manifest is not None and old_manifest.api and package_changed:
             from .specdiff import compare, render_markdown, render_text
 
@@ -983,14 +1017,40 @@ def _edit_reason(integrity: Integrity) -> str:
     return ", ".join(parts) + f" since generation (see {MANIFEST_NAME})"
 
 
+def _verify(manifest: Manifest, scan: PackageScan) -> Integrity:
+    """:func:`verify`, a listed file found as a link or special file not called deleted (it is reported as such)."""
+    integrity = verify(manifest, scan.files)
+    missing = tuple(p for p in integrity.missing if p not in scan.odd)
+    return Integrity(integrity.modified, missing, integrity.added)
+
+
+def _odd_verdict(label: str, scan: PackageScan, manifest: Manifest | None, diffs: list[str]) -> _Verdict | None:
+    """check's finding for what specgen never writes in a package: a package folder that
+    is a link or no folder, links or special files inside one. None is followed or read."""
+    if scan.folder:
+        line = f"{label}: {scan.folder}, not a folder specgen wrote (not followed)"
+        return _Verdict(label, "edited", f"it is {scan.folder}, not a folder specgen wrote", [line], diffs)
+    if not scan.odd:
+        return None
+    lines = [f"{label}/{path}: {kind}; specgen writes none (not read)" for path, kind in scan.odd.items()]
+    if manifest is not None:
+        lines += _integrity_lines(label, _verify(manifest, scan))
+    reason = f"{_plural(len(scan.odd), 'path')} that specgen never writes (a symbolic link or special file; not read)"
+    return _Verdict(label, "edited", reason, lines, diffs)
+
+
 def _check_against_manifest(target: Target) -> _Verdict:
     assert target.package is not None
     folder = target.out / target.package
     label = str(folder)
-    files = read_files(folder)
+    scan = scan_package(folder)
+    files = scan.files
+    manifest, why = _read_manifest(files)
+    odd = _odd_verdict(label, scan, manifest, [])
+    if odd is not None:
+        return odd
     if not files:
         raise UsageError(f"{folder} does not exist; nothing to check")
-    manifest, why = _read_manifest(files)
     if manifest is None:
         if MANIFEST_NAME in files:
             return _Verdict(label, "edited", f"{why}")
@@ -1006,7 +1066,8 @@ def _check_against_manifest(target: Target) -> _Verdict:
 def _check_against_spec(target: Target, result: Generated, show_diff: bool) -> _Verdict:
     folder = target.out / result.package
     label = str(folder)
-    disk = read_files(folder)
+    scan = scan_package(folder)  # no link followed, no special file opened: --diff prints only real files
+    disk = scan.files
     expected = _inner(result.files, result.package)
     diffs: list[str] = []
     if show_diff:
@@ -1016,6 +1077,9 @@ def _check_against_spec(target: Target, result: Generated, show_diff: bool) -> _
         wanted = {k: v for k, v in result.files.items() if not k.endswith(f"/{MANIFEST_NAME}")}
         diffs = diff(wanted, on_disk)
     manifest, why = _read_manifest(disk)
+    odd = _odd_verdict(label, scan, manifest, diffs)
+    if odd is not None:
+        return odd
     if manifest is not None:
         integrity = verify(manifest, disk)
         if not integrity.intact:
@@ -1082,9 +1146,12 @@ def _api_side(path: Path) -> tuple[dict[str, Any], str, str]:
     elif path.name == MANIFEST_NAME:
         manifest_file = path
     if manifest_file is not None:
+        if manifest_file.is_symlink():
+            raise UsageError(f"{manifest_file} is a symbolic link; specgen writes none, and reads no manifest through one")
         try:
-            manifest = parse_manifest(manifest_file.read_text(encoding="utf-8"))
-        except (ManifestError, OSError, UnicodeDecodeError) as exc:
+            with open_regular(manifest_file) as handle:  # a FIFO is refused, never waited on
+                manifest = parse_manifest(handle.read().decode("utf-8"))
+        except (ManifestError, OSError, UnicodeDecodeError, NotRegular) as exc:
             raise UsageError(f"{manifest_file}: {exc}") from None
         if not manifest.api:
             raise UsageError(f"{manifest_file} has no API summary")

@@ -125,17 +125,15 @@ def parse_manifest(text: str) -> Manifest:
 
 
 def read_files(package_dir: Path) -> dict[str, bytes]:
-    """Every file under ``package_dir`` as bytes, keyed by its path inside it.
+    """Every regular file under ``package_dir`` as bytes, keyed by its path inside it.
 
     Byte-code caches are skipped: they are not part of what specgen writes.
+    Nothing is read through a symbolic link, nor opened if it is not a regular
+    file: :func:`generator.fsguard.scan_package` tells what was left out.
     """
-    found: dict[str, bytes] = {}
-    if not package_dir.is_dir():
-        return found
-    for path in sorted(package_dir.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and not path.name.endswith((".pyc", ".pyo")):
-            found[path.relative_to(package_dir).as_posix()] = path.read_bytes()
-    return found
+    from .fsguard import scan_package
+
+    return scan_package(package_dir).files
 
 
 @dataclass(frozen=True)

@@ -4,30 +4,44 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from .fsguard import UnsafePath, link_text
 
 # difflib, shutil and tempfile are imported where used: `specgen check` with
 # nothing to report, the common case, needs none of them.
 
 
 def safe_target(root: Path, relative: str, real_root: Path | None = None) -> Path:
-    """``root / relative``, resolved, refusing anything that would land outside ``root``.
+    """``root / relative`` below the resolved ``root``, refusing (:class:`UnsafePath`, a
+    ValueError) anything that would land outside it or pass through a symbolic link.
 
+    Links up to and at ``root`` are followed (an output folder linked elsewhere
+    is a normal setup); below it, none is: the path returned is not resolved,
+    so what is renamed or written is the entry itself, never where a link leads.
     ``real_root`` is ``root.resolve()``, when the caller already has it (a
     package's files share one root: resolving it once saves a walk per file).
     """
     parts = Path(relative).parts
     if Path(relative).is_absolute() or any(p in ("..", "") for p in parts) or "\\" in relative:
-        raise ValueError(f"refusing to write outside the output directory: {relative!r}")
+        raise UnsafePath(f"refusing to write outside the output directory: {relative!r}")
     if not parts or "\x00" in relative:  # "" and "." name the root itself
-        raise ValueError(f"refusing to write to {relative!r}: not a file below the output directory")
-    target = (root / relative).resolve()
-    if not target.is_relative_to(real_root if real_root is not None else root.resolve()):
-        raise ValueError(f"refusing to write outside the output directory: {relative!r}")
-    return target
+        raise UnsafePath(f"refusing to write to {relative!r}: not a file below the output directory")
+    base = real_root if real_root is not None else root.resolve()
+    current = base
+    for part in parts:
+        current = current / part
+        try:
+            mode = os.lstat(current).st_mode
+        except OSError:  # missing (so is everything below it), or not a folder
+            break
+        if stat.S_ISLNK(mode):
+            raise UnsafePath(f"refusing to write through a symbolic link: {current} (to {link_text(current)})")
+    return base.joinpath(*parts)
 
 
 def _umask() -> int:
@@ -89,7 +103,7 @@ def stage_package(root: Path, package: str, inner: dict[str, str]) -> Staged:
     stage = Path(tempfile.mkdtemp(prefix=f".{package}.new-", dir=root))
     try:
         stage.chmod(0o777 & ~_umask())
-        stage_real = stage.resolve()  # final is resolved already (by safe_target)
+        stage_real = stage.resolve()
         to_write = []
         made: set[Path] = {stage_real}
         for relative, text in sorted(inner.items()):
@@ -207,9 +221,10 @@ def _link_if_unchanged(final_real: Path, relative: str, target: Path, text: str)
 
     An unchanged file is already on disk, so it needs neither writing nor an
     fsync: after a one-line spec change only the changed files cost I/O.
-    ``final_real`` is the package folder, resolved; the file is taken only from
-    inside it (``safe_target`` resolves links and refuses what leads out). Any
-    doubt (no such file, another filesystem, no hard links) falls back to writing.
+    ``final_real`` is the package folder (as :func:`safe_target` gives it); the
+    file is taken only from inside it, through no link (``safe_target`` refuses
+    them). Any doubt (no such file, another filesystem, no hard links) falls
+    back to writing.
     """
     try:
         current = safe_target(final_real, relative, final_real)
@@ -222,16 +237,14 @@ def _link_if_unchanged(final_real: Path, relative: str, target: Path, text: str)
 
 
 def read_package(root: Path, package: str) -> dict[str, str]:
-    """The files currently on disk for ``package``, keyed like ``generate``'s output."""
-    base = root / package
-    found: dict[str, str] = {}
-    if not base.is_dir():
-        return found
-    for path in sorted(base.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and not path.name.endswith((".pyc", ".pyo")):
-            relative = path.relative_to(root).as_posix()
-            found[relative] = path.read_text(encoding="utf-8", errors="replace")
-    return found
+    """The files currently on disk for ``package``, keyed like ``generate``'s output.
+
+    Links are not followed and special files not opened (see :func:`generator.fsguard.scan_package`).
+    """
+    from .fsguard import scan_package
+
+    scan = scan_package(root / package)
+    return {f"{package}/{k}": v.decode("utf-8", errors="replace") for k, v in scan.files.items()}
 
 
 def diff(expected: dict[str, str], actual: dict[str, str]) -> list[str]:

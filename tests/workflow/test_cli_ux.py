@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import shutil
 from pathlib import Path
@@ -55,11 +57,21 @@ def test_generate_summary_counts_new_changed_and_unchanged(repo: Path, cli: CliR
     assert models.stat().st_ino == inode  # nothing rewritten
     spec = repo / "spec" / SEED.name
     spec.write_text(spec.read_text().replace("The API version used to start a new TwiML session.", "Changed."))
-    (repo / "generated" / PACKAGE / "stray.txt").write_text("x")
+    stray = repo / "generated" / PACKAGE / "stray.txt"
+    stray.write_text("x")
+    # A file specgen did not write is never removed (test_symlinks.py has the rest).
+    refused = cli("generate", cwd=repo)
+    assert refused.code == 2 and f"generated/{PACKAGE}/stray.txt: not written by specgen" in refused.err
+    assert stray.read_text() == "x" and models.stat().st_ino == inode
+    # One an older generation wrote (its manifest lists it) is removed.
+    manifest = repo / "generated" / PACKAGE / "_specgen.json"
+    data = json.loads(manifest.read_text())
+    data["files"]["stray.txt"] = hashlib.sha256(b"x").hexdigest()
+    manifest.write_text(json.dumps(data))
     third = cli("generate", cwd=repo)
-    # models.py and the manifest change; the stray file goes.
+    # models.py and the manifest change; the file no longer generated goes.
     assert f"wrote 2 files (0 new, 2 changed), {total - 2} unchanged, 1 removed" in third.out
-    assert not (repo / "generated" / PACKAGE / "stray.txt").exists()
+    assert not stray.exists()
 
 
 def test_quiet_and_verbose(repo: Path, cli: CliRunner) -> None:
