@@ -900,6 +900,8 @@ def _cmd_generate(args: argparse.Namespace, ui: Ui) -> int:
         results = _generate_targets(targets, settings, ui, take)
         if results is None:
             return EXIT_INPUT
+        if changelog is not None and reports:
+            file_to_write(changelog, "changelog")  # a link leading out, a FIFO: refused before any package is written
         if staged:
             # Ctrl-C (and SIGTERM) wait for the swaps and the changelog, then come
             # here: no package is left half swapped, nor written without its entry.

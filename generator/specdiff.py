@@ -14,6 +14,7 @@ changed HTTP method or path; a field that can now be ``None``.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -321,8 +322,23 @@ CHANGELOG_TITLE = "# Changelog\n"
 
 
 def prepend_changelog(path: Path, entry: str) -> None:
-    """Put ``entry`` first in the changelog at ``path`` (created if missing)."""
-    existing = path.read_text(encoding="utf-8") if path.exists() else ""
+    """Put ``entry`` first in the changelog at ``path`` (created if missing).
+
+    A changelog that is a symbolic link leading out of its own folder, or not a
+    regular file, is refused (:class:`generator.fsguard.UnsafePath`) unread: its
+    target's text would land in the project's changelog. A link leading into
+    the folder is kept, and its target updated.
+    """
+    import os
+    import tempfile
+
+    from .fsguard import file_to_write, open_regular
+
+    target = file_to_write(path, "changelog")
+    existing = ""
+    if os.path.lexists(target):
+        with open_regular(target) as handle:
+            existing = handle.read().decode("utf-8")
     if existing.startswith(CHANGELOG_TITLE):
         rest = existing[len(CHANGELOG_TITLE) :].lstrip("\n")
     else:
@@ -330,7 +346,26 @@ def prepend_changelog(path: Path, entry: str) -> None:
     text = CHANGELOG_TITLE + "\n" + entry.rstrip("\n") + "\n"
     if rest:
         text += "\n" + rest
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # A new, unique file (never one found there: a link planted at a fixed name would be followed).
+    handle_fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle_fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        if os.path.exists(target):
+            os.chmod(tmp, os.stat(target).st_mode & 0o777)
+        else:
+            os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
