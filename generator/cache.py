@@ -50,6 +50,7 @@ import os
 import re
 from pathlib import Path
 
+from .fsguard import within
 from .paths import PACKAGE_DIR, templates_dir
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
@@ -170,18 +171,21 @@ def tree_files(
     hidden: bool = True,
     recursive: bool = True,
     skip: frozenset[str] = frozenset(),
+    confined: bool = False,
 ) -> list[str]:
     """The files under ``folder`` (relative, ``/``-separated), sorted, links
     followed once, ``__pycache__`` left out; bounded (see ``_MAX_SPEC_FILES``),
     and empty for a missing folder. May name folders' symlinks: check is_file().
     ``suffixes`` match in any case; ``hidden=False`` leaves out hidden files and
     folders, ``recursive=False`` subfolders, and ``skip`` the folders at
-    those absolute paths."""
+    those absolute paths; ``confined=True`` the folders whose links lead out
+    of ``folder`` (resolved), where a spec's ``$ref`` cannot reach (refs.py)."""
     found: list[str] = []
     seen: set[str] = set()
+    top = os.path.realpath(folder)
     for root, dirs, names in os.walk(folder, followlinks=True):  # nothing for a missing folder
         real = os.path.realpath(root)
-        if real in seen:  # a symlink loop, or a folder linked twice
+        if real in seen or (confined and not within(real, top)):  # a symlink loop, a folder linked twice, or out
             dirs[:] = []
             continue
         seen.add(real)
@@ -204,14 +208,18 @@ def tree_files(
     return sorted(found)
 
 
-def _tree_bytes(folder: Path, suffixes: tuple[str, ...] | None = None) -> list[bytes]:
+def _tree_bytes(folder: Path, suffixes: tuple[str, ...] | None = None, confined: bool = False) -> list[bytes]:
     """Each file's path (relative, ``/``-separated) and bytes, sorted by path;
-    ``__pycache__`` left out, at most ``_MAX_SPEC_FILES`` + 1 files."""
+    ``__pycache__`` left out, at most ``_MAX_SPEC_FILES`` + 1 files. ``confined``:
+    nothing read through a link leading out of ``folder`` (see :func:`tree_files`)."""
     out: list[bytes] = []
-    for relative in tree_files(folder, suffixes):
+    top = os.path.realpath(folder)
+    for relative in tree_files(folder, suffixes, confined=confined):
         if len(out) > 2 * _MAX_SPEC_FILES:
             break
         path = folder / relative
+        if confined and not within(os.path.realpath(path), top):
+            continue  # a $ref to it is refused: no part of the output
         if path.is_file():  # not a folder's symlink, a socket or a FIFO
             out += [relative.encode(), path.read_bytes()]
     return out
@@ -252,5 +260,5 @@ def spec_fingerprint(spec: Path) -> str:
     raw = spec.read_bytes()
     parts: list[bytes] = [raw]
     if refers_to_files(raw):
-        parts += _tree_bytes(spec_folder(spec), SPEC_SUFFIXES)
+        parts += _tree_bytes(spec_folder(spec), SPEC_SUFFIXES, confined=True)
     return digest(*parts)

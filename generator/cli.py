@@ -745,6 +745,9 @@ class _RunHelper:
 def _generate_cached(target: Target, settings: Settings, helper: _RunHelper | None = None) -> Generated:
     """``generate_package``, or its result from the cache when nothing it depends on changed."""
     assert target.spec is not None
+    problem = spec_file_problem(target.spec)  # before any read: a FIFO would block it
+    if problem is not None:
+        raise SpecError([result_diag(target.spec, problem)])
     cache = settings.cache
     key = None
     if cache is not None and target.spec.is_file():

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from typing import Any
 import yaml
 
 from .errors import Diagnostic, SpecError, pointer_join
+from .fsguard import NotRegular, open_regular, spec_file_problem
 
 try:  # the C composer is several times faster; the Python one is the fallback
     from yaml import CSafeLoader as _Loader
@@ -94,6 +96,9 @@ def load_spec(path: str | Path) -> LoadedSpec:
     """Read, parse and ``$ref``-resolve one spec file."""
     path = Path(path)
     display = str(path)
+    problem = spec_file_problem(path)  # a link leading out of its folder, a FIFO: refused unread
+    if problem is not None:
+        raise SpecError([Diagnostic(display, None, "", problem)])
     data, lines, digest = _read_document(path, display)
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {_kind(data)}"
@@ -113,13 +118,17 @@ def _kind(value: object) -> str:
 
 def _read_document(path: Path, display: str) -> tuple[Any, dict[str, int], str]:
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise SpecError(
-                [Diagnostic(display, None, "", f"spec is {size:,} bytes, above the {MAX_BYTES:,}-byte limit")]
-            )
-        with path.open("rb") as handle:  # never more than the limit, even from a device or a pipe
-            raw = handle.read(MAX_BYTES + 1)
+        with open_regular(path) as handle:  # a FIFO or device is refused unopened, never waited on
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_BYTES:
+                raise SpecError(
+                    [Diagnostic(display, None, "", f"spec is {size:,} bytes, above the {MAX_BYTES:,}-byte limit")]
+                )
+            raw = handle.read(MAX_BYTES + 1)  # never more than the limit, even if it grows meanwhile
+    except NotRegular as exc:
+        raise SpecError(
+            [Diagnostic(display, None, "", f"is {exc.kind}, not a regular file; specs and the files they $ref must be")]
+        ) from None
     except OSError as exc:
         raise SpecError([Diagnostic(display, None, "", f"cannot read spec: {exc.strerror or exc}")])
     if len(raw) > MAX_BYTES:

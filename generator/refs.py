@@ -6,14 +6,18 @@ after the load stage reads another file. Imported values count toward the
 same caps as an alias expansion.
 
 Spec text is untrusted, so a ``$ref`` may only name a file in the spec's folder
-or below. The check is lexical: the relative path is joined to the folder of
+or below, checked twice. Lexically: the relative path is joined to the folder of
 the file holding the ``$ref`` (where that file was reached, not where a link
 points) and normalised without following links, so ``..`` cannot leave the
-folder, while a folder the user linked into it is trusted. Absolute paths,
-``\\``, drive letters and NUL are refused outright, and a refused file is never
-opened. Only ``.yaml``, ``.yml`` and ``.json`` files (any case) can be
-referenced: the package cache and ``specgen watch`` track those. Files are
-told apart (caching, cycles) by their resolved path.
+folder. Then on the resolved path: every link followed, the file must still be
+in the spec's folder (itself resolved: links on the way to it are the user's
+layout), so a file or folder in it linked to elsewhere (``common.yaml ->
+~/.kube/config``) is refused as if named directly. Absolute paths, ``\\``,
+drive letters and NUL are refused outright, a refused file is never opened, and
+neither is one that is not a regular file (a FIFO would block the read). Only
+``.yaml``, ``.yml`` and ``.json`` files (any case) can be referenced: the
+package cache and ``specgen watch`` track those. Files are told apart (caching,
+cycles) by their resolved path.
 """
 
 from __future__ import annotations
@@ -21,12 +25,14 @@ from __future__ import annotations
 import copy
 import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
 from . import load
 from .cache import SPEC_SUFFIXES
 from .errors import pointer_join, resolve_pointer
+from .fsguard import kind_of, within
 from .load import LoadedSpec
 
 _DRIVE = re.compile(r"[A-Za-z]:")
@@ -45,6 +51,7 @@ class _ExternalRefs:
     def __init__(self, spec: LoadedSpec) -> None:
         self.spec = spec
         self.root = os.path.abspath(spec.path.parent)  # lexical, as the user named it
+        self.real_root = os.path.realpath(self.root)  # where it is: what the resolved target must be in
         self.cache: dict[Path, Any] = {}
         self.active: set[tuple[Path, str]] = set()
         self.imported: set[tuple[Path, str]] = set()
@@ -52,8 +59,12 @@ class _ExternalRefs:
 
     def load(self, path: Path, resolved: Path, pointer: str) -> Any:
         if resolved not in self.cache:
-            if not resolved.is_file():
-                raise self.spec.error(pointer, f"$ref to a missing file: {resolved.name}")
+            try:
+                mode = os.stat(resolved).st_mode
+            except OSError:
+                raise self.spec.error(pointer, f"$ref to a missing file: {resolved.name}") from None
+            if not stat.S_ISREG(mode):  # refused unopened: a FIFO would block the read
+                raise self.spec.error(pointer, f"$ref to {path.name}, which is {kind_of(mode)}, not a regular file")
             data, _lines, _digest = load._read_document(resolved, self.display(path))
             self.cache[resolved] = data
         return self.cache[resolved]
@@ -85,14 +96,26 @@ class _ExternalRefs:
                     raise self.spec.error(
                         pointer, f"$ref {ref!r}: only .yaml, .yml and .json files can be referenced"
                     )
-                return Path(target)
-            why = f"it leads to {self.display(target)}"
+                if within(os.path.realpath(target), self.real_root):
+                    return Path(target)
+                why = f"{self.display(self.link_out(target))} is a symbolic link that leads out of it"
+            else:
+                why = f"it leads to {self.display(target)}"
         folder = os.path.join(os.path.dirname(self.spec.display) or ".", "")
         raise self.spec.error(
             pointer,
             f"$ref {ref!r} points outside the spec's folder ({why}); "
             f"only files in {folder} and below can be referenced",
         )
+
+    def link_out(self, target: str) -> str:
+        """The first link on the way from the spec's folder to ``target`` that leads out of the folder."""
+        current = self.root
+        for part in os.path.relpath(target, self.root).split(os.sep):
+            current = os.path.join(current, part)
+            if os.path.islink(current) and not within(os.path.realpath(current), self.real_root):
+                return current
+        return target  # pragma: no cover - only called for a target that resolves outside
 
     def located(self, pointer: str) -> str:
         """``pointer``, cut back to the nearest place that is in the spec's own text."""

@@ -34,12 +34,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 from .cache import SPEC_SUFFIXES, refers_to_files, spec_folder, tree_files
+from .fsguard import spec_file_problem
 from .inotify import Notifier
 
 __all__ = [
@@ -127,6 +129,8 @@ def inputs_for(
     files = {os.path.abspath(spec) for spec in specs}
     trees: set[Tree] = set()
     for spec in specs:
+        if spec_file_problem(spec) is not None:
+            continue  # a FIFO would block the read; the run says what is wrong
         try:
             raw = spec.read_bytes()
         except OSError:
@@ -161,7 +165,7 @@ def snapshot(inputs: Inputs) -> Snapshot:
             stamps[path] = None  # missing (or unreadable): its appearance is a change
             continue
         stamps[path] = (st.st_mtime_ns, st.st_size, st.st_ino)
-        if now - st.st_mtime_ns < _RACY_NS:
+        if now - st.st_mtime_ns < _RACY_NS and stat.S_ISREG(st.st_mode):  # a FIFO would block the read
             found = _content_hash(path)
             if found is not None:
                 hashes[path] = found

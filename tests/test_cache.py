@@ -157,11 +157,12 @@ def test_spec_key_covers_files_it_refers_to(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
 def test_spec_key_follows_linked_folders_and_survives_link_loops(tmp_path: Path) -> None:
-    shared = tmp_path / "shared"
-    shared.mkdir()
-    (shared / "other.yaml").write_text("x: 1\n")
+    # A link within the spec's folder is followed (one leading out is not: test_symlinks.py).
     specs = tmp_path / "specs"
     specs.mkdir()
+    shared = specs / "store"
+    shared.mkdir()
+    (shared / "other.yaml").write_text("x: 1\n")
     (specs / "api.yaml").write_text("a: {$ref: 'linked/other.yaml#/x'}\n")
     (specs / "linked").symlink_to(shared, target_is_directory=True)
     (shared / "loop").symlink_to(specs, target_is_directory=True)  # specs/linked/loop -> specs

@@ -1,9 +1,10 @@
 """``$ref``s to other files stay inside the spec's folder (that folder and below).
 
 The check is lexical: a relative path is joined to the folder of the file that
-holds the ``$ref`` and normalised without following links, so a folder the user
-linked into the spec's folder is trusted while ``..`` out of it is not. A
-refused file is never opened. ``test_broken.py`` snapshots the messages.
+holds the ``$ref`` and normalised without following links, so ``..`` cannot
+leave the folder; then the resolved path must be in the spec's folder too, so a
+link leading out of it is refused (``test_symlinks.py``) while one within it is
+followed. A refused file is never opened. ``test_broken.py`` snapshots the messages.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def test_files_in_subfolders_siblings_and_linked_folders_are_read(
     tmp_path: Path, read: list[Path]
 ) -> None:
     spec = tmp_path / "spec"
-    elsewhere = tmp_path / "elsewhere"
+    elsewhere = spec / "deep" / "elsewhere"  # linked to from spec/linked: inside the spec's folder
     write(
         spec,
         "schemas/pet.yaml",
@@ -70,6 +71,7 @@ def test_files_in_subfolders_siblings_and_linked_folders_are_read(
         schema("Tag", "      $ref: '../common.yaml#/components/schemas/Owner'\n"),
     )
     write(tmp_path, "common.yaml", schema("Owner", f"      description: {MARKER}\n"))
+    write(spec, "deep/common.yaml", schema("Owner", f"      description: {MARKER}\n"))
     if hasattr(os, "symlink"):
         (spec / "linked").symlink_to(elsewhere, target_is_directory=True)
         extra = "x-tag: {$ref: 'linked/tag.yaml#/components/schemas/Tag'}\n"
@@ -91,6 +93,7 @@ def test_files_in_subfolders_siblings_and_linked_folders_are_read(
     assert document["x-dotted"] == {"$ref": "#/components/schemas/Owner"}
     assert MARKER not in str(document)
     assert (tmp_path / "common.yaml").resolve() not in read
+    assert (spec / "deep" / "common.yaml").resolve() not in read
     if extra:
         assert schemas["Tag"] == {"$ref": "#/components/schemas/Owner"}
         assert (elsewhere / "tag.yaml").resolve() in read
