@@ -27,8 +27,11 @@ Four kinds of entries, each keyed by sha256 of everything that decides it:
   never take), keyed by the runtime's bytes (see runtime_names.py).
 - ``package``: a whole generated package, keyed by the bytes of the spec (and
   of every spec file beside it, for ``$ref``s), the generator's fingerprint
-  (its version and the bytes of its code, templates and runtime) and the
-  options (the formatter and its version among them). A regeneration
+  (its version and the bytes of its code, templates and runtime), the
+  options (the formatter and its version among them), the spec's path as
+  given (the package is named from it, warnings name it) and its folder and
+  file name as resolved (the manifest and headers name those), and the
+  Python version (names avoid its builtins and soft keywords). A regeneration
   with nothing changed reads one entry. Only the last ``PACKAGE_GENERATIONS``
   entries of each spec path and package name to be written or read are kept
   (see :meth:`Cache.keep_recent`): every edit of a spec makes a new entry,

@@ -751,6 +751,7 @@ def _generate_cached(target: Target, settings: Settings, helper: _RunHelper | No
     cache = settings.cache
     key = None
     if cache is not None and target.spec.is_file():
+        resolved = target.spec.resolve()
         key = digest(
             "package",
             spec_fingerprint(target.spec),
@@ -758,7 +759,10 @@ def _generate_cached(target: Target, settings: Settings, helper: _RunHelper | No
             str(target.package),
             str(settings.line_length),
             _formatter_id(settings),
-            str(target.spec.resolve().parent.name),  # the header names the spec's folder
+            str(target.spec),  # the package is named from this file name; warnings name the path
+            f"{resolved.parent.name}/{resolved.name}",  # the manifest and the headers name the spec so
+            # keyword.softkwlist and builtins (naming.py) are the interpreter's
+            f"{sys.implementation.name} {sys.version_info[0]}.{sys.version_info[1]}",
         )
         hit = cache.get("package", key)
         if hit is not None:
