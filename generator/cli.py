@@ -1041,7 +1041,10 @@ def _odd_verdict(label: str, scan: PackageScan, manifest: Manifest | None, diffs
         return _Verdict(label, "edited", f"it is {scan.folder}, not a folder specgen wrote", [line], diffs)
     if not scan.odd:
         return None
-    lines = [f"{label}/{path}: {kind}; specgen writes none (not read)" for path, kind in scan.odd.items()]
+    lines = [
+        f"{label}/{path}: {kind}; specgen writes none (not read)" if path else f"{label}: {kind}"
+        for path, kind in scan.odd.items()
+    ]
     if manifest is not None:
         lines += _integrity_lines(label, _verify(manifest, scan))
     reason = f"{_plural(len(scan.odd), 'path')} that specgen never writes (a symbolic link or special file; not read)"
@@ -1156,7 +1159,7 @@ def _api_side(path: Path) -> tuple[dict[str, Any], str, str]:
         manifest_file = path
     if manifest_file is not None:
         if manifest_file.is_symlink():
-            raise UsageError(f"{manifest_file} is a symbolic link; specgen writes none, and reads no manifest through one")
+            raise UsageError(f"{manifest_file} is a symbolic link; specgen reads no manifest through one")
         try:
             with open_regular(manifest_file) as handle:  # a FIFO is refused, never waited on
                 manifest = parse_manifest(handle.read().decode("utf-8"))

@@ -47,7 +47,7 @@ class NotRegular(UnsafePath):
         super().__init__(f"{path} is {kind}, not a regular file")
 
 
-_NONBLOCK = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
@@ -102,13 +102,14 @@ def open_regular(path: Path | str, follow: bool = True) -> BinaryIO:
 
     A FIFO or device is refused before it is opened (stat does not block), and
     the file is opened non-blocking and checked again, so one swapped in
-    meanwhile is refused too. ``follow=False`` refuses a symbolic link
-    (ELOOP, an OSError). Other failures are OSErrors, as from :func:`open`.
+    meanwhile is refused too. ``follow=False`` refuses a symbolic link too
+    (as NotRegular; one swapped in meanwhile fails to open, ELOOP). Other
+    failures are OSErrors, as from :func:`open`.
     """
     st = os.stat(path) if follow else os.lstat(path)
     if not stat.S_ISREG(st.st_mode):
         raise NotRegular(path, kind_of(st.st_mode))
-    fd = os.open(path, os.O_RDONLY | _NONBLOCK | (0 if follow else _NOFOLLOW))
+    fd = os.open(path, _READ_FLAGS | (0 if follow else _NOFOLLOW))
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
