@@ -85,7 +85,8 @@ SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 EXIT_CODES = """exit codes:
   0  success (check: every package is fresh)
   1  check: stale, the spec or specgen changed since generation
-  2  bad input: spec or pyproject.toml error, usage error, --strict with warnings
+  2  bad input: spec or pyproject.toml error, usage error, --strict with warnings,
+     a path it must not read or replace (a link, a FIFO, files it did not write) or cannot write
   3  internal error in specgen (a bug; --debug shows the traceback)
   4  check: a generated file was edited by hand
   5  diff --fail-on-breaking: the new spec breaks client code
