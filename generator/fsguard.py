@@ -22,6 +22,7 @@ checks are made before the work, not on every system call.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Collection
@@ -103,10 +104,12 @@ def open_regular(path: Path | str, follow: bool = True) -> BinaryIO:
     A FIFO or device is refused before it is opened (stat does not block), and
     the file is opened non-blocking and checked again, so one swapped in
     meanwhile is refused too. ``follow=False`` refuses a symbolic link too
-    (as NotRegular; one swapped in meanwhile fails to open, ELOOP). Other
-    failures are OSErrors, as from :func:`open`.
+    (as NotRegular; one swapped in meanwhile fails to open, ELOOP). A folder,
+    and other failures, are OSErrors, as from :func:`open`.
     """
     st = os.stat(path) if follow else os.lstat(path)
+    if stat.S_ISDIR(st.st_mode):  # as open() has it
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
     if not stat.S_ISREG(st.st_mode):
         raise NotRegular(path, kind_of(st.st_mode))
     fd = os.open(path, _READ_FLAGS | (0 if follow else _NOFOLLOW))
@@ -137,7 +140,7 @@ def spec_file_problem(path: Path | str) -> str | None:
         st = os.stat(path)
     except OSError:
         return None  # a dangling link: "cannot read spec: No such file..."
-    if not stat.S_ISREG(st.st_mode):
+    if not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode):  # a folder: "cannot read spec: Is a directory"
         return f"is {kind_of(st.st_mode)}, not a regular file; a spec must be a regular file"
     return None
 
