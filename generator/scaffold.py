@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import PYPROJECT, STARTER, ConfigError
+from .fsguard import file_to_write, open_regular
 
 EXAMPLE_PATH = Path("spec") / "example.yaml"
 
@@ -118,11 +119,14 @@ def init_project(root: Path) -> InitResult:
     valid TOML; an existing pyproject.toml is appended to, never rewritten,
     and an existing spec/example.yaml is kept.
     """
-    pyproject = root / PYPROJECT
+    # A pyproject.toml linked out of this folder is refused unread (its target's
+    # text would be copied here); one linked within it is updated through the link.
+    pyproject = file_to_write(root / PYPROJECT, PYPROJECT)
     existing = ""
     created = not pyproject.exists()
     if not created:
-        existing = pyproject.read_text(encoding="utf-8")
+        with open_regular(pyproject) as handle:
+            existing = handle.read().decode("utf-8")
         try:
             data = tomllib.loads(existing)
         except tomllib.TOMLDecodeError as exc:
@@ -150,9 +154,25 @@ def init_project(root: Path) -> InitResult:
 
 
 def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.specgen-tmp")
-    with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
-    if path.exists():
-        os.chmod(tmp, path.stat().st_mode & 0o777)
-    os.replace(tmp, path)
+    import tempfile
+
+    # A new, unique file: a link planted at a fixed temporary name would be written through.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".specgen-tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

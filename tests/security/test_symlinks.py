@@ -352,3 +352,25 @@ def test_the_issue_case_a_ref_into_a_linked_kube_config(
     )
     assert str(kube) not in {os.path.realpath(p) for p in seen}
     assert MARKER not in out + err and not (tmp_path / "project" / "out").exists()
+
+
+@pytest.mark.parametrize("where", WHERE)
+def test_init_with_a_linked_pyproject(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    """As for the changelog: `specgen init` copied a linked pyproject.toml's target into the folder."""
+    project = tmp_path / "project"
+    write(tmp_path / "elsewhere" / "secret.txt", MARKER)
+    if where == "inside":
+        target = write(project / "config" / "pyproject.toml", "[project]\nname = 'x'\n")
+    else:
+        target = write(tmp_path / "elsewhere" / "pyproject.toml", f"[project]\nname = '{MARKER}'\n")
+    link(project / "pyproject.toml", target)
+    monkeypatch.chdir(project)
+    code, _out, err = checked_run(capsys, tmp_path, ["init"], project if where == "inside" else None)
+    if where == "inside":
+        assert code == 0, err
+        assert (project / "pyproject.toml").is_symlink() and "[tool.specgen]" in target.read_text()
+    else:
+        assert code == 2, err
+        assert err.startswith("specgen init: ") and (
+            "/project/pyproject.toml is a symbolic link to ../elsewhere/pyproject.toml, outside the folder it is in" in err
+        ), err
