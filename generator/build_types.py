@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -29,6 +30,7 @@ _DECODERS = {
     "any": "_rt.ANY",
 }
 MODEL_RESERVED = frozenset({"extra", "from_dict", "to_dict"})
+_NAME_IN_CODE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 Warn = Callable[[str, str], None]
 
@@ -328,7 +330,10 @@ class TypeBuilder:
         result = []
         for name in order:
             draft = self.drafts[name]
-            scope = Scope("property", "snake", "field", reserved=self.model_reserved)
+            # A field named like a name its class's annotations use (``int``, ``date``)
+            # would shadow it for mypy, which reads annotations in the class body.
+            annotated = {w for p in draft.properties for w in _NAME_IN_CODE.findall(field_annotation(p.type, p.required))}
+            scope = Scope("property", "snake", "field", reserved=self.model_reserved | annotated)
             fields = []
             for prop in draft.properties:
                 py_name = scope.claim(prop.wire_name, where=draft.pointer)
