@@ -39,6 +39,7 @@ from .manifest import MANIFEST_NAME, Integrity, Manifest, ManifestError, parse_m
 from .naming import module_name
 from .pipeline_types import Generated
 from .ruff_format import FORMATTERS, RuffNotFound, find_ruff
+from .terminal import escape
 from .write import Staged, commit, diff, discard, signals_held, split_packages, stage_package
 
 if TYPE_CHECKING:
@@ -47,10 +48,12 @@ if TYPE_CHECKING:
 
 
 def _print_traceback() -> None:
-    """--debug: the traceback of the exception being handled (traceback is imported only then)."""
+    """--debug: the traceback of the exception being handled (traceback is imported only then),
+    its messages escaped as all output is (terminal.py)."""
     import traceback
 
-    traceback.print_exc()
+    if sys.stderr is not None:
+        sys.stderr.write(escape(traceback.format_exc()))
 
 
 class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
@@ -201,6 +204,10 @@ OpenAPI 3.0.3 spec with one GET operation and an example (kept if present).""",
 # -- output ----------------------------------------------------------------
 
 _STYLES = {"red": "31", "green": "32", "yellow": "33", "cyan": "36", "bold": "1"}
+# The only escape sequences the Ui prints raw: its own colours, and the
+# progress line's erase. Everything else it prints is escaped (terminal.py).
+_COLOURS = (*(f"\033[{code}m" for code in _STYLES.values()), "\033[0m")
+_ERASE_LINE = "\r\033[K"
 
 
 def _colour_enabled(stream: TextIO) -> bool:
@@ -221,6 +228,10 @@ class Ui:
     or a closed descriptor) is dropped, and the command goes on: its files are
     written, its verdict kept. ``lost_output`` then says that some of stdout was
     lost, and a command that otherwise succeeded exits 120 (see :func:`main`).
+
+    All output passes ``_out``/``_err``, which escape control and bidi
+    characters (messages quote the spec) but for the Ui's own colour and
+    progress sequences.
     """
 
     def __init__(self, quiet: bool = False, verbose: bool = False) -> None:
@@ -232,6 +243,8 @@ class Ui:
         self.colour_out = _colour_enabled(self.out)
         self.colour_err = _colour_enabled(self.err)
         self._progress_shown = False
+        self._keep_out = _COLOURS if self.colour_out else ()
+        self._keep_err = (*(_COLOURS if self.colour_err else ()), _ERASE_LINE)
 
     def paint(self, text: str, style: str, stream: TextIO | None = None) -> str:
         enabled = self.colour_err if stream is self.err else self.colour_out
@@ -260,14 +273,14 @@ class Ui:
 
     def _out(self, text: str) -> None:
         try:
-            self.out.write(text)
+            self.out.write(escape(text, keep=self._keep_out))
         except (OSError, ValueError):  # BrokenPipeError among them; ValueError: closed
             self.out = _discard()
             self.lost_output = True
 
     def _err(self, text: str, flush: bool = False) -> None:
         try:
-            self.err.write(text)
+            self.err.write(escape(text, keep=self._keep_err))
             if flush:
                 self.err.flush()
         except (OSError, ValueError):

@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .terminal import escape
+
 DEFAULT_LINE_LENGTH = 88  # black's default; format.py uses the same (not imported: black is slow to import)
 
 PYPROJECT = "pyproject.toml"
@@ -226,7 +228,7 @@ def _string(table: dict[str, Any], key: str, label: str, default: str | None) ->
 def _show(value: Any) -> str:
     if isinstance(value, str):
         text = value if len(value) <= 40 else value[:40] + "..."
-        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return '"' + escape(text.replace("\\", "\\\\").replace('"', '\\"'), one_line=True) + '"'
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict):

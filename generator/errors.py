@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .terminal import escape
+
 
 @dataclass(frozen=True)
 class Diagnostic:
@@ -18,7 +20,8 @@ class Diagnostic:
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         prefix = "" if self.severity == "error" else f"{self.severity}: "
-        return f"{where}: {self.pointer or '/'}: {prefix}{self.message}"
+        # one line, whatever the spec's keys and the file's name hold (terminal.py)
+        return escape(f"{where}: {self.pointer or '/'}: {prefix}{self.message}", one_line=True)
 
 
 class SpecError(Exception):
