@@ -18,6 +18,7 @@ from . import build_types as bt
 from .build_params import ParamBuilder, arg_code
 from .build_tests import PATH_SAFE, CheckBuilder, encode_query_value, expected_json, expected_path, sample_body
 from .cache import Cache
+from .config import ENV_NAME
 from .errors import Diagnostic, pointer_join, resolve_pointer
 from .filters import literal
 from .ir import (
@@ -47,15 +48,24 @@ MAX_OPTIONAL_ARGS = 8  # optional arguments a generated test passes, beyond the 
 _VERSION_SEGMENT = re.compile(r"^(v\d+(\.\d+)*|\d{4}-\d{2}-\d{2})$", re.IGNORECASE)
 
 
-def build_api(spec: LoadedSpec, package: str | None = None, cache: Cache | None = None) -> Api:
-    """The IR of one validated spec. ``cache`` only makes it faster (see runtime_names.py)."""
-    return _Builder(spec, package, cache).build()
+def build_api(
+    spec: LoadedSpec, package: str | None = None, cache: Cache | None = None, allow_env: frozenset[str] = frozenset()
+) -> Api:
+    """The IR of one validated spec. ``cache`` only makes it faster (see runtime_names.py).
+
+    ``allow_env``: the environment variables the user lets a spec name for its
+    credentials (``x-specgen-env``); any other name is warned about and unused.
+    """
+    return _Builder(spec, package, cache, allow_env).build()
 
 
 class _Builder:
-    def __init__(self, spec: LoadedSpec, package: str | None, cache: Cache | None = None) -> None:
+    def __init__(
+        self, spec: LoadedSpec, package: str | None, cache: Cache | None = None, allow_env: frozenset[str] = frozenset()
+    ) -> None:
         self.spec = spec
         self.doc = spec.document
+        self.allow_env = allow_env
         self.package = module_name(package or spec.path.stem)
         self.warnings: list[Diagnostic] = []
         self.data_files: list[tuple[str, str]] = []
@@ -164,24 +174,54 @@ class _Builder:
             scheme = schemes.get(name)
             if not isinstance(scheme, dict):
                 continue
-            env = scheme["x-specgen-env"] if isinstance(scheme.get("x-specgen-env"), dict) else {}
+            pointer = pointer_join("/components/securitySchemes", name)
             kind = scheme.get("type")
             http_scheme = str(scheme.get("scheme", "")).lower()
             if kind == "http" and http_scheme == "basic":
                 return Auth(
                     "basic",
-                    _env_name(env.get("username"), f"{prefix}_USERNAME"),
-                    _env_name(env.get("password"), f"{prefix}_PASSWORD"),
+                    self._env_name(scheme, pointer, "username", f"{prefix}_USERNAME"),
+                    self._env_name(scheme, pointer, "password", f"{prefix}_PASSWORD"),
                     None,
                     None,
                 )
             if kind == "http" and http_scheme == "bearer" or kind == "oauth2":
-                return Auth("bearer", None, None, _env_name(env.get("token"), f"{prefix}_TOKEN"), None)
+                return Auth("bearer", None, None, self._env_name(scheme, pointer, "token", f"{prefix}_TOKEN"), None)
             if kind == "apiKey" and scheme.get("in") in ("header", "query") and isinstance(scheme.get("name"), str):
-                token_env = _env_name(env.get("token"), f"{prefix}_API_KEY")
+                token_env = self._env_name(scheme, pointer, "token", f"{prefix}_API_KEY")
                 return Auth(str(scheme["in"]), None, None, token_env, str(scheme["name"]))
             self.warn(pointer_join("/components/securitySchemes", name), f"security scheme {kind!r} is not supported")
         return Auth("none", None, None, None, None)
+
+    def _env_name(self, scheme: dict[str, Any], pointer: str, key: str, default: str) -> str:
+        """The environment variable a credential is read from: ``default`` (named
+        after the package), or the name the spec asks for if the user allows it.
+
+        A spec is not trusted to pick variables: with ``x-specgen-env: {token:
+        AWS_SECRET_ACCESS_KEY}`` a client would send that secret to the spec's server.
+        """
+        env = scheme.get("x-specgen-env")
+        if env is None:
+            return default
+        if not isinstance(env, dict):
+            self.warn(pointer_join(pointer, "x-specgen-env"), f"expected a mapping; the client reads {default}")
+            return default
+        if key not in env:
+            return default
+        asked = env[key]
+        where = pointer_join(pointer, "x-specgen-env", key)
+        if not isinstance(asked, str) or not ENV_NAME.fullmatch(asked):
+            self.warn(where, f"{asked!r} is not an environment variable name; the client reads {default}")
+            return default
+        if asked not in self.allow_env:
+            self.warn(
+                where,
+                f"the spec asks the client to read the environment variable {asked}, which the configuration does "
+                f"not allow; the client reads {default} (to allow it: allow-env = [{json.dumps(asked)}] in "
+                "[tool.specgen] or the spec's [[tool.specgen.specs]] entry)",
+            )
+            return default
+        return asked
 
     # -- operations ---------------------------------------------------------
 
@@ -552,12 +592,6 @@ def _invalid_value(param: Parameter) -> Any:
         if "minimum" in rules:
             return rules["minimum"] - 1
     return None
-
-
-def _env_name(value: Any, fallback: str) -> str:
-    if isinstance(value, str) and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,100}", value):
-        return value
-    return fallback
 
 
 def _uses(t: TypeRef | None, kind: str) -> bool:

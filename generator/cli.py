@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Callable, NoReturn, Sequence, TextIO
 
 from . import __version__
 from .cache import PACKAGE_GENERATIONS, Cache, digest, generator_fingerprint, spec_fingerprint
-from .config import Config, ConfigError, load_config
+from .config import Config, ConfigError, SpecEntry, load_config
 from .errors import Diagnostic, SpecError
 from .fsguard import (
     NotRegular,
@@ -579,6 +579,7 @@ class Target:
     package: str | None  # the configured package name, if any
     out: Path
     note: str = ""
+    allow_env: frozenset[str] = frozenset()  # environment variables the spec may name (config allow-env)
 
 
 @dataclass
@@ -643,7 +644,7 @@ def _targets(args: argparse.Namespace, config: Config, for_check: bool) -> list[
                 continue
             entry = config.entry_for(path)
             out = out_override or (entry.out if entry else config.out)
-            targets.append(Target(path, entry.package if entry else None, out))
+            targets.append(Target(path, entry.package if entry else None, out, allow_env=_allow_env(config, entry)))
         return targets
     for entry in config.discover_specs():
         out = out_override or entry.out
@@ -652,7 +653,7 @@ def _targets(args: argparse.Namespace, config: Config, for_check: bool) -> list[
             note = f"{entry.path} not found; checking {out / package} against its manifest only"
             targets.append(Target(None, package, out, note))
         else:
-            targets.append(Target(entry.path, entry.package, out))
+            targets.append(Target(entry.path, entry.package, out, allow_env=entry.allow_env))
     if not targets and for_check:
         root = out_override or config.out
         if root.is_dir():
@@ -660,6 +661,11 @@ def _targets(args: argparse.Namespace, config: Config, for_check: bool) -> list[
     if not targets:
         raise SpecError([])
     return targets
+
+
+def _allow_env(config: Config, entry: SpecEntry | None) -> frozenset[str]:
+    """The environment variables a spec may name: its entry's, else the top-level list."""
+    return entry.allow_env if entry is not None else config.allow_env
 
 
 def _package_targets(folder: Path) -> list[Target]:
@@ -777,6 +783,7 @@ def _generate_cached(target: Target, settings: Settings, helper: _RunHelper | No
             f"{resolved.parent.name}/{resolved.name}",  # the manifest and the headers name the spec so
             # keyword.softkwlist and builtins (naming.py) are the interpreter's
             f"{sys.implementation.name} {sys.version_info[0]}.{sys.version_info[1]}",
+            ",".join(sorted(target.allow_env)),
         )
         hit = cache.get("package", key)
         if hit is not None:
@@ -800,6 +807,7 @@ def _generate_cached(target: Target, settings: Settings, helper: _RunHelper | No
         jobs=settings.jobs,
         formatter=settings.formatter,
         format_helper=format_helper,
+        allow_env=target.allow_env,
     )
     if cache is not None and key is not None:
         entry = {"package": result.package, "files": result.files, "warnings": list(result.warnings)}
@@ -1239,8 +1247,9 @@ def _cmd_lint(args: argparse.Namespace, ui: Ui) -> int:
     warnings = 0
     for index, path in enumerate(specs, 1):
         ui.progress(index, len(specs), str(path))
+        entry = settings.config.entry_for(path)
         try:
-            found = lint(load_spec(path))
+            found = lint(load_spec(path), entry.package if entry else None, _allow_env(settings.config, entry))
         except SpecError as exc:
             errors.extend(exc.diagnostics)
             continue

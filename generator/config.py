@@ -15,16 +15,25 @@ Example::
     formatter = "black"            # or "ruff", if installed (default "black")
     strict = false                 # warnings are errors (default false)
     changelog = "CHANGELOG.md"     # `generate` prepends API changes here (optional)
+    allow-env = ["TWILIO_AUTH_TOKEN"]  # variables a spec's x-specgen-env may name (optional)
 
     [[tool.specgen.specs]]
     path = "spec/twilio_trunking_v1.yaml"
     package = "twilio_trunking_v1" # optional; default from the file name
     out = "generated"              # optional; default the top-level `out`
+    allow-env = ["TWILIO_ACCOUNT_SID"]  # optional; added to the top-level list for this spec
+
+A generated client reads its credentials from environment variables named
+after its package (``<PACKAGE>_TOKEN``, ``<PACKAGE>_USERNAME``, ...). A spec
+may ask for other names (``x-specgen-env`` on a security scheme); the client
+reads such a name only if ``allow-env`` lists it, as spec files may come from
+anyone and an environment holds other secrets.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,8 +48,9 @@ SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 
 FORMATTERS = ("black", "ruff")  # as in ruff_format.py (not imported: keep this module light)
 
-_TOP_KEYS = ("out", "spec-dir", "templates", "line-length", "formatter", "strict", "changelog", "specs")
-_SPEC_KEYS = ("path", "package", "out")
+_TOP_KEYS = ("out", "spec-dir", "templates", "line-length", "formatter", "strict", "changelog", "allow-env", "specs")
+_SPEC_KEYS = ("path", "package", "out", "allow-env")
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,100}")  # an environment variable a client may read
 
 
 class ConfigError(Exception):
@@ -54,6 +64,7 @@ class SpecEntry:
     path: Path
     package: str | None
     out: Path
+    allow_env: frozenset[str] = frozenset()  # the top-level allow-env and this spec's own
 
 
 @dataclass(frozen=True)
@@ -72,6 +83,7 @@ class Config:
     specs: tuple[SpecEntry, ...] | None  # None: every spec in spec_dir
     explicit: frozenset[str] = field(default_factory=frozenset)  # keys set in the file
     formatter: str = "black"
+    allow_env: frozenset[str] = frozenset()  # environment variables specs may name (x-specgen-env)
 
     @property
     def label(self) -> str:
@@ -86,7 +98,7 @@ class Config:
         if not folder.is_dir():
             return []
         found = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SPEC_SUFFIXES)
-        return [SpecEntry(_display(p), None, self.out) for p in found]
+        return [SpecEntry(_display(p), None, self.out, self.allow_env) for p in found]
 
     def entry_for(self, path: Path) -> SpecEntry | None:
         """The configured entry for a spec named on the command line, if any."""
@@ -165,6 +177,7 @@ def parse_section(section: Any, root: Path, where: str = PYPROJECT, file: Path |
     strict = section.get("strict", False)
     if not isinstance(strict, bool):
         raise ConfigError(f"{where}: {table} strict: expected true or false, got {_show(strict)}")
+    allow_env = _env_names(section, f"{where}: {table}")
     specs: tuple[SpecEntry, ...] | None = None
     if "specs" in section:
         raw = section["specs"]
@@ -186,7 +199,14 @@ def parse_section(section: Any, root: Path, where: str = PYPROJECT, file: Path |
             if package is not None and not package.isidentifier():
                 raise ConfigError(f"{label} package: expected a Python package name, got {_show(package)}")
             spec_out = _string(item, "out", label, None)
-            entries.append(SpecEntry(_rel(root, spec_path), package, _rel(root, spec_out) if spec_out else out))
+            entries.append(
+                SpecEntry(
+                    _rel(root, spec_path),
+                    package,
+                    _rel(root, spec_out) if spec_out else out,
+                    allow_env | _env_names(item, label),
+                )
+            )
         specs = tuple(entries)
     return Config(
         root=root,
@@ -201,6 +221,7 @@ def parse_section(section: Any, root: Path, where: str = PYPROJECT, file: Path |
         specs=specs,
         explicit=frozenset(section),
         formatter=formatter,
+        allow_env=allow_env,
     )
 
 
@@ -212,6 +233,17 @@ def _unknown(table: dict[str, Any], known: tuple[str, ...], label: str) -> None:
             if close:
                 hint = f" (did you mean {close[0]}?)"
             raise ConfigError(f"{label}: unknown key {key!r}{hint}; known keys: {', '.join(known)}")
+
+
+def _env_names(table: dict[str, Any], label: str) -> frozenset[str]:
+    """The ``allow-env`` array of ``table``: environment variable names."""
+    value = table.get("allow-env", [])
+    if not isinstance(value, list):
+        raise ConfigError(f"{label} allow-env: expected an array of environment variable names, got {_show(value)}")
+    for name in value:
+        if not isinstance(name, str) or not ENV_NAME.fullmatch(name):
+            raise ConfigError(f"{label} allow-env: expected an environment variable name, got {_show(name)}")
+    return frozenset(value)
 
 
 def _string(table: dict[str, Any], key: str, label: str, default: str | None) -> str | None:
@@ -264,4 +296,7 @@ strict = false               # true: warnings (lint, unsupported constructs) fai
 [[tool.specgen.specs]]
 path = "spec/example.yaml"
 # package = "example"        # default: the spec's file name
+# the environment variables the spec's x-specgen-env may name (default: none;
+# the client reads EXAMPLE_USERNAME etc., named after its package)
+allow-env = ["EXAMPLE_API_USER", "EXAMPLE_API_TOKEN"]
 """

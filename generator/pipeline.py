@@ -33,6 +33,7 @@ def generate_package(
     jobs: int = 1,
     formatter: str = "black",
     format_helper: FormatHelper | None = None,
+    allow_env: frozenset[str] = frozenset(),
 ) -> Generated:
     """One spec's package in memory. ``cache`` and ``jobs`` only make it faster:
     with or without them the bytes are the same (the CLI passes them).
@@ -45,7 +46,10 @@ def generate_package(
     :func:`generator.validate_beside.start_validation` for when it stays inline), and
     its verdict is awaited before returning. The outcome is the serial
     pipeline's: an invalid spec raises the same :class:`SpecError`, even if a
-    later stage failed on it meanwhile (that failure is its ``__cause__``)."""
+    later stage failed on it meanwhile (that failure is its ``__cause__``).
+
+    ``allow_env``: the environment variables a spec may name for its credentials
+    (``allow-env`` in ``[tool.specgen]``; see config.py). None by default."""
     spec = load_spec(spec_path)
     validated_key = _validated_key(spec) if cache is not None else None
     validating = cache is None or validated_key is None or cache.get("valid", validated_key) is None
@@ -53,7 +57,7 @@ def generate_package(
     if validating and background is None:
         validate(spec)
     try:
-        api = build_api(spec, package, cache)
+        api = build_api(spec, package, cache, allow_env)
         env = environment(templates, cache.root / "jinja" if cache is not None else None)
         used = record_templates(env)  # the manifest hashes the templates actually loaded
         rendered = render(api, env)

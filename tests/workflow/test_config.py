@@ -128,7 +128,8 @@ def test_init_in_an_empty_folder_generates_cleanly(tmp_path: Path, cli: CliRunne
     assert "spec/example.yaml" in result.out
     assert (repo / "spec" / "example.yaml").read_text() == EXAMPLE_SPEC
     config = tomllib.loads((repo / "pyproject.toml").read_text())["tool"]["specgen"]
-    assert config["specs"] == [{"path": "spec/example.yaml"}]
+    # the starter spec's x-specgen-env names are allowed, so --strict below has no warning
+    assert config["specs"] == [{"path": "spec/example.yaml", "allow-env": ["EXAMPLE_API_USER", "EXAMPLE_API_TOKEN"]}]
     strict = cli("generate", "--strict", cwd=repo)
     assert strict.code == 0, strict.err
     assert strict.err == ""  # no warnings
