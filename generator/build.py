@@ -38,6 +38,7 @@ from .ir import (
 from .load import LoadedSpec
 from .naming import Identifier, Scope, module_name, pascal, snake
 from .runtime_names import runtime_names
+from .server_urls import CREDENTIALS_WARNING, strip_userinfo
 from .validate import HTTP_METHODS
 
 _PAGE_SIZE_NAMES = {"pagesize", "perpage", "limit"}
@@ -71,6 +72,7 @@ class _Builder:
         self.data_files: list[tuple[str, str]] = []
         self.expected_checks: dict[Identifier, list[dict[str, Any]]] = {}  # test name -> checks on its result
         self._default_base_url: str | None = None
+        self._credential_warnings: set[str] = set()
         names = runtime_names(cache)
         self.exports, client_names, model_names = names.exports, names.client, names.model
         self.model_scope = Scope("schema", "pascal", "Model", reserved=_MODULE_NAMES | self.exports, avoid_builtins=True)
@@ -162,6 +164,11 @@ class _Builder:
         for name, variable in (server.get("variables") or {}).items():
             if isinstance(variable, dict) and "default" in variable:
                 url = url.replace("{" + name + "}", str(variable["default"]))
+        url, had_credentials = strip_userinfo(url)
+        where = pointer_join(pointer, 0, "url")
+        if had_credentials and where not in self._credential_warnings:  # path-level servers: once, not per method
+            self._credential_warnings.add(where)
+            self.warn(where, CREDENTIALS_WARNING)
         return _normalize_server_url(url).rstrip("/")
 
     def _auth(self) -> Auth:
