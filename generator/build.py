@@ -36,7 +36,7 @@ from .ir import (
     TypeRef,
 )
 from .load import LoadedSpec
-from .naming import Identifier, Scope, module_name, pascal, snake
+from .naming import Identifier, Scope, package_name, pascal, snake
 from .runtime_names import runtime_names
 from .server_urls import CREDENTIALS_WARNING, strip_userinfo
 from .validate import HTTP_METHODS
@@ -67,8 +67,10 @@ class _Builder:
         self.spec = spec
         self.doc = spec.document
         self.allow_env = allow_env
-        self.package = module_name(package or spec.path.stem)
+        self.package, renamed = package_name(package or spec.path.stem)
         self.warnings: list[Diagnostic] = []
+        if renamed is not None:
+            self.warn("", renamed)
         self.data_files: list[tuple[str, str]] = []
         self.expected_checks: dict[Identifier, list[dict[str, Any]]] = {}  # test name -> checks on its result
         self._default_base_url: str | None = None

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .naming import shadows
 from .terminal import escape
 
 DEFAULT_LINE_LENGTH = 88  # black's default; format.py uses the same (not imported: black is slow to import)
@@ -198,6 +199,11 @@ def parse_section(section: Any, root: Path, where: str = PYPROJECT, file: Path |
             package = _string(item, "package", label, None)
             if package is not None and not package.isidentifier():
                 raise ConfigError(f"{label} package: expected a Python package name, got {_show(package)}")
+            if package is not None and shadows(package):
+                raise ConfigError(
+                    f"{label} package: {_show(package)} is the name of {shadows(package)} {package}; the package "
+                    "would shadow it for anyone who puts the output folder on sys.path: choose another name"
+                )
             spec_out = _string(item, "out", label, None)
             entries.append(
                 SpecEntry(

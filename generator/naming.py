@@ -12,6 +12,7 @@ import builtins
 import functools
 import keyword
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -128,11 +129,65 @@ class Scope:
         )
 
 
+# Top-level modules a generated package must not be named like: whoever puts
+# the output folder on sys.path would import the package instead of the module.
+# The standard library (this Python's list, plus the modules Python 3.11 to 3.14
+# removed or added, so that the name is the same under any of them), and what
+# the generated package imports: httpx and its dependencies, pytest and its
+# (for the generated tests). A fixed list, not the installed packages: the
+# output must not depend on the environment.
+_STDLIB_OTHER_VERSIONS = frozenset(
+    {
+        *("asynchat", "asyncore", "distutils", "imp", "smtpd"),  # removed in 3.12
+        *("aifc", "audioop", "cgi", "cgitb", "chunk", "crypt", "imghdr", "lib2to3", "mailcap", "msilib", "nis"),
+        *("nntplib", "ossaudiodev", "pipes", "sndhdr", "spwd", "sunau", "telnetlib", "uu", "xdrlib"),  # 3.13
+        *("annotationlib", "compression"),  # added in 3.14
+        "test",  # the regression tests: importable, though sys.stdlib_module_names leaves them out
+    }
+)
+CLIENT_DEPENDENCIES = frozenset(
+    {
+        *("httpx", "httpcore", "h11", "h2", "hpack", "hyperframe", "anyio", "sniffio", "certifi", "idna"),
+        *("socksio", "brotli", "brotlicffi", "zstandard", "typing_extensions", "exceptiongroup"),
+        *("pytest", "pluggy", "iniconfig", "packaging", "pygments", "tomli", "colorama"),
+    }
+)
+SHADOWED_MODULES = frozenset(
+    name.lower() for name in (*sys.stdlib_module_names, *_STDLIB_OTHER_VERSIONS, *CLIENT_DEPENDENCIES)
+)
+PACKAGE_SUFFIX = "_api"
+
+
+def shadows(name: str) -> str | None:
+    """What a top-level package ``name`` would shadow, or None: case-blind, as
+    the file systems of macOS and Windows are (``cprofile`` is ``cProfile``)."""
+    if name.lower() not in SHADOWED_MODULES:
+        return None
+    return "the Python package" if name.lower() in CLIENT_DEPENDENCIES else "the standard library module"
+
+
 def module_name(raw: str) -> Identifier:
     """A package or module name for spec text, e.g. a spec file's stem."""
+    return package_name(raw)[0]
+
+
+def package_name(raw: str) -> tuple[Identifier, str | None]:
+    """The package name for a spec file's stem (or a ``package`` option), and a
+    note when it had to be renamed so as not to shadow a module (``json`` ->
+    ``json_api``). Keywords, builtins and Windows devices get a ``_`` as ever."""
     name = snake(raw) or "api"
     if name[0].isdigit():
         name = f"api_{name}"
     if keyword.iskeyword(name) or name in _BUILTINS or name in WINDOWS_RESERVED:
         name = f"{name}_"
-    return Identifier(name[:MAX_LENGTH])
+    name = name[:MAX_LENGTH]
+    what = shadows(name)
+    if what is None:
+        return Identifier(name), None
+    renamed = name[: MAX_LENGTH - len(PACKAGE_SUFFIX)] + PACKAGE_SUFFIX
+    note = (
+        f"the package is named {renamed!r}, not {name!r}: that would shadow {what} {name} for anyone "
+        f"who puts the output folder on sys.path (choose the name with package = \"...\" in the "
+        "spec's [[tool.specgen.specs]] entry of pyproject.toml)"
+    )
+    return Identifier(renamed), note
