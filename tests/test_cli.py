@@ -18,9 +18,13 @@ SEED = ROOT / "spec" / "twilio_trunking_v1.yaml"
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A user's project: spec/ with the seed spec and a generated/ from it."""
+    """A user's project: spec/ with the seed spec and a generated/ from it, configured
+    as this repository is for the seed's credentials (allow-env; see config.py)."""
     (tmp_path / "spec").mkdir()
     shutil.copy(SEED, tmp_path / "spec" / SEED.name)
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.specgen]\nallow-env = ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"]\n', encoding="utf-8"
+    )
     result = run_specgen("generate", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     return tmp_path
@@ -134,6 +138,10 @@ def test_determinism_across_hash_seeds_and_working_directories(tmp_path: Path) -
     first = tmp_path / "a"
     second = tmp_path / "elsewhere" / "b"
     second.parent.mkdir()
+    # configured as the repository is (its allow-env names the seed's credentials' variables)
+    (second.parent / "pyproject.toml").write_text(
+        '[tool.specgen]\nallow-env = ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"]\n', encoding="utf-8"
+    )
     r1 = run_specgen("generate", str(SEED), "--out", str(first), env={"PYTHONHASHSEED": "1"})
     r2 = run_specgen(
         "generate", str(SEED), "--out", str(second), cwd=second.parent, env={"PYTHONHASHSEED": "4242"}

@@ -75,6 +75,7 @@ out = "generated"
 
 [[tool.specgen.specs]]
 path = "spec/twilio_trunking_v1.yaml"
+allow-env = ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"]  # the seed's x-specgen-env names
 """
 
 

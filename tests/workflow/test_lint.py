@@ -17,7 +17,8 @@ def _line_of(text: str, needle: str) -> int:
 
 
 def test_seed_spec_findings(tmp_path: Path, cli: CliRunner) -> None:
-    repo = make_repo(tmp_path / "r", None)
+    # configured as this repository is: the seed's x-specgen-env names are allowed
+    repo = make_repo(tmp_path / "r", '[tool.specgen]\nallow-env = ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"]\n')
     result = cli("lint", cwd=repo)
     assert result.code == EXIT_OK, result.err
     spec_text = SEED.read_text()
