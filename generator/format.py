@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from .docmask import MARK, is_string, mask, string_statements, unmask
 from .preshape import preshape
 from .versions import black_version
+from .killpoint import reached
 from .ruff_format import FORMATTERS, Ruff, RuffError, find_ruff, format_with_ruff
 
 if TYPE_CHECKING:
@@ -544,6 +545,8 @@ def _run(texts: list[str], line_length: int, jobs: int, helper: FormatHelper | N
     gc.freeze()
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            return list(pool.map(format_block, items, chunksize=max(1, len(items) // (jobs * 8))))
+            results = pool.map(format_block, items, chunksize=max(1, len(items) // (jobs * 8)))
+            reached("format-pool")  # a test hook (killpoint.py): the workers are forked by now
+            return list(results)
     finally:
         gc.unfreeze()

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .fsguard import UnsafePath, link_text
+from .killpoint import reached
 
 # difflib, shutil and tempfile are imported where used: `specgen check` with
 # nothing to report, the common case, needs none of them.
@@ -101,6 +102,7 @@ def stage_package(root: Path, package: str, inner: dict[str, str]) -> Staged:
     root.mkdir(parents=True, exist_ok=True)
     final = safe_target(root, package)
     stage = Path(tempfile.mkdtemp(prefix=f".{package}.new-", dir=root))
+    reached("stage-created")
     try:
         stage.chmod(0o777 & ~_umask())
         stage_real = stage.resolve()
@@ -185,13 +187,16 @@ def commit(staged: list[Staged]) -> None:
     import shutil
     import tempfile
 
+    reached("commit")
     for item in staged:
         old = None
         if item.final.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{item.final.name}.old-", dir=item.final.parent))
             old.rmdir()
             os.replace(item.final, old)
+            reached("swap-old-moved")
         os.replace(item.stage, item.final)
+        reached("swap-new-moved")
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
 
