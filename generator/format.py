@@ -22,6 +22,7 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from .children import die_with_parent
 from .docmask import MARK, is_string, mask, string_statements, unmask
 from .preshape import preshape
 from .versions import black_version
@@ -544,7 +545,9 @@ def _run(texts: list[str], line_length: int, jobs: int, helper: FormatHelper | N
     # copies the parent's whole heap (the spec, the IR, the rendered package).
     gc.freeze()
     try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=jobs, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+        ) as pool:  # workers die with this process, even SIGKILLed (children.py)
             results = pool.map(format_block, items, chunksize=max(1, len(items) // (jobs * 8)))
             reached("format-pool")  # a test hook (killpoint.py): the workers are forked by now
             return list(results)

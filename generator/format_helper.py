@@ -27,6 +27,8 @@ import signal
 import sys
 from typing import Any
 
+from .children import die_with_parent
+
 _HEADER = 8  # bytes of the big-endian length before each message
 
 
@@ -61,6 +63,7 @@ class FormatHelper:
         # the fork and here would leave a child nobody closes, or (in the child)
         # unwind into the parent's code.
         held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        parent = os.getpid()
         pid = 0
         parent_ends = [requests_r, requests_w, replies_r, replies_w]  # open in this process
         helper: FormatHelper | None = None
@@ -71,6 +74,7 @@ class FormatHelper:
                 return None
             if pid == 0:  # pragma: no cover - the child; its work is checked through the parent
                 try:
+                    die_with_parent(parent)  # a SIGKILLed run cleans up nothing
                     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends it; the parent cleans up
                     signal.pthread_sigmask(signal.SIG_SETMASK, held)
                     os.close(requests_w)

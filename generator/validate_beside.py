@@ -19,6 +19,7 @@ import threading
 from typing import Any
 
 from . import validate as validate_module  # looked up at call time (tests replace validate)
+from .children import die_with_parent
 from .errors import Diagnostic, SpecError
 from .load import LoadedSpec
 
@@ -134,6 +135,7 @@ def start_validation(spec: LoadedSpec, jobs: int) -> BackgroundValidation | None
     if _VALIDATOR in sys.modules and len(spec.lines) < BESIDE_MIN_NODES:
         return None  # a small spec: validating here costs less than a fork
     read_fd, write_fd = os.pipe()
+    parent = os.getpid()
     try:
         pid = os.fork()
     except OSError:
@@ -143,6 +145,7 @@ def start_validation(spec: LoadedSpec, jobs: int) -> BackgroundValidation | None
     if pid == 0:  # the child: never returns
         code = 1
         try:
+            die_with_parent(parent)  # a SIGKILLed run cleans up nothing
             os.close(read_fd)
             # Objects inherited from the parent are left alone by the collector:
             # otherwise the child's collections would touch, and so copy, its heap.
