@@ -2,7 +2,8 @@
 
 Exit codes (also in README.md): 0 success; 1 ``check``: stale (the spec or
 specgen changed since the package was generated); 2 bad input (a spec or
-configuration error, a usage error, ``--strict`` with warnings); 3 an internal
+configuration error, a usage error, ``--strict`` with warnings, another run
+holding the output folder past ``SPECGEN_LOCK_TIMEOUT``); 3 an internal
 error (a bug: please report); 4 ``check``: a generated file was edited by hand;
 5 ``diff --fail-on-breaking``: the new spec breaks client code.
 """
@@ -36,6 +37,7 @@ from .fsguard import (
     spec_file_problem,
 )
 from .manifest import MANIFEST_NAME, Integrity, Manifest, ManifestError, parse_manifest, verify
+from .lock import LockError, hold
 from .naming import module_name
 from .pipeline_types import Generated
 from .ruff_format import FORMATTERS, RuffNotFound, find_ruff
@@ -89,7 +91,8 @@ EXIT_CODES = """exit codes:
   0  success (check: every package is fresh)
   1  check: stale, the spec or specgen changed since generation
   2  bad input: spec or pyproject.toml error, usage error, --strict with warnings,
-     a path it must not read or replace (a link, a FIFO, files it did not write) or cannot write
+     a path it must not read or replace (a link, a FIFO, files it did not write) or cannot write,
+     or another run held the output folder longer than SPECGEN_LOCK_TIMEOUT
   3  internal error in specgen (a bug; --debug shows the traceback)
   4  check: a generated file was edited by hand
   5  diff --fail-on-breaking: the new spec breaks client code
@@ -550,6 +553,9 @@ def _run_command(command: Callable[[argparse.Namespace, Ui], int], args: argpars
     except (UsageError, PathError) as exc:
         ui.error(f"specgen {args.command}: {exc}")
         return EXIT_INPUT
+    except LockError as exc:
+        ui.error(f"specgen {args.command}: {exc}")
+        return EXIT_INPUT
     except KeyboardInterrupt:
         ui.error("specgen: interrupted; nothing was written")
         return EXIT_INTERRUPTED
@@ -672,7 +678,11 @@ def _package_targets(folder: Path) -> list[Target]:
     """A package folder (with a manifest), or a folder of them."""
     if (folder / MANIFEST_NAME).is_file():
         return [Target(None, folder.name, folder.parent)]
-    found = sorted(p for p in folder.iterdir() if (p / MANIFEST_NAME).is_file()) if folder.is_dir() else []
+    found = (
+        sorted(p for p in folder.iterdir() if not p.name.startswith(".") and (p / MANIFEST_NAME).is_file())
+        if folder.is_dir()
+        else []
+    )  # hidden: a run's staging folders (recover.py), never packages
     if not found:
         raise UsageError(f"{folder} is neither a generated package nor a folder of them (no {MANIFEST_NAME} found)")
     return [Target(None, p.name, folder) for p in found]
@@ -865,15 +875,47 @@ class _Counts:
 
 
 def _cmd_generate(args: argparse.Namespace, ui: Ui) -> int:
+    from contextlib import ExitStack
+
     started = time.perf_counter()
     settings = _settings(args)
     targets = _targets(args, settings.config, for_check=False)
+    roots = list(dict.fromkeys(t.out for t in targets))
+    locked: list[bool] = []
+    with ExitStack() as held:
+
+        def lock() -> None:
+            """Before the first look at the output folders: one run at a time in
+            them (lock.py), and what a killed run left there cleaned up (recover.py).
+            Runs into one folder generate side by side, and take turns to write."""
+            if locked:
+                return
+            from .recover import recover
+
+            held.enter_context(hold(roots, exclusive=True, say=ui.note))
+            locked.append(True)
+            for root in roots:
+                recover(root, ui.note)
+
+        return _generate(args, ui, settings, targets, started, lock)
+
+
+def _generate(
+    args: argparse.Namespace,
+    ui: Ui,
+    settings: Settings,
+    targets: list[Target],
+    started: float,
+    lock: Callable[[], None],
+) -> int:
+    """``generate``; ``lock`` is called before each look at the output folders."""
     counts = _Counts()
     staged: list[Staged] = []
     reports: list[tuple[str, str]] = []  # (text report, changelog entry)
 
     def take(target: Target, result: Generated) -> None:
         """Compare one package with the disk and stage it if it changed."""
+        lock()
         package_dir = target.out / result.package
         _check_output_root(target.out)
         scan = scan_package(package_dir)
@@ -986,6 +1028,37 @@ class _Verdict:
 
 def _cmd_check(args: argparse.Namespace, ui: Ui) -> int:
     settings = _settings(args)
+    roots = _check_roots(args, settings.config)
+    with hold(roots, exclusive=False, say=ui.note):  # no package is read half swapped (lock.py)
+        return _check(args, ui, settings, roots)
+
+
+def _check_roots(args: argparse.Namespace, config: Config) -> list[Path]:
+    """The output folders ``check`` reads, to lock before it lists them; never a
+    package folder (its lock file would be a file added by hand)."""
+    out: Path | None = getattr(args, "out", None)
+    if not args.specs:
+        roots = [out or entry.out for entry in config.discover_specs()] + [out or config.out]
+    else:
+        roots = []
+        for path in args.specs:
+            if path.is_dir():  # a folder of packages, or a package
+                roots.append(path.parent if (path / MANIFEST_NAME).is_file() else path)
+            elif path.exists() or path.suffix.lower() in SPEC_SUFFIXES:
+                entry = config.entry_for(path)
+                roots.append(out or (entry.out if entry else config.out))
+            else:  # a package a run is swapping in right now, or a mistake
+                roots.append(path.parent)
+    return [root for root in dict.fromkeys(roots) if not (root / MANIFEST_NAME).exists()]
+
+
+def _check(args: argparse.Namespace, ui: Ui, settings: Settings, folders: list[Path]) -> int:
+    """``check``, its output ``folders`` locked."""
+    from .recover import describe
+
+    for folder in folders:
+        for line in describe(folder):
+            ui.note(line)
     targets = _targets(args, settings.config, for_check=True)
     against_spec: dict[int, _Verdict] = {}
 

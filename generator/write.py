@@ -12,6 +12,7 @@ from typing import Any
 
 from .fsguard import UnsafePath, link_text
 from .killpoint import reached
+from .manifest import MANIFEST_NAME
 
 # difflib, shutil and tempfile are imported where used: `specgen check` with
 # nothing to report, the common case, needs none of them.
@@ -106,9 +107,14 @@ def stage_package(root: Path, package: str, inner: dict[str, str]) -> Staged:
     try:
         stage.chmod(0o777 & ~_umask())
         stage_real = stage.resolve()
+        if MANIFEST_NAME in inner:  # first: a stage left by a killed run is then provably ours (recover.py)
+            _write_synced((stage_real / MANIFEST_NAME, inner[MANIFEST_NAME]))
+        reached("stage-manifest")
         to_write = []
         made: set[Path] = {stage_real}
         for relative, text in sorted(inner.items()):
+            if relative == MANIFEST_NAME:
+                continue
             target = safe_target(stage, relative, stage_real)
             if target.parent not in made:
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -180,12 +186,15 @@ def signals_held() -> Iterator[None]:
 def commit(staged: list[Staged]) -> None:
     """Swap each staged package in for its old folder (one rename each).
 
-    Call it inside :func:`signals_held`: between the two renames of a swap
-    the package is in neither place."""
+    Call it inside :func:`signals_held`, with the output folder's lock held
+    (lock.py): between the two renames of a swap the package is in neither
+    place. A run killed there leaves the old one as ``.<package>.old-*``, which
+    the next run puts back (recover.py)."""
     if not staged:  # a run with nothing to write: no imports either
         return
-    import shutil
     import tempfile
+
+    from .recover import remove_package
 
     reached("commit")
     for item in staged:
@@ -198,7 +207,8 @@ def commit(staged: list[Staged]) -> None:
         os.replace(item.stage, item.final)
         reached("swap-new-moved")
         if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+            with contextlib.suppress(OSError):  # what is left, the next run removes (recover.py)
+                remove_package(old, emptied=lambda: reached("old-emptied"))
 
 
 def discard(staged: list[Staged]) -> None:
