@@ -88,8 +88,10 @@ def recover(root: Path, say: Callable[[str], None]) -> None:
             continue
         if len(olds) > 1:
             names = ", ".join(item.path.name for item in olds)
-            say(f"specgen: note: {final} is missing and several interrupted runs moved it aside ({names}); "
-                "left as they are: rename the one to keep to its name")
+            say(
+                f"specgen: note: {final} is missing and several interrupted runs moved it aside ({names}); "
+                "left as they are: rename the one to keep to its name"
+            )
             restored.update(item.path for item in olds)  # not removed either
             continue
         try:
@@ -103,8 +105,10 @@ def recover(root: Path, say: Callable[[str], None]) -> None:
         if item.path in restored:
             continue
         if item.state == "unknown":
-            say(f"specgen: note: left {item.path} alone: named like an interrupted run's folder, but it has "
-                f"no {MANIFEST_NAME} of package {item.package}; remove it if it is not yours")
+            say(
+                f"specgen: note: left {item.path} alone: named like an interrupted run's folder, but it has "
+                f"no {MANIFEST_NAME} of package {item.package}; remove it if it is not yours"
+            )
             continue
         try:
             if item.state == "empty":
