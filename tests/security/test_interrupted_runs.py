@@ -245,6 +245,18 @@ def test_generate_waits_for_the_lock_then_runs(work: tuple[Path, Path], held_loc
     assert fresh.returncode == 0, fresh.stdout + fresh.stderr
 
 
+def test_a_lock_file_that_is_a_link_is_never_followed(work: tuple[Path, Path], tmp_path: Path) -> None:
+    folder, cache = work
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n")
+    (folder / "out" / LOCK_NAME).symlink_to(victim)
+    done = _generate(folder, cache, "b")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"cannot lock out/ for this run: out/{LOCK_NAME}" in done.stderr
+    assert victim.read_text() == "keep me\n"
+    assert (folder / "out" / LOCK_NAME).is_symlink()
+
+
 def test_a_failed_first_run_leaves_no_output_folder(work: tuple[Path, Path]) -> None:
     folder, cache = work
     (folder / "bad.yaml").write_text("openapi: 3.0.3\ninfo: [\n")
