@@ -51,4 +51,12 @@ def list_phone_numbers(
         page: The page index. This value is simply for client state. At least 0.
         page_token: The page token. This is provided by the API.
     """
-    return _rt.PagedRequest(_LIST_PHONE_NUMBERS, locals())
+    return _rt.PagedRequest(
+        _LIST_PHONE_NUMBERS,
+        {
+            "trunk_sid": trunk_sid,
+            "page_size": page_size,
+            "page": page,
+            "page_token": page_token,
+        },
+    )

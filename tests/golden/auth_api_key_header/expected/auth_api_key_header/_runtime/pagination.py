@@ -9,8 +9,10 @@ when there is no next link or ``limit`` items were produced.
 
 Safety: a next-page link to another origin (scheme, host or port) raises
 ``PaginationError`` before anything is sent there, so credentials never leak
-to another host; so does a link to a page already fetched, and more than
-``MAX_PAGES`` pages.
+to another host; so does an invalid link, and a link to a page already
+fetched (compared in the normal form of ``urls.page_key``: without
+fragment, userinfo or the client's query API key, among others). As a last
+resort, a link after ``max_pages`` pages raises ``TooManyPagesError``.
 """
 
 from __future__ import annotations
@@ -25,19 +27,27 @@ import httpx
 
 from .base import RawPage
 from .decode import describe
-from .errors import DecodeError, PaginationError, ResponseParseError, redact_url
+from .errors import (
+    DecodeError,
+    PaginationError,
+    ResponseParseError,
+    TooManyPagesError,
+    redact_url,
+)
 from .model import Model
 from .operation import PagedRequest
+from .urls import PageKey, page_key, same_origin
 
 __all__ = ["Page", "Paginator", "AsyncPaginator", "prepare_paged_request"]
 
 T = TypeVar("T")
 I = TypeVar("I")  # noqa: E741
 
-MAX_PAGES = 100_000
+MAX_PAGES = 10_000
+"""The default last-resort cap on the pages of one pagination."""
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, repr=False)
 class Page(Generic[T, I]):
     """One page: the decoded response, its items, the raw response and the
     absolute URL of the next page (``None`` on the last page)."""
@@ -46,6 +56,21 @@ class Page(Generic[T, I]):
     items: list[I]
     response: httpx.Response
     next_url: str | None
+
+    def __repr__(self) -> str:
+        next_url = None if self.next_url is None else redact_url(self.next_url)
+        return (
+            f"Page(items={len(self.items)}, status={self.response.status_code},"
+            f" next_url={next_url!r})"
+        )
+
+
+def _check_max_pages(max_pages: int | None) -> int | None:
+    if max_pages is not None and (
+        isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1
+    ):
+        raise ValueError(f"max_pages must be a positive integer, got {max_pages!r}")
+    return max_pages
 
 
 def prepare_paged_request(
@@ -90,18 +115,23 @@ class _Cursor(Generic[T, I]):
         base_url: str,
         limit: int | None,
         max_pages: int,
+        secret_params: frozenset[str],
     ) -> None:
         self.operation = request.operation
         self.max_pages = max_pages
+        self.secret_params = secret_params
         self.base_url = httpx.URL(base_url)
         self.remaining = limit
-        self.seen: set[str] = set()
+        self.seen: set[PageKey] = set()
         self.pages = 0
+        self.link_error: PaginationError | None = None
 
     def page(self, raw: RawPage[T]) -> Page[T, I]:
         """Build the page from a fetched response."""
         self.pages += 1
-        self.seen.add(str(raw.response.request.url))
+        response = raw.response
+        for fetched in (*response.history, response):
+            self.seen.add(page_key(fetched.request.url, self.secret_params))
         data = raw.data
         if not isinstance(data, dict):
             raise self._error(f"expected an object, got {describe(data)}", raw, None)
@@ -112,38 +142,52 @@ class _Cursor(Generic[T, I]):
 
     def next_url(self, page: Page[T, I]) -> str | None:
         """The URL to fetch next, after checking that it is safe to follow."""
-        if page.next_url is None or self.remaining == 0:
+        if self.remaining == 0:
+            return None
+        if self.link_error is not None:
+            raise self.link_error
+        if page.next_url is None:
             return None
         url = httpx.URL(page.next_url)
         name = self.operation.name
-        if (url.scheme, url.host, url.port) != (
-            self.base_url.scheme,
-            self.base_url.host,
-            self.base_url.port,
-        ):
+        if not same_origin(url, self.base_url):
             raise PaginationError(
                 f"{name}: refusing to follow a next-page link to another origin:"
                 f" {redact_url(url)} (expected {redact_url(self.base_url)})"
             )
-        if str(url) in self.seen:
+        if page_key(url, self.secret_params) in self.seen:
             raise PaginationError(
                 f"{name}: next-page link repeats an already fetched page: {redact_url(url)}"
             )
         if self.pages >= self.max_pages:
-            raise PaginationError(f"{name}: stopped after {self.max_pages} pages")
-        return str(url)
+            raise TooManyPagesError(
+                f"{name}: stopped after {self.max_pages} pages (max_pages); the"
+                f" next link was {redact_url(url)}"
+            )
+        return page.next_url
 
     def _next_url(self, data: dict[str, Any]) -> str | None:
+        """The absolute next-page link, without userinfo and fragment; an
+        invalid one is kept in ``link_error`` (raised when it is followed)."""
+        self.link_error = None
         meta = data.get("meta")
         link = meta.get("next_page_url") if isinstance(meta, dict) else None
         if not isinstance(link, str) or not link:
             link = data.get("next_page_uri")
         if not isinstance(link, str) or not link:
             return None
-        url = self.base_url.join(link)
-        if url.userinfo:
-            url = url.copy_with(username=None, password=None)
-        return str(url)
+        try:
+            url = self.base_url.join(link)
+            url = url.copy_with(username=None, password=None, fragment=None)
+            text = str(url)
+            httpx.URL(text)  # what ``next_url`` and the fetch parse again
+        except httpx.InvalidURL as exc:
+            self.link_error = PaginationError(
+                f"{self.operation.name}: the next-page link is not a valid URL"
+                f" ({exc}): {redact_url(link)!r}"
+            )
+            return None
+        return text
 
     def _items(self, raw: RawPage[T], data: dict[str, Any]) -> list[I]:
         key = self._items_key(raw, data)
@@ -196,9 +240,14 @@ class Paginator(Generic[T, I]):
     """Iterates the items (or, with ``pages()``, the pages) of a paginated
     operation, fetching each page only when it is needed.
 
-    Every iteration starts again from the first page.
+    Every iteration starts again from the first page. ``max_pages`` (default
+    ``MAX_PAGES``) caps the pages of one iteration; ``secret_params`` names
+    the query parameters the client adds as credentials (ignored when
+    comparing links with the pages already fetched).
     """
 
+    #: The default of ``max_pages``: a link after this many pages raises
+    #: ``TooManyPagesError``.
     MAX_PAGES: ClassVar[int] = MAX_PAGES
 
     def __init__(
@@ -208,11 +257,15 @@ class Paginator(Generic[T, I]):
         *,
         base_url: str,
         limit: int | None = None,
+        max_pages: int | None = None,
+        secret_params: frozenset[str] = frozenset(),
     ) -> None:
         self._fetch = fetch
         self._request = request
         self._base_url = base_url
         self._limit = limit
+        self._max_pages = _check_max_pages(max_pages)
+        self._secret_params = secret_params
 
     def __iter__(self) -> Iterator[I]:
         remaining = self._limit
@@ -231,7 +284,11 @@ class Paginator(Generic[T, I]):
         if self._limit == 0:
             return
         cursor: _Cursor[T, I] = _Cursor(
-            self._request, self._base_url, self._limit, self.MAX_PAGES
+            self._request,
+            self._base_url,
+            self._limit,
+            self._max_pages or self.MAX_PAGES,
+            self._secret_params,
         )
         url: str | None = None
         while True:  # bounded by MAX_PAGES in cursor.next_url
@@ -255,11 +312,15 @@ class AsyncPaginator(Generic[T, I]):
         *,
         base_url: str,
         limit: int | None = None,
+        max_pages: int | None = None,
+        secret_params: frozenset[str] = frozenset(),
     ) -> None:
         self._fetch = fetch
         self._request = request
         self._base_url = base_url
         self._limit = limit
+        self._max_pages = _check_max_pages(max_pages)
+        self._secret_params = secret_params
 
     async def __aiter__(self) -> AsyncIterator[I]:
         remaining = self._limit
@@ -279,7 +340,11 @@ class AsyncPaginator(Generic[T, I]):
         if self._limit == 0:
             return
         cursor: _Cursor[T, I] = _Cursor(
-            self._request, self._base_url, self._limit, self.MAX_PAGES
+            self._request,
+            self._base_url,
+            self._limit,
+            self._max_pages or self.MAX_PAGES,
+            self._secret_params,
         )
         url: str | None = None
         while True:  # bounded by MAX_PAGES in cursor.next_url

@@ -23,4 +23,4 @@ def get_report(report_id: str) -> _rt.Request[GetReportResponse]:
     Args:
         report_id: The report_id path parameter.
     """
-    return _rt.Request(_GET_REPORT, locals())
+    return _rt.Request(_GET_REPORT, {"report_id": report_id})

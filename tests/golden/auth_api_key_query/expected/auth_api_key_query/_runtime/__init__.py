@@ -7,6 +7,7 @@ standard library and ``httpx``.
 """
 
 from .base import DEFAULT_TIMEOUT, ApiResponse
+from .limits import DEFAULT_MAX_RESPONSE_BYTES
 from .client import AsyncClient, Client, async_method, method
 from .decode import (
     ANY,
@@ -34,14 +35,18 @@ from .errors import (
     AuthenticationError,
     BadRequestError,
     ConflictError,
+    DeadlineExceededError,
     DecodeError,
     NotFoundError,
     PaginationError,
     PermissionDeniedError,
     RateLimitError,
+    RedirectError,
     ResponseParseError,
+    ResponseTooLargeError,
     ServerError,
     SpecgenError,
+    TooManyPagesError,
     UnprocessableEntityError,
 )
 from .model import Model, field, lazy, model
@@ -86,6 +91,7 @@ __all__ = [
     "async_method",
     "ApiResponse",
     "DEFAULT_TIMEOUT",
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "Page",
     "Paginator",
     "AsyncPaginator",
@@ -104,5 +110,9 @@ __all__ = [
     "ServerError",
     "ApiConnectionError",
     "ApiTimeoutError",
+    "DeadlineExceededError",
+    "ResponseTooLargeError",
+    "RedirectError",
     "PaginationError",
+    "TooManyPagesError",
 ]

@@ -23,4 +23,4 @@ def get_forecast(*, city: str) -> _rt.Request[GetForecastResponse]:
     Args:
         city: The city query parameter.
     """
-    return _rt.Request(_GET_FORECAST, locals())
+    return _rt.Request(_GET_FORECAST, {"city": city})

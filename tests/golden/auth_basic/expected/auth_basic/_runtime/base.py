@@ -22,15 +22,17 @@ from urllib.parse import urlencode
 import httpx
 
 from .decode import BYTES, NONE, TEXT
-from .auth import TokenAuth, redact_text
+from .auth import TokenAuth, install_log_filter, redact_text
 from .errors import (
     ApiConnectionError,
     ApiTimeoutError,
+    DeadlineExceededError,
     DecodeError,
     ResponseParseError,
     error_from_response,
     redact_url,
 )
+from .limits import Deadline, check_deadline, check_max_bytes, default_deadline
 from .operation import Operation, Request
 from .retry import (
     IDEMPOTENT_METHODS,
@@ -104,12 +106,16 @@ class BaseClient:
     base_url: str
     timeout: float | httpx.Timeout | None
     max_retries: int
+    #: The largest response body read, in bytes (``None``: no limit).
+    max_response_bytes: int | None
+    _deadline: float | None | _Unset
     _auth: httpx.Auth | None
     _headers: dict[str, str]
     _owns_http: bool
     _logger: logging.Logger
     _random: Callable[[], float]
     _clock: Callable[[], float]
+    _monotonic: Callable[[], float]
 
     def _configure(
         self,
@@ -120,13 +126,20 @@ class BaseClient:
         max_retries: int,
         headers: Mapping[str, str] | None,
         token: str | None = None,
+        deadline: float | None | _Unset = UNSET,
+        max_response_bytes: int | None = None,
     ) -> None:
+        install_log_filter()
         self._auth = self._credentials(username, password, token)
         self.base_url = (base_url or self.DEFAULT_BASE_URL).rstrip("/")
         if not self.base_url:
             raise ValueError("base_url is required")
         self.timeout = timeout
         self.max_retries = _check_retries(max_retries)
+        self._deadline = (
+            deadline if isinstance(deadline, _Unset) else check_deadline(deadline)
+        )
+        self.max_response_bytes = check_max_bytes(max_response_bytes)
         version = f"{sys.version_info.major}.{sys.version_info.minor}"
         self._headers = {
             "User-Agent": f"{_token(self.PACKAGE)}/{_token(self.VERSION)} specgen-runtime"
@@ -137,6 +150,7 @@ class BaseClient:
         self._logger = logging.getLogger(self.PACKAGE)
         self._random = random.random
         self._clock = time.time
+        self._monotonic = time.monotonic
 
     def _credentials(
         self, username: str | None, password: str | None, token: str | None
@@ -162,16 +176,46 @@ class BaseClient:
             return None
         return httpx.BasicAuth(username, password or "")
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r})"
+    @property
+    def deadline(self) -> float | None:
+        """Seconds one call may take in all (``None``: unbounded).
 
-    def _apply_options(self, timeout: Any, max_retries: Any) -> None:
+        It covers every attempt, redirect, body read and the waits between
+        retries; a retry whose wait would pass it is not made. Unless set,
+        it is ``DEADLINE_FACTOR`` (4) times the longest value of
+        ``timeout``: 120 s by default, none with ``timeout=None``. In
+        ``paginate`` it applies to each page's call.
+        """
+        if isinstance(self._deadline, _Unset):
+            return default_deadline(self.timeout)
+        return self._deadline
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={redact_url(self.base_url)!r})"
+
+    def _apply_options(
+        self, timeout: Any, max_retries: Any, deadline: Any, max_response_bytes: Any
+    ) -> None:
         """Apply ``with_options`` arguments to a fresh copy of a client."""
         self._owns_http = False
         if timeout is not UNSET:
             self.timeout = timeout
         if max_retries is not UNSET:
             self.max_retries = _check_retries(max_retries)
+        if deadline is not UNSET:
+            self._deadline = check_deadline(deadline)
+        if max_response_bytes is not UNSET:
+            self.max_response_bytes = check_max_bytes(max_response_bytes)
+
+    def _start_deadline(self) -> Deadline:
+        """The time budget of a call starting now."""
+        return Deadline(self.deadline, self._monotonic)
+
+    def _secret_params(self) -> frozenset[str]:
+        """Query parameters that carry this client's credentials."""
+        if self.AUTH == "query" and self.API_KEY_NAME:
+            return frozenset({self.API_KEY_NAME})
+        return frozenset()
 
     def _base_for(self, operation: Operation[Any]) -> str:
         return (operation.server or self.base_url).rstrip("/")
@@ -227,10 +271,25 @@ class BaseClient:
         method: str,
         response: httpx.Response | None = None,
         exc: Exception | None = None,
+        deadline: Deadline | None = None,
     ) -> float | None:
-        """Seconds to wait before retrying failed ``attempt``; None: give up."""
+        """Seconds to wait before retrying failed ``attempt``; None: give up
+        (also when the wait would not end before ``deadline``)."""
         if attempt >= self.max_retries:
             return None
+        delay = self._retry_wait(attempt, method, response, exc)
+        if delay is None or (deadline is not None and not deadline.allows(delay)):
+            return None
+        return delay
+
+    def _retry_wait(
+        self,
+        attempt: int,
+        method: str,
+        response: httpx.Response | None,
+        exc: Exception | None,
+    ) -> float | None:
+        """The wait the retry policy asks for after a failed attempt."""
         retry_after = None
         if response is not None:
             if response.status_code not in self.RETRY_STATUSES:
@@ -275,9 +334,31 @@ class BaseClient:
             retry,
         )
 
+    def _deadline_error(
+        self, http_request: httpx.Request, attempts: int, deadline: Deadline
+    ) -> DeadlineExceededError:
+        url = redact_url(http_request.url)
+        seconds = deadline.seconds or 0.0
+        tries = "attempt" if attempts == 1 else "attempts"
+        return DeadlineExceededError(
+            f"{http_request.method} {url} did not finish within its deadline of"
+            f" {seconds:g} s ({attempts} {tries})",
+            method=http_request.method,
+            url=url,
+            attempts=attempts,
+            deadline=seconds,
+        )
+
     def _connection_error(
-        self, exc: httpx.TransportError, http_request: httpx.Request, attempts: int
+        self,
+        exc: httpx.TransportError,
+        http_request: httpx.Request,
+        attempts: int,
+        deadline: Deadline | None = None,
     ) -> ApiConnectionError:
+        timed_out = isinstance(exc, httpx.TimeoutException)
+        if timed_out and deadline is not None and deadline.expired():
+            return self._deadline_error(http_request, attempts, deadline)
         url = redact_url(http_request.url)
         cls = (
             ApiTimeoutError

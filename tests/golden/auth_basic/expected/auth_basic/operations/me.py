@@ -19,4 +19,4 @@ _WHO_AM_I = _rt.Operation(
 
 def who_am_i() -> _rt.Request[WhoAmIResponse]:
     """The caller"""
-    return _rt.Request(_WHO_AM_I, locals())
+    return _rt.Request(_WHO_AM_I, {})

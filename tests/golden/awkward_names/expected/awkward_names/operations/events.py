@@ -43,7 +43,17 @@ def send_(
         self_: The self query parameter.
         x_trace_id: The X-Trace-Id header parameter.
     """
-    return _rt.Request(_SEND_, locals())
+    return _rt.Request(
+        _SEND_,
+        {
+            "start_time": start_time,
+            "start_time_before": start_time_before,
+            "start_time_after": start_time_after,
+            "class_": class_,
+            "self_": self_,
+            "x_trace_id": x_trace_id,
+        },
+    )
 
 
 _LIST_ = _rt.Operation(
@@ -61,4 +71,4 @@ def list_(from_: str) -> _rt.Request[Client_]:
     Args:
         from_: The from path parameter.
     """
-    return _rt.Request(_LIST_, locals())
+    return _rt.Request(_LIST_, {"from_": from_})

@@ -23,7 +23,7 @@ def list_invoices(*, page_size: int | None = None) -> _rt.Request[list[Invoice]]
     Args:
         page_size: How many items per page. At least 1. At most 1000.
     """
-    return _rt.Request(_LIST_INVOICES, locals())
+    return _rt.Request(_LIST_INVOICES, {"page_size": page_size})
 
 
 _CREATE_INVOICE = _rt.Operation(
@@ -41,4 +41,4 @@ def create_invoice(*, body: Invoice) -> _rt.Request[Invoice]:
     Args:
         body: The request body.
     """
-    return _rt.Request(_CREATE_INVOICE, locals())
+    return _rt.Request(_CREATE_INVOICE, {"body": body})

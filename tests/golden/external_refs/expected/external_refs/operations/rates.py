@@ -19,4 +19,4 @@ _GET_RATES = _rt.Operation(
 
 def get_rates() -> _rt.Request[dict[str, Money]]:
     """A map of values from another file"""
-    return _rt.Request(_GET_RATES, locals())
+    return _rt.Request(_GET_RATES, {})

@@ -230,6 +230,24 @@ def _caller_stacklevel() -> int:
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
 
 
+def _path_value(name: str, parts: tuple[object, ...] | list[object]) -> str:
+    """One path parameter's value, percent-encoded so that it stays one
+    segment's worth of text inside its template.
+
+    Every character but the unreserved ones is escaped (``/``, ``?``, ``#``,
+    ``%``, controls, non-ASCII included); a value of only dots is escaped
+    too (``..`` becomes ``%2E%2E``), since a dot segment would move the
+    request up the path once a URL parser normalises it. An empty value is
+    refused: it would change the route (``/things/{id}`` to ``/things/``).
+    """
+    value = ",".join(quote(_scalar(v), safe="") for v in parts)
+    if not value:
+        raise ValueError(f"{name}: a path parameter must not be empty")
+    if value.strip(".") == "":
+        value = value.replace(".", "%2E")
+    return value
+
+
 def _expand_path(operation: Operation[Any], values: Mapping[str, str]) -> str:
     """The path with its parameters substituted and its literal text percent-encoded."""
     out = []
@@ -320,9 +338,7 @@ class Request(Generic[T]):
             self.files.append((param.wire_name, value))
         elif param.location == "path":
             parts = items if items is not None else (value,)
-            path_values[param.wire_name] = ",".join(
-                quote(_scalar(v), safe="") for v in parts
-            )
+            path_values[param.wire_name] = _path_value(param.python_name, parts)
         elif param.location == "header":
             parts = items if items is not None else (value,)
             self.headers[param.wire_name] = ",".join(_scalar(v) for v in parts)

@@ -48,7 +48,18 @@ def list_events(
         limit: The Limit query parameter. The server's default is 20.
         order: The sort order. The server's default is 'asc'. Deprecated.
     """
-    return _rt.Request(_LIST_EVENTS, locals())
+    return _rt.Request(
+        _LIST_EVENTS,
+        {
+            "color": color,
+            "priority": priority,
+            "colors": colors,
+            "since": since,
+            "before": before,
+            "limit": limit,
+            "order": order,
+        },
+    )
 
 
 _CREATE_EVENT = _rt.Operation(
@@ -66,7 +77,7 @@ def create_event(*, body: Event) -> _rt.Request[Event]:
     Args:
         body: The request body.
     """
-    return _rt.Request(_CREATE_EVENT, locals())
+    return _rt.Request(_CREATE_EVENT, {"body": body})
 
 
 _GET_EVENT = _rt.Operation(
@@ -84,7 +95,7 @@ def get_event(event_id: str) -> _rt.Request[Event]:
     Args:
         event_id: The event_id path parameter.
     """
-    return _rt.Request(_GET_EVENT, locals())
+    return _rt.Request(_GET_EVENT, {"event_id": event_id})
 
 
 _GET_ATTACHMENT = _rt.Operation(
@@ -103,4 +114,4 @@ def get_attachment(event_id: str) -> _rt.Request[bytes]:
     Args:
         event_id: The event_id path parameter.
     """
-    return _rt.Request(_GET_ATTACHMENT, locals())
+    return _rt.Request(_GET_ATTACHMENT, {"event_id": event_id})

@@ -19,4 +19,4 @@ _EXPORT_EVENTS = _rt.Operation(
 
 def export_events() -> _rt.Request[str]:
     """A text download"""
-    return _rt.Request(_EXPORT_EVENTS, locals())
+    return _rt.Request(_EXPORT_EVENTS, {})

@@ -19,4 +19,4 @@ _LEGACY_PING = _rt.Operation(
 
 def legacy_ping() -> _rt.Request[None]:
     """An old endpoint"""
-    return _rt.Request(_LEGACY_PING, locals())
+    return _rt.Request(_LEGACY_PING, {})

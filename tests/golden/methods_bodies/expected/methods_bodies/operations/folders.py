@@ -31,4 +31,6 @@ def get_file(
         file_name: The file_name path parameter.
         version: The version query parameter.
     """
-    return _rt.Request(_GET_FILE, locals())
+    return _rt.Request(
+        _GET_FILE, {"folder": folder, "file_name": file_name, "version": version}
+    )

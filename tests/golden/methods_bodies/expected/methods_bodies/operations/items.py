@@ -53,7 +53,17 @@ def list_items(
         active: The Active query parameter.
         x_retry_count: The X-Retry-Count header parameter.
     """
-    return _rt.Request(_LIST_ITEMS, locals())
+    return _rt.Request(
+        _LIST_ITEMS,
+        {
+            "x_request_id": x_request_id,
+            "tag": tag,
+            "ids": ids,
+            "colors": colors,
+            "active": active,
+            "x_retry_count": x_retry_count,
+        },
+    )
 
 
 _CREATE_ITEM = _rt.Operation(
@@ -71,7 +81,7 @@ def create_item(*, body: Item) -> _rt.Request[Item]:
     Args:
         body: The request body.
     """
-    return _rt.Request(_CREATE_ITEM, locals())
+    return _rt.Request(_CREATE_ITEM, {"body": body})
 
 
 _GET_ITEM = _rt.Operation(
@@ -89,7 +99,7 @@ def get_item(item_id: str) -> _rt.Request[Item]:
     Args:
         item_id: The item_id path parameter.
     """
-    return _rt.Request(_GET_ITEM, locals())
+    return _rt.Request(_GET_ITEM, {"item_id": item_id})
 
 
 _REPLACE_ITEM = _rt.Operation(
@@ -111,7 +121,7 @@ def replace_item(item_id: str, *, body: Item) -> _rt.Request[Item]:
         item_id: The item_id path parameter.
         body: The request body.
     """
-    return _rt.Request(_REPLACE_ITEM, locals())
+    return _rt.Request(_REPLACE_ITEM, {"item_id": item_id, "body": body})
 
 
 _UPDATE_ITEM = _rt.Operation(
@@ -134,7 +144,7 @@ def update_item(item_id: str, *, body: ItemPatch) -> _rt.Request[Item]:
         item_id: The item_id path parameter.
         body: The request body.
     """
-    return _rt.Request(_UPDATE_ITEM, locals())
+    return _rt.Request(_UPDATE_ITEM, {"item_id": item_id, "body": body})
 
 
 _DELETE_ITEM = _rt.Operation(
@@ -152,7 +162,7 @@ def delete_item(item_id: str) -> _rt.Request[None]:
     Args:
         item_id: The item_id path parameter.
     """
-    return _rt.Request(_DELETE_ITEM, locals())
+    return _rt.Request(_DELETE_ITEM, {"item_id": item_id})
 
 
 _ITEM_EXISTS = _rt.Operation(
@@ -170,7 +180,7 @@ def item_exists(item_id: str) -> _rt.Request[None]:
     Args:
         item_id: The item_id path parameter.
     """
-    return _rt.Request(_ITEM_EXISTS, locals())
+    return _rt.Request(_ITEM_EXISTS, {"item_id": item_id})
 
 
 _ITEM_OPTIONS = _rt.Operation(
@@ -188,7 +198,7 @@ def item_options(item_id: str) -> _rt.Request[None]:
     Args:
         item_id: The item_id path parameter.
     """
-    return _rt.Request(_ITEM_OPTIONS, locals())
+    return _rt.Request(_ITEM_OPTIONS, {"item_id": item_id})
 
 
 _PUT_ITEM_IMAGE = _rt.Operation(
@@ -211,4 +221,4 @@ def put_item_image(item_id: str, *, body: bytes) -> _rt.Request[None]:
         item_id: The item_id path parameter.
         body: The request body, sent as image/png.
     """
-    return _rt.Request(_PUT_ITEM_IMAGE, locals())
+    return _rt.Request(_PUT_ITEM_IMAGE, {"item_id": item_id, "body": body})

@@ -54,4 +54,17 @@ def create_message(
         smart_encoded: The SmartEncoded form field.
         send_at: The SendAt form field.
     """
-    return _rt.Request(_CREATE_MESSAGE, locals())
+    return _rt.Request(
+        _CREATE_MESSAGE,
+        {
+            "to": to,
+            "from_": from_,
+            "body": body,
+            "media_url": media_url,
+            "status_callback": status_callback,
+            "max_price": max_price,
+            "validity_period": validity_period,
+            "smart_encoded": smart_encoded,
+            "send_at": send_at,
+        },
+    )

@@ -31,4 +31,6 @@ def upload_file(
         content: The Content file part.
         labels: The Labels form field.
     """
-    return _rt.Request(_UPLOAD_FILE, locals())
+    return _rt.Request(
+        _UPLOAD_FILE, {"title": title, "content": content, "labels": labels}
+    )

@@ -24,4 +24,4 @@ def create_user(*, body: ScimUser) -> _rt.Request[ScimUser]:
     Args:
         body: The request body.
     """
-    return _rt.Request(_CREATE_USER, locals())
+    return _rt.Request(_CREATE_USER, {"body": body})

@@ -2,8 +2,9 @@
 """Token credentials: HTTP bearer, and API keys in a header or the query.
 
 HTTP basic auth uses ``httpx.BasicAuth`` directly. The token is never part of
-``repr()``, and a query-string API key is removed from every URL the runtime
-prints (see ``errors.redact_url``).
+``repr()``, and a query-string API key and ``user:password@`` are removed from
+every URL the runtime prints (see ``errors.redact_url`` and ``redact_text``,
+also applied to httpx's own log lines).
 """
 
 from __future__ import annotations
@@ -29,18 +30,24 @@ def redact_query(url: httpx.URL) -> httpx.URL:
     return url.copy_with(params=params)
 
 
+# ``scheme://user:password@``: the userinfo of a URL inside some text.
+_USERINFO = re.compile(r"\b([A-Za-z][A-Za-z0-9+.-]*://)[^/?#\s@'\"<>]*@")
+
+
 def redact_text(text: str) -> str:
-    """``text`` with the values of secret query parameters replaced (URLs in messages)."""
+    """``text`` with URLs' userinfo removed and the values of secret query
+    parameters replaced (URLs in messages and log lines)."""
+    text = _USERINFO.sub(r"\1", text)
     for name in SECRET_QUERY_PARAMS:
         text = re.sub(rf"([?&]{re.escape(name)}=)[^&#\s'\"]*", r"\1REDACTED", text)
     return text
 
 
 class _RedactingFilter(logging.Filter):
-    """Redacts query API keys from httpx's own request log lines."""
+    """Redacts userinfo and query API keys from httpx's own request log lines."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple) and SECRET_QUERY_PARAMS:
+        if isinstance(record.args, tuple):
             # Text, not URL objects, so that every runtime copy's filter (one
             # per generated package) can redact the names it knows.
             record.args = tuple(
@@ -51,6 +58,13 @@ class _RedactingFilter(logging.Filter):
 
 
 _FILTER = _RedactingFilter()
+
+
+def install_log_filter() -> None:
+    """Make sure httpx's logger redacts the URLs it logs (idempotent)."""
+    logger = logging.getLogger("httpx")
+    if _FILTER not in logger.filters:
+        logger.addFilter(_FILTER)
 
 
 class TokenAuth(httpx.Auth):
@@ -68,9 +82,7 @@ class TokenAuth(httpx.Auth):
         self._token = token
         if where == "query":
             SECRET_QUERY_PARAMS.add(name)
-            logger = logging.getLogger("httpx")
-            if _FILTER not in logger.filters:
-                logger.addFilter(_FILTER)
+            install_log_filter()
 
     def auth_flow(
         self, request: httpx.Request

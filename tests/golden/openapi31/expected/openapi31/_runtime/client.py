@@ -7,7 +7,9 @@ attributes documented on ``BaseClient`` and expose each operation with
 
 Transport failures that survive the retries are raised as
 ``ApiConnectionError`` (``ApiTimeoutError`` for timeouts) with the
-``httpx`` exception as ``__cause__``.
+``httpx`` exception as ``__cause__``; a call that outlasts its ``deadline``
+raises ``DeadlineExceededError``, a body over ``max_response_bytes``
+``ResponseTooLargeError``, a redirect to another origin ``RedirectError``.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from typing import Any, Generic, ParamSpec, Self, TypeVar, overload
 import httpx
 
 from .base import DEFAULT_TIMEOUT, UNSET, ApiResponse, BaseClient, RawPage
+from .exchange import aexchange, exchange
+from .limits import DEFAULT_MAX_RESPONSE_BYTES, Deadline, DeadlinePassed
 from .operation import PagedRequest, Request
 from .pagination import AsyncPaginator, Paginator, prepare_paged_request
 
@@ -42,6 +46,13 @@ class Client(BaseClient):
     to ``TOKEN_ENV``; without any, requests are unauthenticated. ``timeout=None`` disables
     timeouts. An ``http_client`` passed in is never closed by this client;
     ``transport`` is used for a client created here (e.g. ``MockTransport``).
+
+    Limits of one call: ``deadline`` bounds its whole duration, retries and
+    their waits included (see ``BaseClient.deadline``; by default 4 times
+    the timeout, ``None`` for none); ``max_response_bytes`` bounds the size
+    of a response body (64 MiB by default, ``None`` for none). Redirects
+    are followed only when ``http_client`` follows them, and only within
+    the origin of the request (see ``exchange``).
     """
 
     _http: httpx.Client
@@ -59,11 +70,21 @@ class Client(BaseClient):
         transport: httpx.BaseTransport | None = None,
         headers: Mapping[str, str] | None = None,
         token: str | None = None,
+        deadline: float | None = UNSET,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         if http_client is not None and transport is not None:
             raise ValueError("pass either http_client or transport, not both")
         self._configure(
-            username, password, base_url, timeout, max_retries, headers, token
+            username,
+            password,
+            base_url,
+            timeout,
+            max_retries,
+            headers,
+            token,
+            deadline,
+            max_response_bytes,
         )
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(transport=transport, timeout=timeout)
@@ -85,12 +106,15 @@ class Client(BaseClient):
         *,
         limit: int | None = None,
         page_size: int | None = None,
+        max_pages: int | None = None,
     ) -> Paginator[T, I]:
         """Iterate the items of a paginated operation lazily, page by page.
 
         ``limit`` caps the number of items; ``page_size`` sets the page-size
         parameter of the first request (clamped to its allowed range and
-        lowered to ``limit``).
+        lowered to ``limit``). ``max_pages`` (default ``Paginator.MAX_PAGES``)
+        is a last-resort cap: one more next-page link raises
+        ``TooManyPagesError``. Each page's call has its own ``deadline``.
         """
         request = prepare_paged_request(request, limit, page_size)
 
@@ -99,21 +123,31 @@ class Client(BaseClient):
             data, parsed = self._decode(request.operation, response)
             return RawPage(response, data, parsed)
 
-        base_url = self._base_for(request.operation)
-        return Paginator(fetch, request, base_url=base_url, limit=limit)
+        return Paginator(
+            fetch,
+            request,
+            base_url=self._base_for(request.operation),
+            limit=limit,
+            max_pages=max_pages,
+            secret_params=self._secret_params(),
+        )
 
     def with_options(
         self,
         *,
         timeout: float | httpx.Timeout | None = UNSET,
         max_retries: int = UNSET,
+        deadline: float | None = UNSET,
+        max_response_bytes: int | None = UNSET,
     ) -> Self:
         """A copy with other settings that shares this client's connections.
 
-        Closing the copy does not close the shared connection pool.
+        Closing the copy does not close the shared connection pool. Without
+        an explicit ``deadline`` (here or when the client was made), the
+        copy's deadline follows its ``timeout``.
         """
         clone = copy.copy(self)
-        clone._apply_options(timeout, max_retries)
+        clone._apply_options(timeout, max_retries, deadline, max_response_bytes)
         return clone
 
     def close(self) -> None:
@@ -133,33 +167,49 @@ class Client(BaseClient):
         self.close()
 
     def _execute(self, request: Request[Any], url: str | None) -> httpx.Response:
-        """Send with retries; return a 2xx response or raise."""
+        """Send with retries within the deadline; return a 2xx response or raise."""
+        deadline = self._start_deadline()
         http_request = self._build(self._http, request, url)
         method = http_request.method
         for attempt in range(self.max_retries + 1):
             try:
-                response = self._http.send(
-                    http_request, **self._send_kwargs(request.operation)
-                )
+                response = self._attempt(http_request, request, deadline)
             except httpx.TransportError as exc:
-                delay = self._retry_delay(attempt, method, exc=exc)
+                delay = self._retry_delay(attempt, method, exc=exc, deadline=deadline)
                 self._log_attempt(http_request, attempt, exc, delay)
                 if delay is None:
                     raise self._connection_error(
-                        exc, http_request, attempt + 1
+                        exc, http_request, attempt + 1, deadline
                     ) from exc
                 self._sleep(delay)
                 continue
+            except DeadlinePassed:
+                raise self._deadline_error(
+                    http_request, attempt + 1, deadline
+                ) from None
             delay = None
             if not response.is_success:
-                delay = self._retry_delay(attempt, method, response=response)
+                delay = self._retry_delay(
+                    attempt, method, response=response, deadline=deadline
+                )
             self._log_attempt(http_request, attempt, response, delay)
             if delay is None:
                 self._raise_for_status(response)
                 return _unlinked(response)
-            response.close()
             self._sleep(delay)
         raise AssertionError("unreachable: the last attempt never retries")
+
+    def _attempt(
+        self, http_request: httpx.Request, request: Request[Any], deadline: Deadline
+    ) -> httpx.Response:
+        """One attempt: the response with its body read (see ``exchange``)."""
+        return exchange(
+            self._http,
+            http_request,
+            self._send_kwargs(request.operation),
+            deadline,
+            self.max_response_bytes,
+        )
 
 
 class AsyncClient(BaseClient):
@@ -180,11 +230,21 @@ class AsyncClient(BaseClient):
         transport: httpx.AsyncBaseTransport | None = None,
         headers: Mapping[str, str] | None = None,
         token: str | None = None,
+        deadline: float | None = UNSET,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         if http_client is not None and transport is not None:
             raise ValueError("pass either http_client or transport, not both")
         self._configure(
-            username, password, base_url, timeout, max_retries, headers, token
+            username,
+            password,
+            base_url,
+            timeout,
+            max_retries,
+            headers,
+            token,
+            deadline,
+            max_response_bytes,
         )
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(
@@ -208,8 +268,10 @@ class AsyncClient(BaseClient):
         *,
         limit: int | None = None,
         page_size: int | None = None,
+        max_pages: int | None = None,
     ) -> AsyncPaginator[T, I]:
-        """Iterate (``async for``) the items of a paginated operation lazily."""
+        """Iterate (``async for``) the items of a paginated operation lazily;
+        the arguments are those of ``Client.paginate``."""
         request = prepare_paged_request(request, limit, page_size)
 
         async def fetch(url: str | None) -> RawPage[T]:
@@ -217,18 +279,26 @@ class AsyncClient(BaseClient):
             data, parsed = self._decode(request.operation, response)
             return RawPage(response, data, parsed)
 
-        base_url = self._base_for(request.operation)
-        return AsyncPaginator(fetch, request, base_url=base_url, limit=limit)
+        return AsyncPaginator(
+            fetch,
+            request,
+            base_url=self._base_for(request.operation),
+            limit=limit,
+            max_pages=max_pages,
+            secret_params=self._secret_params(),
+        )
 
     def with_options(
         self,
         *,
         timeout: float | httpx.Timeout | None = UNSET,
         max_retries: int = UNSET,
+        deadline: float | None = UNSET,
+        max_response_bytes: int | None = UNSET,
     ) -> Self:
         """A copy with other settings that shares this client's connections."""
         clone = copy.copy(self)
-        clone._apply_options(timeout, max_retries)
+        clone._apply_options(timeout, max_retries, deadline, max_response_bytes)
         return clone
 
     async def close(self) -> None:
@@ -248,33 +318,55 @@ class AsyncClient(BaseClient):
         await self.close()
 
     async def _execute(self, request: Request[Any], url: str | None) -> httpx.Response:
-        """Send with retries; return a 2xx response or raise."""
+        """Send with retries within the deadline; return a 2xx response or raise."""
+        deadline = self._start_deadline()
         http_request = self._build(self._http, request, url)
         method = http_request.method
         for attempt in range(self.max_retries + 1):
             try:
-                response = await self._http.send(
-                    http_request, **self._send_kwargs(request.operation)
-                )
+                response = await self._attempt(http_request, request, deadline)
             except httpx.TransportError as exc:
-                delay = self._retry_delay(attempt, method, exc=exc)
+                delay = self._retry_delay(attempt, method, exc=exc, deadline=deadline)
                 self._log_attempt(http_request, attempt, exc, delay)
                 if delay is None:
                     raise self._connection_error(
-                        exc, http_request, attempt + 1
+                        exc, http_request, attempt + 1, deadline
                     ) from exc
                 await self._sleep(delay)
                 continue
+            except DeadlinePassed:
+                raise self._deadline_error(
+                    http_request, attempt + 1, deadline
+                ) from None
             delay = None
             if not response.is_success:
-                delay = self._retry_delay(attempt, method, response=response)
+                delay = self._retry_delay(
+                    attempt, method, response=response, deadline=deadline
+                )
             self._log_attempt(http_request, attempt, response, delay)
             if delay is None:
                 self._raise_for_status(response)
                 return _unlinked(response)
-            await response.aclose()
             await self._sleep(delay)
         raise AssertionError("unreachable: the last attempt never retries")
+
+    async def _attempt(
+        self, http_request: httpx.Request, request: Request[Any], deadline: Deadline
+    ) -> httpx.Response:
+        """One attempt (see ``exchange``), cut off exactly at the deadline."""
+        try:
+            async with asyncio.timeout(deadline.remaining()) as scope:
+                return await aexchange(
+                    self._http,
+                    http_request,
+                    self._send_kwargs(request.operation),
+                    deadline,
+                    self.max_response_bytes,
+                )
+        except TimeoutError:
+            if scope.expired():
+                raise DeadlinePassed from None
+            raise
 
 
 def _unlinked(response: httpx.Response) -> httpx.Response:

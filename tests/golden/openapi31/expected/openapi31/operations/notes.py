@@ -33,7 +33,7 @@ def search_notes(
         min_score: The min_score query parameter. Greater than 0. Less than 1.
         tag: The tag query parameter.
     """
-    return _rt.Request(_SEARCH_NOTES, locals())
+    return _rt.Request(_SEARCH_NOTES, {"q": q, "min_score": min_score, "tag": tag})
 
 
 _CREATE_NOTE = _rt.Operation(
@@ -51,4 +51,4 @@ def create_note(*, body: Note) -> _rt.Request[Note]:
     Args:
         body: The request body.
     """
-    return _rt.Request(_CREATE_NOTE, locals())
+    return _rt.Request(_CREATE_NOTE, {"body": body})

@@ -23,4 +23,4 @@ def get_department(dept_id: int) -> _rt.Request[Department]:
     Args:
         dept_id: The dept_id path parameter.
     """
-    return _rt.Request(_GET_DEPARTMENT, locals())
+    return _rt.Request(_GET_DEPARTMENT, {"dept_id": dept_id})

@@ -23,4 +23,4 @@ def create_order(*, body: Order) -> _rt.Request[Order]:
     Args:
         body: The request body.
     """
-    return _rt.Request(_CREATE_ORDER, locals())
+    return _rt.Request(_CREATE_ORDER, {"body": body})

@@ -28,7 +28,7 @@ def create_pet(*, body: Pet) -> _rt.Request[Pet]:
     Args:
         body: The request body.
     """
-    return _rt.Request(_CREATE_PET, locals())
+    return _rt.Request(_CREATE_PET, {"body": body})
 
 
 _GET_PET = _rt.Operation(
@@ -51,4 +51,4 @@ def get_pet(pet_id: str) -> _rt.Request[Pet]:
     Args:
         pet_id: The pet's id.
     """
-    return _rt.Request(_GET_PET, locals())
+    return _rt.Request(_GET_PET, {"pet_id": pet_id})

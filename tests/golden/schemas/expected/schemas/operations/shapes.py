@@ -26,4 +26,4 @@ _LIST_SHAPES = _rt.Operation(
 
 def list_shapes() -> _rt.Request[list[Shape]]:
     """Shapes (anyOf, discriminator without mapping)"""
-    return _rt.Request(_LIST_SHAPES, locals())
+    return _rt.Request(_LIST_SHAPES, {})

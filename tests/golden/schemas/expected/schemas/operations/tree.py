@@ -19,4 +19,4 @@ _GET_TREE = _rt.Operation(
 
 def get_tree() -> _rt.Request[TreeNode]:
     """A recursive tree"""
-    return _rt.Request(_GET_TREE, locals())
+    return _rt.Request(_GET_TREE, {})

@@ -23,4 +23,4 @@ def get_value(key: str) -> _rt.Request[GetValueResponse]:
     Args:
         key: The key path parameter.
     """
-    return _rt.Request(_GET_VALUE, locals())
+    return _rt.Request(_GET_VALUE, {"key": key})

@@ -34,4 +34,4 @@ def get_vehicle(vehicle_id: str) -> _rt.Request[Vehicle]:
     Args:
         vehicle_id: The vehicle_id path parameter.
     """
-    return _rt.Request(_GET_VEHICLE, locals())
+    return _rt.Request(_GET_VEHICLE, {"vehicle_id": vehicle_id})

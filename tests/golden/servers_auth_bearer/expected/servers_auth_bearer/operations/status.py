@@ -21,4 +21,4 @@ _GET_STATUS = _rt.Operation(
 
 def get_status() -> _rt.Request[GetStatusResponse]:
     """On the path's own server, without authentication"""
-    return _rt.Request(_GET_STATUS, locals())
+    return _rt.Request(_GET_STATUS, {})

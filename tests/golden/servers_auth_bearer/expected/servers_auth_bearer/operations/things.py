@@ -18,4 +18,4 @@ _LIST_THINGS = _rt.Operation(
 
 def list_things() -> _rt.Request[list[str]]:
     """On the default server"""
-    return _rt.Request(_LIST_THINGS, locals())
+    return _rt.Request(_LIST_THINGS, {})

@@ -24,4 +24,4 @@ def create_upload(*, body: CreateUploadRequest) -> _rt.Request[CreateUploadRespo
     Args:
         body: The request body.
     """
-    return _rt.Request(_CREATE_UPLOAD, locals())
+    return _rt.Request(_CREATE_UPLOAD, {"body": body})

@@ -17,12 +17,16 @@ Hierarchy::
     │   └── ServerError                 5xx
     ├── ApiConnectionError          transport failure after all retries
     │   └── ApiTimeoutError             ... that was a timeout
+    │       └── DeadlineExceededError       ... of the whole call (``deadline``)
+    ├── ResponseTooLargeError       a body larger than ``max_response_bytes``
+    ├── RedirectError               a redirect to another origin, or a bad one
     └── PaginationError             an unsafe or looping next-page link
+        └── TooManyPagesError           more pages than ``max_pages``
 
 Invalid arguments to an operation raise a plain ``ValueError`` before any I/O.
 
 No exception text ever contains credentials: URLs are stripped of userinfo and
-request headers are never included.
+query API keys (``redact_url``), and request headers are never included.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from typing import Any
 
 import httpx
 
-from .auth import redact_query
+from .auth import redact_query, redact_text
 
 __all__ = [
     "SpecgenError",
@@ -50,7 +54,11 @@ __all__ = [
     "ServerError",
     "ApiConnectionError",
     "ApiTimeoutError",
+    "DeadlineExceededError",
+    "ResponseTooLargeError",
+    "RedirectError",
     "PaginationError",
+    "TooManyPagesError",
     "error_from_response",
     "redact_url",
 ]
@@ -221,8 +229,56 @@ class ApiTimeoutError(ApiConnectionError):
     """The request timed out (connect, read, write or pool) on every attempt."""
 
 
+class DeadlineExceededError(ApiTimeoutError):
+    """The call (every attempt and the waits between them) outlasted its
+    ``deadline``; ``deadline`` is that budget in seconds."""
+
+    def __init__(
+        self, message: str, *, method: str, url: str, attempts: int, deadline: float
+    ) -> None:
+        self.deadline = deadline
+        super().__init__(message, method=method, url=url, attempts=attempts)
+
+
+class ResponseTooLargeError(SpecgenError):
+    """A response body is larger than the client's ``max_response_bytes``.
+
+    Raised as soon as the ``Content-Length`` or the bytes read so far pass
+    ``limit``; the rest of the body is never read. ``status`` is the
+    response's HTTP status. Not retried.
+    """
+
+    def __init__(
+        self, message: str, *, method: str, url: str, status: int, limit: int
+    ) -> None:
+        self.method = method
+        self.url = url
+        self.status = status
+        self.limit = limit
+        super().__init__(message)
+
+
+class RedirectError(SpecgenError):
+    """A redirect the client does not follow: one to another origin (scheme,
+    host or port), whose request would carry the credentials there, one
+    with an invalid ``Location``, or one too many. ``location`` is the
+    target without userinfo or query API keys ("" when invalid). Not retried.
+    """
+
+    def __init__(self, message: str, *, method: str, url: str, location: str) -> None:
+        self.method = method
+        self.url = url
+        self.location = location
+        super().__init__(message)
+
+
 class PaginationError(SpecgenError):
-    """A next-page link is unsafe (another origin) or repeats a previous page."""
+    """A next-page link is unsafe (another origin), invalid, or repeats a
+    previous page."""
+
+
+class TooManyPagesError(PaginationError):
+    """A pagination fetched ``max_pages`` pages and had yet another link."""
 
 
 _STATUS_ERRORS: dict[int, type[ApiError]] = {
@@ -237,8 +293,14 @@ _STATUS_ERRORS: dict[int, type[ApiError]] = {
 
 
 def redact_url(url: httpx.URL | str) -> str:
-    """Render ``url`` without ``user:password@`` and without query API keys."""
-    url = httpx.URL(url)
+    """Render ``url`` without ``user:password@`` and without query API keys.
+
+    Text that is no valid URL is redacted as text (``auth.redact_text``).
+    """
+    try:
+        url = httpx.URL(url)
+    except httpx.InvalidURL:
+        return redact_text(str(url))
     if url.userinfo:
         url = url.copy_with(username=None, password=None)
     return str(redact_query(url))

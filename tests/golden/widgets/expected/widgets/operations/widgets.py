@@ -40,7 +40,9 @@ def list_widgets(
         in_stock: The InStock query parameter.
         page_size: The PageSize query parameter. At least 1. At most 100.
     """
-    return _rt.PagedRequest(_LIST_WIDGETS, locals())
+    return _rt.PagedRequest(
+        _LIST_WIDGETS, {"color": color, "in_stock": in_stock, "page_size": page_size}
+    )
 
 
 _GET_WIDGET = _rt.Operation(
@@ -58,7 +60,7 @@ def get_widget(widget_id: str) -> _rt.Request[Widget]:
     Args:
         widget_id: The widget's id. Must match ``^W[0-9]{4}$``.
     """
-    return _rt.Request(_GET_WIDGET, locals())
+    return _rt.Request(_GET_WIDGET, {"widget_id": widget_id})
 
 
 _DELETE_WIDGET = _rt.Operation(
@@ -77,4 +79,4 @@ def delete_widget(widget_id: str) -> _rt.Request[None]:
     Args:
         widget_id: The widget's id. Must match ``^W[0-9]{4}$``.
     """
-    return _rt.Request(_DELETE_WIDGET, locals())
+    return _rt.Request(_DELETE_WIDGET, {"widget_id": widget_id})

@@ -27,4 +27,4 @@ def get_pet(pet_id: str) -> _rt.Request[Pet]:
     Args:
         pet_id: The pet's id. Must match ``^P[0-9]{3}$``.
     """
-    return _rt.Request(_GET_PET, locals())
+    return _rt.Request(_GET_PET, {"pet_id": pet_id})
