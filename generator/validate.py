@@ -12,13 +12,11 @@ import contextlib
 import os
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from jsonschema.exceptions import ValidationError
+from typing import Any
 
 from .errors import Diagnostic, SpecError, pointer_join, resolve_pointer
 from .load import LoadedSpec
+from .validate_messages import OTHER, Finding, findings, shorten
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _VERSION = re.compile(r"^3\.(0|1)\.\d+$")
@@ -27,7 +25,22 @@ MAX_REF_CHAIN = 50  # $refs whose targets are $refs, followed before giving up
 
 def validate(spec: LoadedSpec) -> None:
     """Raise :class:`SpecError` listing every problem in ``spec``."""
-    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator  # slow to import
+    semantic, found = check(spec)
+    problems = [f.diagnostic for f in found] + semantic
+    if problems:
+        raise SpecError(problems)
+
+
+def check(spec: LoadedSpec, lenient_hints: bool = True) -> tuple[list[Diagnostic], list[Finding]]:
+    """specgen's own checks of ``spec`` and the validator's findings, each located.
+
+    Problems the validator cannot be run on (an unsupported version, dangling
+    ``$ref``s, ``allOf`` cycles) raise :class:`SpecError` at once. Otherwise
+    returns our semantic checks' problems and every validator finding (ordered
+    by line) that does not repeat one of ours. ``lenient_hints``: see
+    :func:`generator.validate_messages.findings`.
+    """
+    from .validate_located import spec_validator  # imports the validator, which is slow
 
     doc = spec.document
     problems = _check_version(spec)
@@ -40,24 +53,33 @@ def validate(spec: LoadedSpec) -> None:
     if problems:  # the validator would expand them until RecursionError
         raise SpecError(problems)
     semantic = list(_check_semantics(spec))
-    validator_cls = OpenAPIV31SpecValidator if str(doc["openapi"]).startswith("3.1") else OpenAPIV30SpecValidator
-    seen: set[str] = set()
+    found: list[Finding] = []
     try:
         with _validator_backend_env():
-            for error in validator_cls(doc).iter_errors():
-                diagnostic = _from_validation_error(spec, error)
-                if str(diagnostic) not in seen:
-                    seen.add(str(diagnostic))
-                    problems.append(diagnostic)
+            for error in spec_validator(doc).iter_errors():
+                found.extend(findings(spec, error, lenient_hints))
     except RecursionError:
-        problems.append(spec.diagnostic("", "the spec nests too deeply to validate"))
+        found.append(Finding(spec.diagnostic("", "the spec nests too deeply to validate"), OTHER, "RecursionError", ""))
     except Exception as exc:  # the validator raises plain exceptions for some specs
-        if not problems:  # otherwise it tripped over what it already reported
-            problems.append(spec.diagnostic("", f"validator failed: {_shorten(str(exc)) or type(exc).__name__}"))
-    if semantic:  # ours are located; the validator's versions of them are not
-        problems = [p for p in problems if p.pointer] + semantic
-    if problems:
-        raise SpecError(problems)
+        if not found and not semantic:  # otherwise it tripped over what it already reported
+            message = f"validator failed: {shorten(str(exc)) or type(exc).__name__}"
+            found.append(Finding(spec.diagnostic("", message), OTHER, type(exc).__name__, ""))
+    ours = {str(d) for d in semantic}
+    at = {d.pointer for d in semantic}
+    seen: set[str] = set()
+    kept = []
+    for item in found:
+        text = str(item.diagnostic)
+        if text in seen or text in ours or (item.error_type in _OURS_TOO and item.diagnostic.pointer in at):
+            continue  # the validator's version of a check of ours, or a repeat
+        seen.add(text)
+        kept.append(item)
+    kept.sort(key=lambda f: f.diagnostic.line or 0)
+    return semantic, kept
+
+
+# The validator's versions of checks in _check_semantics, worded as ours where they can be.
+_OURS_TOO = frozenset({"DuplicateOperationIDError"})
 
 
 # Prose the validator only checks to be a string; what values may hold is kept.
@@ -163,7 +185,7 @@ def _ref_chain_problem(doc: dict[str, Any], ref: str, reported: set[str]) -> str
         if following in seen:
             cycle = chain[chain.index(following) :]
             shown = " -> ".join(repr(r) for r in [*cycle, following])
-            problem = problem or f"$ref cycle: {_shorten(shown)} never reaches a definition"
+            problem = problem or f"$ref cycle: {shorten(shown)} never reaches a definition"
             break
         chain.append(following)
         seen.add(following)
@@ -221,7 +243,7 @@ def _check_all_of_cycles(spec: LoadedSpec, doc: dict[str, Any]) -> list[Diagnost
                 problems.append(
                     spec.diagnostic(
                         pointer_join(pointer, "$ref"),
-                        f"allOf cycle through {_shorten(shown)}: a schema cannot include itself",
+                        f"allOf cycle through {shorten(shown)}: a schema cannot include itself",
                     )
                 )
             elif seen is None:
@@ -241,80 +263,6 @@ def _all_of_schemas(doc: Any) -> Iterator[str]:
             stack.extend((v, pointer_join(pointer, k)) for k, v in reversed(list(node.items())))
         elif isinstance(node, list):
             stack.extend((v, pointer_join(pointer, i)) for i, v in reversed(list(enumerate(node))))
-
-
-def _from_validation_error(spec: LoadedSpec, error: Exception) -> Diagnostic:
-    from jsonschema.exceptions import ValidationError
-
-    if not isinstance(error, ValidationError):
-        return spec.diagnostic("", _shorten(str(error)))
-    leaves = list(_leaves(error))
-    useful = [e for e in leaves if "'$ref' is a required property" not in e.message] or leaves
-    error = max(useful, key=lambda e: len(e.absolute_path))
-    pointer = pointer_join("", *error.absolute_path)
-    if error.absolute_path and resolve_pointer(spec.document, "#" + pointer) is None:
-        # Checks of one schema at a time report paths inside that schema only.
-        pointer = _locate(spec.document, list(error.absolute_path), error.instance) or ""
-    return spec.diagnostic(pointer, _message(error))
-
-
-def _locate(doc: Any, path: list[Any], instance: Any) -> str | None:
-    """The first place in ``doc`` where ``path`` leads to ``instance``, as a pointer."""
-    stack: list[tuple[Any, str]] = [(doc, "")]
-    while stack:
-        node, pointer = stack.pop()
-        if isinstance(node, dict):
-            children = list(node.items())
-        elif isinstance(node, list):
-            children = list(enumerate(node))
-        else:
-            continue
-        target = node
-        for token in path:
-            if isinstance(target, dict) and token in target:
-                target = target[token]
-            elif isinstance(target, list) and isinstance(token, int) and 0 <= token < len(target):
-                target = target[token]
-            else:
-                break
-        else:
-            if type(target) is type(instance) and target == instance:
-                return pointer_join(pointer, *path)
-        stack.extend((v, pointer_join(pointer, k)) for k, v in reversed(children))
-    return None
-
-
-def _leaves(error: ValidationError) -> Iterator[ValidationError]:
-    """The innermost errors under a ``oneOf``/``anyOf`` failure (or the error itself)."""
-    if not error.context:
-        yield error
-        return
-    for child in error.context:
-        yield from _leaves(child)
-
-
-def _message(error: ValidationError) -> str:
-    instance = error.instance
-    text = error.message
-    short = _short_repr(instance)
-    full = repr(instance)
-    if full in text and full != short:
-        text = text.replace(full, short)
-    return _shorten(text)
-
-
-def _short_repr(value: Any) -> str:
-    if isinstance(value, dict):
-        return "this object"
-    if isinstance(value, list):
-        return "this list"
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _shorten(text: str, limit: int = 300) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _check_semantics(spec: LoadedSpec) -> Iterator[Diagnostic]:
