@@ -414,6 +414,7 @@ def _generate_or_check_arguments(p: argparse.ArgumentParser, name: str) -> None:
         default=None,
         help="treat warnings as errors (config: strict)",
     )
+    _lenient_argument(p)
     p.add_argument(
         "--no-cache",
         action="store_true",
@@ -449,6 +450,17 @@ def _generate_or_check_arguments(p: argparse.ArgumentParser, name: str) -> None:
         )
 
 
+def _lenient_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--lenient",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="published specs: report harmless defects (a default that fails its schema, a 3.0 keyword in "
+        "3.1, ...) as warnings and generate anyway; other problems stay errors "
+        "(config: lenient, also per spec; default off)",
+    )
+
+
 def _diff_arguments(p: argparse.ArgumentParser, name: str) -> None:
     p.add_argument("old", type=Path, help="the old spec (or a generated package folder, or its _specgen.json)")
     p.add_argument("new", type=Path, help="the new spec (or a generated package folder, or its _specgen.json)")
@@ -464,6 +476,7 @@ def _diff_arguments(p: argparse.ArgumentParser, name: str) -> None:
         "--format", choices=("text", "markdown"), default="text", help="report format on stdout (default: text)"
     )
     p.add_argument("--package", default=None, help="package name for the changelog heading (default: the new side's)")
+    _lenient_argument(p)
 
 
 def _lint_arguments(p: argparse.ArgumentParser, name: str) -> None:
@@ -471,6 +484,7 @@ def _lint_arguments(p: argparse.ArgumentParser, name: str) -> None:
     p.add_argument(
         "--strict", action=argparse.BooleanOptionalAction, default=None, help="exit 2 on any warning (config: strict)"
     )
+    _lenient_argument(p)
 
 
 def _no_arguments(p: argparse.ArgumentParser, name: str) -> None:
@@ -586,6 +600,7 @@ class Target:
     out: Path
     note: str = ""
     allow_env: frozenset[str] = frozenset()  # environment variables the spec may name (config allow-env)
+    lenient: bool = False
 
 
 @dataclass
@@ -640,6 +655,16 @@ def _formatter_id(settings: Settings) -> str:
         raise UsageError(f"{settings.formatter_origin}: {exc}") from None
 
 
+def lenient_for(args: argparse.Namespace, config: Config, path: Path) -> bool:
+    """Whether ``path`` is read in lenient mode: --lenient/--no-lenient, else its
+    [[tool.specgen.specs]] entry's setting, else the top-level one."""
+    chosen: bool | None = getattr(args, "lenient", None)
+    if chosen is not None:
+        return chosen
+    entry = config.entry_for(path)
+    return entry.lenient if entry is not None else config.lenient
+
+
 def _targets(args: argparse.Namespace, config: Config, for_check: bool) -> list[Target]:
     out_override: Path | None = getattr(args, "out", None)
     targets: list[Target] = []
@@ -650,8 +675,17 @@ def _targets(args: argparse.Namespace, config: Config, for_check: bool) -> list[
                 continue
             entry = config.entry_for(path)
             out = out_override or (entry.out if entry else config.out)
-            targets.append(Target(path, entry.package if entry else None, out, allow_env=_allow_env(config, entry)))
+            targets.append(
+                Target(
+                    path,
+                    entry.package if entry else None,
+                    out,
+                    allow_env=_allow_env(config, entry),
+                    lenient=lenient_for(args, config, path),
+                )
+            )
         return targets
+    chosen: bool | None = getattr(args, "lenient", None)
     for entry in config.discover_specs():
         out = out_override or entry.out
         if for_check and not entry.path.exists():
@@ -659,7 +693,8 @@ def _targets(args: argparse.Namespace, config: Config, for_check: bool) -> list[
             note = f"{entry.path} not found; checking {out / package} against its manifest only"
             targets.append(Target(None, package, out, note))
         else:
-            targets.append(Target(entry.path, entry.package, out, allow_env=entry.allow_env))
+            lenient = chosen if chosen is not None else entry.lenient
+            targets.append(Target(entry.path, entry.package, out, allow_env=entry.allow_env, lenient=lenient))
     if not targets and for_check:
         root = out_override or config.out
         if root.is_dir():
@@ -704,6 +739,7 @@ def _generate_targets(
     results: list[tuple[Target, str]] = []
     errors: list[Diagnostic] = []
     warnings: list[str] = []
+    worked_around: list[str] = []  # lenient mode's: printed as warnings, not counted by --strict
     seen: dict[tuple[Path, str], Path] = {}
     with_spec = [t for t in targets if t.spec is not None]
     if with_spec:
@@ -728,6 +764,7 @@ def _generate_targets(
             seen[key] = target.spec
             results.append((target, result.package))
             warnings.extend(result.warnings)
+            worked_around.extend(result.worked_around)
             if not errors:  # after an error nothing is written or reported: skip the work
                 on_result(target, result)
             del result
@@ -736,6 +773,8 @@ def _generate_targets(
     ui.clear_progress()
     if errors:
         raise SpecError(errors)
+    for warning in worked_around:
+        ui.note(warning)  # --quiet: errors only
     for warning in warnings:
         if settings.strict:
             ui.error(warning)
@@ -794,12 +833,15 @@ def _generate_cached(target: Target, settings: Settings, helper: _RunHelper | No
             # keyword.softkwlist and builtins (naming.py) are the interpreter's
             f"{sys.implementation.name} {sys.version_info[0]}.{sys.version_info[1]}",
             ",".join(sorted(target.allow_env)),
+            "lenient" if target.lenient else "strict",
         )
         hit = cache.get("package", key)
         if hit is not None:
             try:
                 entry = json.loads(hit)
-                found = Generated(entry["package"], entry["files"], tuple(entry["warnings"]), None)
+                found = Generated(
+                    entry["package"], entry["files"], tuple(entry["warnings"]), None, tuple(entry["worked_around"])
+                )
             except (ValueError, KeyError, TypeError):
                 pass
             else:
@@ -818,9 +860,15 @@ def _generate_cached(target: Target, settings: Settings, helper: _RunHelper | No
         formatter=settings.formatter,
         format_helper=format_helper,
         allow_env=target.allow_env,
+        lenient=target.lenient,
     )
     if cache is not None and key is not None:
-        entry = {"package": result.package, "files": result.files, "warnings": list(result.warnings)}
+        entry = {
+            "package": result.package,
+            "files": result.files,
+            "warnings": list(result.warnings),
+            "worked_around": list(result.worked_around),
+        }
         cache.put("package", key, json.dumps(entry).encode("utf-8"))
         cache.keep_recent("package", _package_slot(target), key, PACKAGE_GENERATIONS)  # one entry per edit otherwise
     return result
@@ -1243,7 +1291,7 @@ def _shown_options(options: dict[str, Any]) -> dict[str, Any]:
 # -- diff ------------------------------------------------------------------
 
 
-def _api_side(path: Path) -> tuple[dict[str, Any], str, str]:
+def _api_side(path: Path, lenient: bool, ui: Ui) -> tuple[dict[str, Any], str, str]:
     """(API summary, package name, version) of a spec, a package folder or a manifest."""
     manifest_file = None
     if path.is_dir():
@@ -1269,7 +1317,13 @@ def _api_side(path: Path) -> tuple[dict[str, Any], str, str]:
     from .validate import validate
 
     spec = load_spec(path)
-    validate(spec)
+    if lenient:
+        from .lenient import validate_lenient
+
+        for warning in validate_lenient(spec).warnings:
+            ui.note(str(warning))
+    else:
+        validate(spec)
     api = build_api(spec)
     return summarize(api), str(api.package), api.version
 
@@ -1279,9 +1333,11 @@ def _cmd_diff(args: argparse.Namespace, ui: Ui) -> int:
 
     errors: list[Diagnostic] = []
     sides = []
+    config = load_config() if args.lenient is None else None  # only for lenient = true there
     for path in (args.old, args.new):
         try:
-            sides.append(_api_side(path))
+            lenient = args.lenient if config is None else lenient_for(args, config, path)
+            sides.append(_api_side(path, lenient, ui))
         except SpecError as exc:
             errors.extend(exc.diagnostics)
     if errors:
@@ -1317,17 +1373,25 @@ def _cmd_lint(args: argparse.Namespace, ui: Ui) -> int:
     if not specs:
         raise SpecError([])
     errors: list[Diagnostic] = []
-    warnings = 0
+    warnings = worked_around = 0
     for index, path in enumerate(specs, 1):
         ui.progress(index, len(specs), str(path))
         entry = settings.config.entry_for(path)
+        lenient = lenient_for(args, settings.config, path)
         try:
-            found = lint(load_spec(path), entry.package if entry else None, _allow_env(settings.config, entry))
+            spec = load_spec(path)
+            accepted: tuple[Diagnostic, ...] = ()
+            if lenient:
+                from .lenient import validate_lenient
+
+                accepted = validate_lenient(spec).warnings
+            found = lint(spec, entry.package if entry else None, _allow_env(settings.config, entry), validated=lenient)
         except SpecError as exc:
             errors.extend(exc.diagnostics)
             continue
         warnings += len(found)
-        for line in found:
+        worked_around += len(accepted)
+        for line in [str(d) for d in accepted] + found:
             ui.result(line)
     ui.clear_progress()
     if errors:
@@ -1335,7 +1399,8 @@ def _cmd_lint(args: argparse.Namespace, ui: Ui) -> int:
     if settings.strict and warnings:
         ui.error(f"specgen: {_plural(warnings, 'warning')} and --strict given")
         return EXIT_INPUT
-    ui.note(f"specgen: {_plural(warnings, 'warning')} in {_plural(len(specs), 'spec')}")
+    lenient_note = f" (and {_plural(worked_around, 'defect')} lenient mode worked around)" if worked_around else ""
+    ui.note(f"specgen: {_plural(warnings, 'warning')} in {_plural(len(specs), 'spec')}{lenient_note}")
     return EXIT_OK
 
 

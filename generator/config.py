@@ -14,6 +14,7 @@ Example::
     line-length = 88               # the formatter's line length (default 88)
     formatter = "black"            # or "ruff", if installed (default "black")
     strict = false                 # warnings are errors (default false)
+    lenient = false                # harmless spec defects are warnings (default false)
     changelog = "CHANGELOG.md"     # `generate` prepends API changes here (optional)
     allow-env = ["TWILIO_AUTH_TOKEN"]  # variables a spec's x-specgen-env may name (optional)
 
@@ -22,6 +23,7 @@ Example::
     package = "twilio_trunking_v1" # optional; default from the file name
     out = "generated"              # optional; default the top-level `out`
     allow-env = ["TWILIO_ACCOUNT_SID"]  # optional; added to the top-level list for this spec
+    lenient = true                 # optional; default the top-level `lenient`
 
 A generated client reads its credentials from environment variables named
 after its package (``<PACKAGE>_TOKEN``, ``<PACKAGE>_USERNAME``, ...). A spec
@@ -49,8 +51,19 @@ SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 
 FORMATTERS = ("black", "ruff")  # as in ruff_format.py (not imported: keep this module light)
 
-_TOP_KEYS = ("out", "spec-dir", "templates", "line-length", "formatter", "strict", "changelog", "allow-env", "specs")
-_SPEC_KEYS = ("path", "package", "out", "allow-env")
+_TOP_KEYS = (
+    "out",
+    "spec-dir",
+    "templates",
+    "line-length",
+    "formatter",
+    "strict",
+    "lenient",
+    "changelog",
+    "allow-env",
+    "specs",
+)
+_SPEC_KEYS = ("path", "package", "out", "allow-env", "lenient")
 ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,100}")  # an environment variable a client may read
 
 
@@ -66,6 +79,7 @@ class SpecEntry:
     package: str | None
     out: Path
     allow_env: frozenset[str] = frozenset()  # the top-level allow-env and this spec's own
+    lenient: bool = False  # the entry's own setting, else the top-level one
 
 
 @dataclass(frozen=True)
@@ -85,6 +99,7 @@ class Config:
     explicit: frozenset[str] = field(default_factory=frozenset)  # keys set in the file
     formatter: str = "black"
     allow_env: frozenset[str] = frozenset()  # environment variables specs may name (x-specgen-env)
+    lenient: bool = False  # for specs without an entry (or whose entry does not say)
 
     @property
     def label(self) -> str:
@@ -99,7 +114,7 @@ class Config:
         if not folder.is_dir():
             return []
         found = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SPEC_SUFFIXES)
-        return [SpecEntry(_display(p), None, self.out, self.allow_env) for p in found]
+        return [SpecEntry(_display(p), None, self.out, self.allow_env, self.lenient) for p in found]
 
     def entry_for(self, path: Path) -> SpecEntry | None:
         """The configured entry for a spec named on the command line, if any."""
@@ -175,9 +190,8 @@ def parse_section(section: Any, root: Path, where: str = PYPROJECT, file: Path |
     formatter = _string(section, "formatter", f"{where}: {table}", "black")
     if formatter not in FORMATTERS:
         raise ConfigError(f'{where}: {table} formatter: expected "black" or "ruff", got {_show(formatter)}')
-    strict = section.get("strict", False)
-    if not isinstance(strict, bool):
-        raise ConfigError(f"{where}: {table} strict: expected true or false, got {_show(strict)}")
+    strict = _bool(section, "strict", f"{where}: {table}", False)
+    lenient = _bool(section, "lenient", f"{where}: {table}", False)
     allow_env = _env_names(section, f"{where}: {table}")
     specs: tuple[SpecEntry, ...] | None = None
     if "specs" in section:
@@ -205,12 +219,14 @@ def parse_section(section: Any, root: Path, where: str = PYPROJECT, file: Path |
                     "would shadow it for anyone who puts the output folder on sys.path: choose another name"
                 )
             spec_out = _string(item, "out", label, None)
+            spec_lenient = _bool(item, "lenient", label, lenient)
             entries.append(
                 SpecEntry(
                     _rel(root, spec_path),
                     package,
                     _rel(root, spec_out) if spec_out else out,
                     allow_env | _env_names(item, label),
+                    spec_lenient,
                 )
             )
         specs = tuple(entries)
@@ -228,6 +244,7 @@ def parse_section(section: Any, root: Path, where: str = PYPROJECT, file: Path |
         explicit=frozenset(section),
         formatter=formatter,
         allow_env=allow_env,
+        lenient=lenient,
     )
 
 
@@ -250,6 +267,13 @@ def _env_names(table: dict[str, Any], label: str) -> frozenset[str]:
         if not isinstance(name, str) or not ENV_NAME.fullmatch(name):
             raise ConfigError(f"{label} allow-env: expected an environment variable name, got {_show(name)}")
     return frozenset(value)
+
+
+def _bool(table: dict[str, Any], key: str, label: str, default: bool) -> bool:
+    value = table.get(key, default)
+    if not isinstance(value, bool):
+        raise ConfigError(f"{label} {key}: expected true or false, got {_show(value)}")
+    return value
 
 
 def _string(table: dict[str, Any], key: str, label: str, default: str | None) -> str | None:
@@ -296,6 +320,7 @@ STARTER = """
 out = "generated"            # where generated packages go
 line-length = 88             # the formatter's line length for generated code
 strict = false               # true: warnings (lint, unsupported constructs) fail the run
+# lenient = true             # published specs: harmless defects are warnings, not errors
 # templates = "specgen_templates"  # templates overriding the built-in ones
 # changelog = "CHANGELOG.md"       # `specgen generate` prepends API changes here
 

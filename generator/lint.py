@@ -48,15 +48,19 @@ _SCHEMA_CHILDREN = ("items", "additionalProperties", "not")
 _SCHEMA_LISTS = ("allOf", "anyOf", "oneOf")
 
 
-def lint(spec: LoadedSpec, package: str | None = None, allow_env: frozenset[str] = frozenset()) -> list[str]:
+def lint(
+    spec: LoadedSpec, package: str | None = None, allow_env: frozenset[str] = frozenset(), validated: bool = False
+) -> list[str]:
     """Every warning for ``spec`` as a located line; ``SpecError`` if it is invalid.
 
     ``package`` and ``allow_env`` are the spec's configuration, as ``generate`` uses it.
 
     The lint findings come first, ordered by line, then the generator's own
-    warnings (renamed names, unsupported constructs).
+    warnings (renamed names, unsupported constructs). ``validated``: the
+    caller validated ``spec`` already (in lenient mode, see lenient.py).
     """
-    validate(spec)
+    if not validated:
+        validate(spec)
     api = build_api(spec, package, allow_env=allow_env)
     found = sorted(_Linter(spec).run(), key=lambda d: (d.line or 0, d.pointer, d.message))
     lines: list[str] = []

@@ -14,6 +14,7 @@ from .pipeline_types import Generated
 from .load import LoadedSpec, dump_json, load_spec
 from .manifest import build_manifest, manifest_path, templates_digest
 from .render import environment, record_templates, render
+from . import lenient as lenient_module
 from . import validate as validate_module
 from .validate import validate, validation_view
 from .validate_beside import start_validation, wait_for_validation
@@ -21,6 +22,9 @@ from .versions import installed_version
 
 if TYPE_CHECKING:
     from .format_helper import FormatHelper
+
+# What validation's verdict depends on, beside validate.py (not imported here: the validator is slow to import).
+_CHECK_FILES = ("validate.py", "validate_located.py", "validate_messages.py", "lenient.py")
 
 
 def generate_package(
@@ -34,6 +38,7 @@ def generate_package(
     formatter: str = "black",
     format_helper: FormatHelper | None = None,
     allow_env: frozenset[str] = frozenset(),
+    lenient: bool = False,
 ) -> Generated:
     """One spec's package in memory. ``cache`` and ``jobs`` only make it faster:
     with or without them the bytes are the same (the CLI passes them).
@@ -49,13 +54,22 @@ def generate_package(
     later stage failed on it meanwhile (that failure is its ``__cause__``).
 
     ``allow_env``: the environment variables a spec may name for its credentials
-    (``allow-env`` in ``[tool.specgen]``; see config.py). None by default."""
+    (``allow-env`` in ``[tool.specgen]``; see config.py). None by default.
+
+    ``lenient``: harmless defects are warnings, the spec mended where needed
+    (see lenient.py); validation then runs first, inline: the mended spec is
+    what the later stages read."""
     spec = load_spec(spec_path)
-    validated_key = _validated_key(spec) if cache is not None else None
-    validating = cache is None or validated_key is None or cache.get("valid", validated_key) is None
-    background = start_validation(spec, jobs) if validating else None
-    if validating and background is None:
-        validate(spec)
+    if lenient:
+        found = lenient_module.validate_lenient(spec, cache, lambda mended: _validated_key(mended, lenient=True))
+        validating, background = False, None
+    else:
+        found = None
+        validated_key = _validated_key(spec) if cache is not None else None
+        validating = cache is None or validated_key is None or cache.get("valid", validated_key) is None
+        background = start_validation(spec, jobs) if validating else None
+        if validating and background is None:
+            validate(spec)
     try:
         api = build_api(spec, package, cache, allow_env)
         env = environment(templates, cache.root / "jinja" if cache is not None else None)
@@ -68,7 +82,9 @@ def generate_package(
         )
         files = {f"{api.package}/{path}": text for path, text in formatted.items()}
         # Last: the manifest records the hash of every file above (see manifest.py).
-        options = {"line_length": line_length, **formatter_options(formatter)}
+        options: dict[str, object] = {"line_length": line_length, **formatter_options(formatter)}
+        if lenient:
+            options["lenient"] = True  # absent otherwise: packages generated before lenient mode stay fresh
         manifest = build_manifest(api, spec.sha256, files, templates_digest(used.sources), options)
         files[manifest_path(api.package)] = manifest
         if background is not None:
@@ -86,7 +102,8 @@ def generate_package(
             background.close()  # kills the child if it still runs (an interrupt), and reaps it
     if validating and cache is not None and validated_key is not None:
         cache.put("valid", validated_key, b"ok")
-    return Generated(api.package, dict(sorted(files.items())), api.warnings, api)
+    worked_around = tuple(str(w) for w in found.warnings) if found is not None else ()
+    return Generated(api.package, dict(sorted(files.items())), api.warnings, api, worked_around)
 
 
 def warm_up(formatter: str = "black", line_length: int = DEFAULT_LINE_LENGTH) -> None:
@@ -101,16 +118,21 @@ def warm_up(formatter: str = "black", line_length: int = DEFAULT_LINE_LENGTH) ->
         format_block(("x = 1\n", line_length))
 
 
-def _validated_key(spec: LoadedSpec) -> str | None:
+def _validated_key(spec: LoadedSpec, lenient: bool = False) -> str | None:
     """What validation depends on: the validator's version, specgen's own checks
-    (validate.py's bytes: a new check must not be skipped by an old verdict) and
-    the resolved document, prose left out (see :func:`generator.validate.validation_view`)."""
+    (the bytes of the modules that make them: a new check must not be skipped
+    by an old verdict), the mode, and the resolved document, prose left out
+    (see :func:`generator.validate.validation_view`). A lenient verdict holds
+    messages: there the line of each pointer counts too."""
     try:
         validator = installed_version("openapi_spec_validator", "openapi-spec-validator")
-        checks = Path(validate_module.__file__).read_bytes()
+        here = Path(validate_module.__file__).parent
+        checks = b"".join((here / name).read_bytes() for name in _CHECK_FILES)
     except Exception:
         return None
-    return digest("valid", __version__, validator, checks, dump_json(validation_view(spec.document)))
+    lines = dump_json(spec.lines) if lenient else ""
+    mode = "lenient" if lenient else "strict"
+    return digest("valid", __version__, validator, checks, mode, lines, dump_json(validation_view(spec.document)))
 
 
 def generate(spec_path: str | Path) -> dict[str, str]:

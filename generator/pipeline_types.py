@@ -17,3 +17,6 @@ class Generated:
     files: dict[str, str]
     warnings: tuple[str, ...]
     api: Api | None  # None when the CLI took the package from its cache
+    # Lenient mode: the defects it worked around, as located warnings (see lenient.py).
+    # Apart from ``warnings``: --strict does not count them, the spec's lenient setting accepted them.
+    worked_around: tuple[str, ...] = ()
