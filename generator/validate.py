@@ -65,21 +65,28 @@ def check(spec: LoadedSpec, lenient_hints: bool = True) -> tuple[list[Diagnostic
             message = f"validator failed: {shorten(str(exc)) or type(exc).__name__}"
             found.append(Finding(spec.diagnostic("", message), OTHER, type(exc).__name__, ""))
     ours = {str(d) for d in semantic}
-    at = {d.pointer for d in semantic}
     seen: set[str] = set()
     kept = []
     for item in found:
         text = str(item.diagnostic)
-        if text in seen or text in ours or (item.error_type in _OURS_TOO and item.diagnostic.pointer in at):
-            continue  # the validator's version of a check of ours, or a repeat
+        if text in seen or text in ours or _repeats_ours(item, semantic):
+            continue
         seen.add(text)
         kept.append(item)
     kept.sort(key=lambda f: f.diagnostic.line or 0)
     return semantic, kept
 
 
-# The validator's versions of checks in _check_semantics, worded as ours where they can be.
-_OURS_TOO = frozenset({"DuplicateOperationIDError"})
+def _repeats_ours(item: Finding, semantic: list[Diagnostic]) -> bool:
+    """Whether ``item`` is the validator's version of a problem a check of ours reported:
+    a duplicate operationId (ours says where the first one is), or a path parameter
+    of a path whose braces we found broken (the validator reads ``{{`` as a brace)."""
+    pointer = item.diagnostic.pointer
+    if item.error_type == "DuplicateOperationIDError":
+        return any(d.pointer == pointer for d in semantic)
+    if item.error_type == "UnresolvableParameterError":
+        return any(pointer.startswith(d.pointer + "/") for d in semantic)
+    return False
 
 
 # Prose the validator only checks to be a string; what values may hold is kept.

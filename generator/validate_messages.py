@@ -121,10 +121,20 @@ def _finding(spec: LoadedSpec, top: ValidationError, error: ValidationError, len
 
 def _one_of_values(error: ValidationError) -> ValidationError | None:
     """A union whose branches each allow other values at the same place (a Parameter
-    Object's ``in``, say) as one ``enum`` error there, listing every allowed value."""
+    Object's ``in``, say) as one ``enum`` error there, listing every allowed value;
+    one whose branches each require another key, as one error naming them all."""
     if error.validator not in _UNIONS or not error.context:
         return None
     children = [c for c in error.context if not _only_misses_ref(c)]
+    if children and all(c.validator == "required" and not c.path for c in children):
+        present = error.instance if isinstance(error.instance, dict) else {}
+        keys = [k for c in children if isinstance(c.validator_value, list) for k in c.validator_value if k not in present]
+        if keys:
+            named = " or ".join(repr(k) for k in dict.fromkeys(keys))
+            first = children[0]
+            return type(first)(
+                f"{named} is required here", validator="required", instance=error.instance, parent=first.parent
+            )
     if not children or any(c.validator != "enum" or not c.path or c.path != children[0].path for c in children):
         return None
     allowed: list[Any] = []
