@@ -23,8 +23,8 @@ from .versions import installed_version
 if TYPE_CHECKING:
     from .format_helper import FormatHelper
 
-# What validation's verdict depends on, beside validate.py (not imported here: the validator is slow to import).
-_CHECK_FILES = ("validate.py", "validate_located.py", "validate_messages.py", "lenient.py")
+# What validation's verdict depends on beside validate.py (read, not imported: they import the validator, slow to import).
+_CHECK_FILES = ("validate_located.py", "validate_messages.py", "lenient.py")
 
 
 def generate_package(
@@ -126,8 +126,8 @@ def _validated_key(spec: LoadedSpec, lenient: bool = False) -> str | None:
     messages: there the line of each pointer counts too."""
     try:
         validator = installed_version("openapi_spec_validator", "openapi-spec-validator")
-        here = Path(validate_module.__file__).parent
-        checks = b"".join((here / name).read_bytes() for name in _CHECK_FILES)
+        checks = Path(validate_module.__file__).read_bytes()
+        checks += b"".join(Path(__file__).with_name(name).read_bytes() for name in _CHECK_FILES)
     except Exception:
         return None
     lines = dump_json(spec.lines) if lenient else ""
