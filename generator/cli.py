@@ -1285,6 +1285,7 @@ def _shown_options(options: dict[str, Any]) -> dict[str, Any]:
     if "ruff_version" in options:
         formatter += f" {options['ruff_version']}"
     shown["formatter"] = formatter
+    shown["lenient"] = "on" if options.get("lenient") else "off"  # strict manifests do not name it
     return shown
 
 

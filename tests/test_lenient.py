@@ -312,3 +312,15 @@ def test_lint_and_diff_take_lenient(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "lenient mode worked around" in captured.err
     assert cli.main(["diff", case, case]) == 2
     assert cli.main(["diff", case, case, "--lenient"]) == 0
+
+
+def test_a_package_generated_in_the_other_mode_is_stale(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = ROOT / "tests" / "golden" / "widgets" / "widgets.yaml"  # valid: the same files either way
+    out = tmp_path / "out"
+    code, _ = run(["generate", str(spec), "--out", str(out), "--lenient"], tmp_path, capsys, monkeypatch)
+    assert code == 0
+    code, stderr = run(["check", str(spec), "--out", str(out)], tmp_path, capsys, monkeypatch)
+    assert code == 1
+    assert "stale: options changed (lenient on -> off)" in stderr
