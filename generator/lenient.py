@@ -134,7 +134,9 @@ def mend(spec: LoadedSpec) -> list[Diagnostic]:
     return warnings
 
 
-def _mend_schema(spec: LoadedSpec, node: dict[str, Any], pointer: str, anchor: str | None, version_31: bool) -> list[Diagnostic]:
+def _mend_schema(
+    spec: LoadedSpec, node: dict[str, Any], pointer: str, anchor: str | None, version_31: bool
+) -> list[Diagnostic]:
     warnings = []
     for keyword, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
         if keyword in node:
@@ -150,7 +152,13 @@ def _mend_schema(spec: LoadedSpec, node: dict[str, Any], pointer: str, anchor: s
         repeated = [n for n in kept if required.count(n) > 1]
         node["required"] = kept
         shown = ", ".join(repr(n) for n in repeated)
-        warnings.append(spec.diagnostic(pointer_join(pointer, "required"), f"required lists {shown} more than once; each is kept once" + _TAG, "warning"))
+        warnings.append(
+            spec.diagnostic(
+                pointer_join(pointer, "required"),
+                f"required lists {shown} more than once; each is kept once" + _TAG,
+                "warning",
+            )
+        )
     if "$recursiveAnchor" in node:
         del node["$recursiveAnchor"]
         message = "$recursiveAnchor (JSON Schema 2019-09, not OpenAPI) is ignored"

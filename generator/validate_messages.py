@@ -128,7 +128,9 @@ def _one_of_values(error: ValidationError) -> ValidationError | None:
     children = [c for c in error.context if not _only_misses_ref(c)]
     if children and all(c.validator == "required" and not c.path for c in children):
         present = error.instance if isinstance(error.instance, dict) else {}
-        keys = [k for c in children if isinstance(c.validator_value, list) for k in c.validator_value if k not in present]
+        keys = [
+            k for c in children if isinstance(c.validator_value, list) for k in c.validator_value if k not in present
+        ]
         if keys:
             named = " or ".join(repr(k) for k in dict.fromkeys(keys))
             first = children[0]
@@ -218,7 +220,9 @@ def _message(error: ValidationError) -> str:
                 reasons.append(text)
         count = len(error.validator_value) if isinstance(error.validator_value, list) else len(reasons)
         shown = "; ".join(reasons[:_MAX_REASONS]) + ("; ..." if len(reasons) > _MAX_REASONS else "")
-        return shorten(f"{_show(error.instance)} matches none of the {count} schemas of its {error.validator} ({shown})")
+        return shorten(
+            f"{_show(error.instance)} matches none of the {count} schemas of its {error.validator} ({shown})"
+        )
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         extra = _unexpected(error)
         if extra:
@@ -265,7 +269,9 @@ def _exclusive_message(doc: Any, where: list[Any]) -> str:
     return f"{keyword}: {value!r} is the OpenAPI 3.1 form; in 3.0 it is {bound}: {value!r} with {keyword}: true"
 
 
-_UNRESOLVED = re.compile(r"Path parameter '(?P<name>.*)' for '(?P<method>.*)' operation in '(?P<path>.*)' was not resolved")
+_UNRESOLVED = re.compile(
+    r"Path parameter '(?P<name>.*)' for '(?P<method>.*)' operation in '(?P<path>.*)' was not resolved"
+)
 
 
 def _unresolvable_message(text: str) -> str:

@@ -38,7 +38,9 @@ LOCATED = re.compile(r"^(?P<file>[^\s:]+):(?P<line>[1-9][0-9]*): (?P<pointer>/\S
 TIMEOUT = 120  # seconds; a guard against hangs, not a speed assertion
 
 
-def run(args: list[str], cwd: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
+def run(
+    args: list[str], cwd: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> tuple[int, str]:
     monkeypatch.chdir(cwd)
     code = cli.main(args)
     return code, capsys.readouterr().err  # stdout: the summary line, with a timing
@@ -99,14 +101,20 @@ def test_lenient_mode_warns_and_generates(
     assert '"lenient": true' in manifest
 
 
-def test_strict_and_lenient_name_the_same_places(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_strict_and_lenient_name_the_same_places(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Every finding of strict mode is a warning of lenient mode, at the same line and pointer."""
     for case in HARMLESS:
-        _code, strict = run(["generate", case, "--out", str(tmp_path / "s"), "--no-cache"], CASES_DIR, capsys, monkeypatch)
+        _code, strict = run(
+            ["generate", case, "--out", str(tmp_path / "s"), "--no-cache"], CASES_DIR, capsys, monkeypatch
+        )
         _code, lenient = run(
             ["generate", case, "--out", str(tmp_path / "l"), "--no-cache", "--lenient"], CASES_DIR, capsys, monkeypatch
         )
-        where = {line.split(": ")[0] + ": " + line.split(": ")[1] for line in lenient.splitlines() if "(lenient)" in line}
+        where = {
+            line.split(": ")[0] + ": " + line.split(": ")[1] for line in lenient.splitlines() if "(lenient)" in line
+        }
         for line in strict.splitlines():
             assert line.split(": ")[0] + ": " + line.split(": ")[1] in where, (case, line)
 
@@ -170,7 +178,10 @@ def test_the_3_1_exclusive_minimum_in_3_0_is_read_as_3_1(tmp_path: Path) -> None
 def test_recursive_ref_is_read_as_a_ref_to_the_anchored_schema(tmp_path: Path) -> None:
     generate_lenient("recursive_anchor_31.yaml", tmp_path)
     models = importlib.import_module("recursive_anchor_31.models")
-    data = {"type": "and", "filters": [{"key": "a", "value": "1"}, {"type": "or", "filters": [{"key": "b", "value": "2"}]}]}
+    data = {
+        "type": "and",
+        "filters": [{"key": "a", "value": "1"}, {"type": "or", "filters": [{"key": "b", "value": "2"}]}],
+    }
     parsed = models.CompoundFilter.from_dict(data)
     assert isinstance(parsed.filters[0], models.ComparisonFilter)
     assert isinstance(parsed.filters[1], models.CompoundFilter)
@@ -197,13 +208,21 @@ def test_lenient_packages_pass_their_own_tests_and_mypy(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     tests = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *packages],
-        cwd=out, env=env, capture_output=True, text=True, timeout=TIMEOUT,
+        cwd=out,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
     )
     assert tests.returncode == 0, tests.stdout[-3000:]
     assert " passed" in tests.stdout
     typed = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *packages],
-        cwd=out, env=env, capture_output=True, text=True, timeout=TIMEOUT * 3,
+        cwd=out,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT * 3,
     )
     assert typed.returncode == 0, typed.stdout[-3000:]
 
@@ -267,11 +286,18 @@ def test_lenient_from_the_command_line_the_config_and_per_spec(
         assert code == (0 if package_of(case) in generated else 2), case
 
 
-def test_lenient_config_values_are_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "pyproject.toml").write_text('[tool.specgen]\n\n[[tool.specgen.specs]]\npath = "a.yaml"\nlenient = "yes"\n')
+def test_lenient_config_values_are_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.specgen]\n\n[[tool.specgen.specs]]\npath = "a.yaml"\nlenient = "yes"\n'
+    )
     monkeypatch.chdir(tmp_path)
     assert cli.main(["generate"]) == 2
-    assert 'pyproject.toml: [[tool.specgen.specs]] #1 lenient: expected true or false, got "yes"' in capsys.readouterr().err
+    assert (
+        'pyproject.toml: [[tool.specgen.specs]] #1 lenient: expected true or false, got "yes"'
+        in capsys.readouterr().err
+    )
 
 
 def test_strict_does_not_count_what_lenient_mode_worked_around(
@@ -284,7 +310,9 @@ def test_strict_does_not_count_what_lenient_mode_worked_around(
     assert "warning: required lists 'id', 'name' more than once; each is kept once (lenient)" in stderr
 
 
-def test_check_and_the_cache_know_the_mode(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_check_and_the_cache_know_the_mode(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A package generated leniently is fresh for a lenient check; a strict run of the
     same spec, cached or not, still refuses it (the package cache keys on the mode)."""
     out = tmp_path / "out"
@@ -301,7 +329,9 @@ def test_check_and_the_cache_know_the_mode(tmp_path: Path, capsys: pytest.Captur
     assert code == 2
 
 
-def test_lint_and_diff_take_lenient(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_lint_and_diff_take_lenient(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     case = "bad_default_31.yaml"
     monkeypatch.chdir(CASES_DIR)
     assert cli.main(["lint", case]) == 2
