@@ -11,6 +11,7 @@ import re
 from typing import Any, Callable
 
 from . import build_types as bt
+from . import patterns
 from .errors import pointer_join, resolve_pointer
 from .examples import sample_scalar
 from .filters import literal
@@ -49,6 +50,7 @@ class ParamBuilder:
         self.doc = doc
         self.types = types
         self.warn = warn
+        self._warned_patterns: set[str] = set()
 
     def request_body(self, op: dict[str, Any], pointer: str) -> tuple[list[Raw], str | None]:
         """Pseudo parameter objects for the body's fields, and the JSON media type."""
@@ -165,6 +167,7 @@ class ParamBuilder:
         py_name = scope.claim(wire, where=pointer)
         flat = self._follow(schema)
         constraints, rules = _constraints(flat)
+        self._check_pattern(schema, pointer if location in ("body", "form", "multipart") else pointer_join(pointer, "schema"))
         for name in ("style", "explode"):
             if name in param and location == "query" and t.kind == "list":
                 constraints.append(Constraint(Identifier(name), param[name]))
@@ -189,6 +192,26 @@ class ParamBuilder:
             runtime_param=_runtime_param(wire, location, py_name, required, constraints),
         )
         return parameter, self._sample(param, flat, t)
+
+    def _check_pattern(self, schema: dict[str, Any], pointer: str) -> None:
+        """Warn (once per schema) of a ``pattern`` the client will not check (see runtime/regex.py)."""
+        for _ in range(50):
+            if not isinstance(schema.get("$ref"), str):
+                break
+            pointer = schema["$ref"][1:]
+            target = resolve_pointer(self.doc, schema["$ref"])
+            schema = target if isinstance(target, dict) else {}
+        pattern = schema.get("pattern")
+        if not isinstance(pattern, str) or pointer in self._warned_patterns:
+            return
+        why = patterns.refusal(pattern)
+        if why is not None:
+            self._warned_patterns.add(pointer)
+            shown = pattern if len(pattern) <= 60 else pattern[:57] + "..."
+            self.warn(
+                pointer_join(pointer, "pattern"),
+                f"pattern {shown!r} cannot be checked in linear time ({why}); the client does not check it",
+            )
 
     def _sample(self, param: dict[str, Any], schema: dict[str, Any], t: TypeRef) -> Any:
         from .build_tests import sample_body

@@ -34,26 +34,33 @@ except ImportError:  # pragma: no cover
     import sre_parse
     from sre_constants import *  # noqa: F403
 
+from . import patterns
 from .ir import TypeRef
 
 MAX_DEPTH = 4
+MAX_PATTERN_EXAMPLE = 10_000  # characters of a string made to match a pattern
 
 
 def string_for_pattern(pattern: str) -> str | None:
-    """The shortest simple string matching ``pattern`` (search semantics), or None."""
+    """The shortest simple string matching ``pattern`` (search semantics), or None.
+
+    At most :data:`MAX_PATTERN_EXAMPLE` characters, built in time linear in
+    the pattern; checked with the linear-time matcher (a pattern it cannot
+    check keeps the string as built: the client does not check it either).
+    """
+    if len(pattern) > patterns.MAX_PATTERN:
+        return None
     try:
         parsed = sre_parse.parse(pattern)
         text = _emit(parsed)
     except Exception:
         return None
-    try:
-        return text if re.search(pattern, text) else None
-    except re.error:
-        return None
+    return None if patterns.search(pattern, text) is False else text
 
 
 def _emit(items: Any) -> str:
     out = []
+    size = 0
     for op, arg in items:
         if op is LITERAL:
             out.append(chr(arg))
@@ -65,7 +72,10 @@ def _emit(items: Any) -> str:
             out.append(_from_set(arg))
         elif op in (MAX_REPEAT, MIN_REPEAT):
             low, _high, sub = arg
-            out.append(_emit(sub) * low)
+            once = _emit(sub)
+            if len(once) * low > MAX_PATTERN_EXAMPLE:
+                raise ValueError("the shortest match is too long")
+            out.append(once * low)
         elif op is SUBPATTERN:
             out.append(_emit(arg[-1]))
         elif op is BRANCH:
@@ -74,6 +84,9 @@ def _emit(items: Any) -> str:
             continue
         else:
             raise ValueError(f"unsupported regex construct {op}")
+        size += len(out[-1])
+        if size > MAX_PATTERN_EXAMPLE:
+            raise ValueError("the shortest match is too long")
     return "".join(out)
 
 
@@ -109,10 +122,8 @@ def satisfies(value: Any, t: TypeRef, schema: dict[str, Any]) -> bool:
         if not isinstance(value, str):
             return False
         pattern = schema.get("pattern")
-        try:
-            if isinstance(pattern, str) and not re.search(pattern, value):
-                return False
-        except re.error:
+        # linear time; a pattern that cannot be checked safely is not (as in the client)
+        if isinstance(pattern, str) and patterns.search(pattern, value) is False:
             return False
         low, high = schema.get("minLength"), schema.get("maxLength")
         return not (isinstance(low, int) and len(value) < low) and not (isinstance(high, int) and len(value) > high)
