@@ -32,7 +32,6 @@ from datetime import date, datetime
 from typing import Any, Callable, Iterator
 from urllib.parse import quote, urlsplit
 
-import jsonschema
 from jsonschema import Draft4Validator, Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
@@ -40,6 +39,7 @@ from referencing.jsonschema import DRAFT4, DRAFT202012
 
 from .build import build_api
 from .errors import Diagnostic, pointer_join, resolve_pointer
+from .lint_keywords import BUDGET, MAX_STEPS, MAX_TOTAL_STEPS, TooCostly, safe_validator, uses_pattern_properties
 from .load import LoadedSpec
 from .validate import HTTP_METHODS, validate
 
@@ -127,24 +127,15 @@ def _format_checker() -> FormatChecker:
     return checker
 
 
-def _openapi30_validator() -> type[Any]:
-    """Draft 4 where ``nullable: true`` lets ``None`` through every keyword."""
+def _nullable(keyword: Callable[..., Any]) -> Callable[..., Any]:
+    """OpenAPI 3.0: ``nullable: true`` lets ``None`` through every keyword."""
 
-    def nullable(keyword: Callable[..., Any]) -> Callable[..., Any]:
-        def check(validator: Any, value: Any, instance: Any, schema: Any) -> Any:
-            if instance is None and isinstance(schema, dict) and schema.get("nullable") is True:
-                return None
-            return keyword(validator, value, instance, schema)
+    def check(validator: Any, value: Any, instance: Any, schema: Any) -> Any:
+        if instance is None and isinstance(schema, dict) and schema.get("nullable") is True:
+            return None
+        return keyword(validator, value, instance, schema)
 
-        return check
-
-    keywords = {name: nullable(fn) for name, fn in Draft4Validator.VALIDATORS.items() if name != "$ref"}
-    # types-jsonschema leaves extend() unannotated; it returns a validator class
-    extended: type[Any] = jsonschema.validators.extend(Draft4Validator, keywords)  # type: ignore[no-untyped-call]
-    return extended
-
-
-_OAS30 = _openapi30_validator()
+    return check
 
 
 # -- the walk --------------------------------------------------------------
@@ -159,7 +150,12 @@ class _Linter:
         self.registry: Registry[Any] = Registry().with_resource(
             _BASE, Resource.from_contents(self.doc, default_specification=spec_kind)
         )
-        self.validator_cls = Draft202012Validator if self.oas31 else _OAS30
+        # patterns in linear time, and a step budget per example (lint_keywords.py)
+        pattern_properties = uses_pattern_properties(self.doc)
+        if self.oas31:
+            self.validator_cls = safe_validator(Draft202012Validator, pattern_properties=pattern_properties)
+        else:
+            self.validator_cls = safe_validator(Draft4Validator, _nullable)
         self.formats = _format_checker()
         self.found: list[Diagnostic] = []
 
@@ -167,6 +163,7 @@ class _Linter:
         self.found.append(self.spec.diagnostic(pointer, message, "warning"))
 
     def run(self) -> list[Diagnostic]:
+        BUDGET.start_spec()
         components = self.doc.get("components") or {}
         for name, schema in _items(components.get("schemas")):
             self.schema_examples(schema, pointer_join("/components/schemas", name))
@@ -298,9 +295,19 @@ class _Linter:
     def check(self, instance: Any, pointer: str, schema_pointer: str) -> None:
         """Validate ``instance`` (found at ``pointer``) against the schema at ``schema_pointer``."""
         ref = {"$ref": f"{_BASE}#{quote(schema_pointer, safe='/~')}"}
+        if BUDGET.spent():
+            return  # said once, below
         validator = self.validator_cls(ref, registry=self.registry, format_checker=self.formats)
+        BUDGET.start_example()
         try:
             errors = sorted(validator.iter_errors(instance), key=lambda e: (list(map(str, e.absolute_path)), e.message))
+        except TooCostly:
+            if BUDGET.spent():
+                message = f"this example and the ones after it are not checked (more than {MAX_TOTAL_STEPS} steps in all)"
+            else:
+                message = f"example not checked: its schema branches too much (more than {MAX_STEPS} steps)"
+            self.warn(pointer, message)
+            return
         except Exception as exc:  # an unresolvable ref or a bad pattern in the schema
             self.warn(pointer, f"cannot check this example: {type(exc).__name__}: {_short(str(exc), 120)}")
             return
