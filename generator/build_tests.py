@@ -39,30 +39,54 @@ def expected_path(path: str, values: dict[str, Any]) -> str:
     return "".join(out)
 
 
-def sample_body(t: TypeRef, types: TypeBuilder, depth: int = 0, request: bool = False) -> Any:
+MAX_SAMPLE_VALUES = 2_000  # JSON values in one made-up body
+_MINIMAL = 4  # the depth from which a sample is its smallest: required fields only, empty lists
+
+
+class _TooBig(Exception):
+    pass
+
+
+def sample_body(t: TypeRef, types: TypeBuilder, request: bool = False) -> Any:
     """A JSON value of type ``t``, for a response without example or a request body.
 
     A request sample has no nulls and no read-only fields, so that what the
-    client sends can be predicted exactly.
+    client sends can be predicted exactly. Models refer to each other, so a
+    sample can grow exponentially with the depth of a spec (``L16`` with two
+    required ``L15``...): past :data:`MAX_SAMPLE_VALUES` values the smallest
+    valid value is tried, and past that too there is none: ``None`` (the test
+    is left out, with a warning). Each try stops at the cap: bounded time.
     """
+    for depth in (0, _MINIMAL):
+        try:
+            return _sample(t, types, depth, request, [MAX_SAMPLE_VALUES])
+        except _TooBig:
+            continue
+    return None
+
+
+def _sample(t: TypeRef, types: TypeBuilder, depth: int, request: bool, left: list[int]) -> Any:
+    left[0] -= 1
+    if left[0] < 0:
+        raise _TooBig
     if t.nullable and depth > 2 and not request:
         return None
     if t.kind == "model":
         draft = types.drafts[t.name]  # type: ignore[index]
         return {
-            p.wire_name: sample_body(p.type, types, depth + 1, request)
+            p.wire_name: _sample(p.type, types, depth + 1, request, left)
             for p in draft.properties
             # a request sample leaves out fields with defaults: the runtime does not send those
             if p.required or (depth < 3 and not (request and (p.read_only or p.default is not None)))
         }
     if t.kind == "list":
-        return [] if depth > 3 else [sample_body(t.item, types, depth + 1, request)]  # type: ignore[arg-type]
+        return [] if depth > 3 else [_sample(t.item, types, depth + 1, request, left)]  # type: ignore[arg-type]
     if t.kind == "dict":
-        return {} if depth > 3 else {"key": sample_body(t.item, types, depth + 1, request)}  # type: ignore[arg-type]
+        return {} if depth > 3 else {"key": _sample(t.item, types, depth + 1, request, left)}  # type: ignore[arg-type]
     if t.kind == "enum":
         return types.enums[t.name].members[0].value  # type: ignore[index]
     if t.kind == "union":
-        return sample_body(t.variants[0], types, depth, request)
+        return _sample(t.variants[0], types, depth, request, left)
     return {
         "str": "example",
         "int": 1,

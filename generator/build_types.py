@@ -33,6 +33,7 @@ MODEL_RESERVED = frozenset({"extra", "from_dict", "to_dict"})
 _NAME_IN_CODE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 Warn = Callable[[str, str], None]
+MAX_TYPE_PARTS = 200  # parts of one shared type spelled out (see TypeBuilder._bounded)
 
 
 @dataclass
@@ -71,6 +72,8 @@ class TypeBuilder:
         self._component_names: dict[str, Identifier] = {}
         self._resolving: set[str] = set()
         self.aliases: dict[Identifier, Alias] = {}
+        # id of a schema (kept alive beside its result) and depth -> merged allOf
+        self._merged: dict[tuple[int, int], tuple[dict[str, Any], dict[str, Any] | None]] = {}
         self._claim_component_names()
 
     # -- components ---------------------------------------------------------
@@ -100,7 +103,7 @@ class TypeBuilder:
                 return TypeRef("any")
             self._resolving.add(ref)
             try:
-                result = self.type_of(schema, pointer, pascal(ref.rsplit("/", 1)[-1]) or "Schema")
+                result = self._bounded(self.type_of(schema, pointer, pascal(ref.rsplit("/", 1)[-1]) or "Schema"), pointer)
             finally:
                 self._resolving.discard(ref)
             self._components[ref] = result
@@ -114,7 +117,7 @@ class TypeBuilder:
                 return TypeRef("any")
             self._resolving.add(ref)
             try:
-                result = self.type_of(schema, pointer, name)
+                result = self._bounded(self.type_of(schema, pointer, name), pointer)
             finally:
                 self._resolving.discard(ref)
             if result.kind == "union":
@@ -130,6 +133,19 @@ class TypeBuilder:
             self._model(self._merge_all_of(schema) or schema, pointer, name)
         self._components[ref] = result
         return result
+
+    def _bounded(self, result: TypeRef, pointer: str) -> TypeRef:
+        """``result``, or Any if spelling it out takes more than MAX_TYPE_PARTS parts.
+
+        Only a ``$ref`` shares a type: an alias (array, union) inlined
+        wherever it is used can double at each level (``A2: oneOf: [A1,
+        {items: A1}]``), and annotations and decoders spell types out.
+        Every shared type is checked here, so none is larger than the cap.
+        """
+        if _parts(result, MAX_TYPE_PARTS) <= MAX_TYPE_PARTS:
+            return result
+        self.warn(pointer, f"type spells out to more than {MAX_TYPE_PARTS} parts (aliases repeated in unions or lists); typed as Any")
+        return TypeRef("any", nullable=result.nullable)
 
     # -- schemas ------------------------------------------------------------
 
@@ -217,7 +233,17 @@ class TypeBuilder:
         return TypeRef("union", variants=tuple(variants), discriminator=prop, mapping=tuple(mapping))
 
     def _merge_all_of(self, schema: dict[str, Any], depth: int = 0) -> dict[str, Any] | None:
-        """One object schema with the properties and requirements of every allOf part."""
+        """One object schema with the properties and requirements of every allOf part.
+
+        Memoised per schema and depth (read-only results): ``L2: allOf: [L1, L1]``
+        at each level would otherwise merge ``L1`` 2**depth times.
+        """
+        key = (id(schema), depth)
+        if key not in self._merged:
+            self._merged[key] = (schema, self._merge_all_of_once(schema, depth))
+        return self._merged[key][1]
+
+    def _merge_all_of_once(self, schema: dict[str, Any], depth: int) -> dict[str, Any] | None:
         parts = schema.get("allOf")
         if not isinstance(parts, list) or depth > 20:
             return None
@@ -360,6 +386,20 @@ class TypeBuilder:
                 self.warn(draft.pointer, message)
             result.append(Model(name, draft.description or f"The {draft.name} object.", tuple(fields), draft.pointer))
         return tuple(result)
+
+
+def _parts(t: TypeRef, limit: int) -> int:
+    """How many parts spelling out ``t`` takes (models and enums by name), counted up to ``limit + 1``."""
+    count = 0
+    stack = [t]
+    while stack and count <= limit:
+        current = stack.pop()
+        count += 1
+        if current.item is not None:
+            stack.append(current.item)
+        stack.extend(current.variants)
+        stack.extend(variant for _, variant in current.mapping)
+    return count
 
 
 def _common_dotted_prefix(names: list[str]) -> str:
