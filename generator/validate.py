@@ -16,6 +16,7 @@ from typing import Any
 
 from .errors import Diagnostic, SpecError, pointer_join, resolve_pointer
 from .load import LoadedSpec
+from .validate_cost import check_all_of_cost
 from .validate_messages import OTHER, Finding, findings, shorten
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -49,8 +50,8 @@ def check(spec: LoadedSpec, lenient_hints: bool = True) -> tuple[list[Diagnostic
     problems = list(_check_refs(spec, doc, "", doc))
     if problems:  # the validator cannot say anything useful about dangling refs
         raise SpecError(problems)
-    problems = _check_all_of_cycles(spec, doc)
-    if problems:  # the validator would expand them until RecursionError
+    problems = _check_all_of_cycles(spec, doc) or check_all_of_cost(spec, doc)
+    if problems:  # the validator would expand them until RecursionError, or for hours
         raise SpecError(problems)
     semantic = list(_check_semantics(spec))
     found: list[Finding] = []
