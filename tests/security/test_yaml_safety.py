@@ -147,7 +147,7 @@ def test_size_cap_is_exact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     with pytest.raises(SpecError) as info:
         load_spec(write(tmp_path, padded + "\n"))
     assert [str(d) for d in info.value.diagnostics] == [
-        f"{tmp_path / 'api.yaml'}: /: spec is 1,001 bytes, above the 1,000-byte limit"
+        f"{tmp_path / 'api.yaml'}: /: spec is 1,001 bytes, above the 1,000-byte limit (set SPECGEN_MAX_BYTES to raise it)"
     ]
 
 
@@ -159,7 +159,7 @@ def test_size_cap_applies_to_referenced_files(
     monkeypatch.setattr(load, "MAX_BYTES", 1000)
     with pytest.raises(
         SpecError,
-        match=r"big\.yaml: /: spec is 2,006 bytes, above the 1,000-byte limit",
+        match=r"big\.yaml: /: spec is 2,006 bytes, above the 1,000-byte limit \(set SPECGEN_MAX_BYTES to raise it\)",
     ):
         load_spec(spec)
 
