@@ -91,15 +91,19 @@ class Scope:
     avoid_builtins: bool = False
     taken: dict[str, str] = field(default_factory=dict)
     collisions: list[str] = field(default_factory=list)
+    counters: dict[str, int] = field(default_factory=dict)  # base -> the next number to try
 
     def claim(self, raw: str, *, where: str = "") -> Identifier:
         """A unique identifier for spec name ``raw`` in this scope."""
         base = self.candidate(raw)
         name = base
-        counter = 2
+        # where the last search for this base stopped: the numbers below were taken
+        # then and still are (names are never given back), so n names of one base cost n, not n**2
+        counter = self.counters.get(base, 2)
         while name in self.taken or self._blocked(name):
             name = f"{base}_{counter}" if self.style != "pascal" else f"{base}{counter}"
             counter += 1
+        self.counters[base] = counter
         if name != base and base in self.taken:
             self.collisions.append(
                 f"{self.kind} {raw!r}{' at ' + where if where else ''} and {self.taken[base]!r} "
