@@ -21,6 +21,7 @@ from functools import cached_property
 from typing import Any, Generic, Literal, Self, TypeVar
 from urllib.parse import quote
 
+from . import regex
 from .decode import Decoder, describe, format_datetime
 from .model import Model
 
@@ -47,10 +48,13 @@ _UNSET: Any = object()
 class Param:
     """One operation parameter and its JSON Schema constraints.
 
-    String constraints (lengths, ``pattern`` with ``re.search`` semantics)
-    apply to string values, range constraints to numbers (never ``bool``),
-    ``enum`` to any value; enum members are checked by their value. For a
-    list argument every element is checked.
+    String constraints (lengths, ``pattern`` with ``re.search`` semantics,
+    matched in linear time by :mod:`.regex`) apply to string values, range
+    constraints to numbers (never ``bool``), ``enum`` to any value; enum
+    members are checked by their value. For a list argument every element is
+    checked. A ``pattern`` that cannot be checked in linear time (a
+    backreference, a lookaround, ...: see :mod:`.regex`) or does not compile
+    is not checked: a spec's pattern can never make a call hang.
     """
 
     wire_name: str
@@ -71,8 +75,8 @@ class Param:
     deprecated: bool = False
 
     @cached_property
-    def _regex(self) -> re.Pattern[str] | None:
-        return None if self.pattern is None else re.compile(self.pattern)
+    def _regex(self) -> regex.Matcher | None:
+        return None if self.pattern is None else regex.compile(self.pattern)
 
     def check(self, value: object) -> None:
         """Raise ``ValueError`` if ``value`` (not ``None``) breaks a constraint."""
@@ -100,8 +104,8 @@ class Param:
                     f"{name}: must be at most {self.max_length} characters long,"
                     f" got {describe(value)}"
                 )
-            regex = self._regex
-            if regex is not None and regex.search(value) is None:
+            matcher = self._regex
+            if matcher is not None and not matcher.search(value):
                 raise ValueError(
                     f"{name}: must match pattern {self.pattern}, got {describe(value)}"
                 )
