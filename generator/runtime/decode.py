@@ -451,6 +451,10 @@ class _Optional(Decoder[T | None]):
         return None if value is None else self.inner.encode(value)
 
 
+# The scalar decoders that accept a value of another class (1 -> 1.0).
+_CONVERTING = frozenset({KIND_INT, KIND_FLOAT})
+
+
 class _OneOf(Decoder[Any]):
     """A value of one of several types (``oneOf``/``anyOf``).
 
@@ -480,24 +484,44 @@ class _OneOf(Decoder[Any]):
         reasons = []
         for choice in self.choices:
             try:
-                return choice.decode(value)
+                result = choice.decode(value)
             except DecodeError as exc:
                 reasons.append(exc.reason)
+                continue
+            if result is not value and choice.kind in _CONVERTING:
+                # A scalar choice converted the value (1 -> 1.0, "1.5" -> 1.5):
+                # a choice taking it as it is wins (1 stays an int beside FLOAT).
+                for other in self.choices:
+                    exact, members = other.fast_path()
+                    if exact is value.__class__ and members is None:
+                        return value
+            return result
         raise DecodeError(
             f"matches none of {len(self.choices)} alternatives ({'; '.join(reasons)})"
         )
 
     def encode(self, value: Any) -> Any:
-        to_dict = getattr(value, "to_dict", None)
-        if callable(to_dict):
-            return to_dict()
-        for choice in self.choices:
-            if choice.kind == KIND_OTHER:
-                try:
-                    return choice.encode(value)
-                except (AttributeError, TypeError, ValueError):
-                    continue
-        return value
+        # The value's own class says which choice it came from: no choice's
+        # encode is tried on another's value (a model's passes a list through).
+        return _plain_json(value)
+
+
+def _plain_json(value: Any) -> Any:
+    """``value`` (decoded by any decoder) as JSON: models, enums, dates, containers."""
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict):
+        return to_dict()
+    if isinstance(value, _enum.Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return format_datetime(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain_json(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain_json(item) for key, item in value.items()}
+    return value
 
 
 def one_of(
