@@ -356,7 +356,7 @@ class _Builder:
             ),
             None,
         )
-        return Pagination(items, Code(bt.annotation(items)), bt.decoder(items), page_size)
+        return Pagination(items, Code(bt.annotation(items)), bt.value_decoder(items), page_size)
 
     def _finish_operation(self, draft: dict[str, Any], models: dict[Identifier, Any]) -> Operation:
         response: TypeRef | None = draft["response"]
@@ -367,7 +367,7 @@ class _Builder:
             response_decoder = Code("_rt.TEXT" if response.kind == "str" else "_rt.BYTES")
         else:
             response_annotation = Code(bt.annotation(response)) if response is not None else Code("None")
-            response_decoder = bt.decoder(response) if response is not None else Code("_rt.NONE")
+            response_decoder = bt.value_decoder(response) if response is not None else Code("_rt.NONE")
         if pagination is not None:
             request_class = Code("_rt.PagedRequest")
             return_annotation = Code(f"_rt.PagedRequest[{response_annotation}, {pagination.item_annotation}]")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from .errors import pointer_join, resolve_pointer
@@ -82,7 +82,7 @@ class TypeBuilder:
         schemas = (self.doc.get("components") or {}).get("schemas") or {}
         prefix = _common_dotted_prefix(list(schemas))
         for raw_name, schema in schemas.items():
-            if isinstance(schema, dict) and (self._is_objectish(schema) or _is_enum(schema) or _is_union(schema)):
+            if isinstance(schema, dict) and (self._is_objectish(schema) or _is_enum(schema) or _is_union(schema, self.doc)):
                 ref = "#" + pointer_join("/components/schemas", raw_name)
                 short = raw_name[len(prefix) :] if raw_name.startswith(prefix) else raw_name
                 self._component_names[ref] = self.scope.claim(short, where=ref[1:])
@@ -111,7 +111,7 @@ class TypeBuilder:
         assert isinstance(schema, dict)  # _claim_component_names names only the refs to object schemas
         if _is_enum(schema):
             result = self._enum(schema, pointer, name)
-        elif _is_union(schema) and not self._is_objectish(schema):
+        elif _is_union(schema, self.doc) and not self._is_objectish(schema):
             if ref in self._resolving:
                 self.warn(pointer, f"{name} refers to itself through a union; typed as Any there")
                 return TypeRef("any")
@@ -153,10 +153,10 @@ class TypeBuilder:
         """The type of ``schema``; ``context`` names inline models and enums."""
         if not isinstance(schema, dict):
             return TypeRef("any")
-        nullable = _nullable(schema)
+        nullable = _nullable(schema, self.doc)
         result = self._type_of(schema, pointer, context)
         if nullable and not result.nullable:
-            result = TypeRef(result.kind, result.name, result.item, True, result.format)
+            result = replace(result, nullable=True)  # a union keeps its variants and discriminator
         return result
 
     def _type_of(self, schema: dict[str, Any], pointer: str, context: str) -> TypeRef:
@@ -164,7 +164,7 @@ class TypeBuilder:
             return self.resolve_ref(schema["$ref"])
         parts = schema.get("allOf")
         if isinstance(parts, list):
-            non_null = [p for p in parts if not (isinstance(p, dict) and p.get("type") == "null")]
+            non_null = [p for p in parts if not _is_null(p, self.doc)]
             if len(non_null) == 1 and not schema.get("properties"):
                 return self.type_of(non_null[0], pointer_join(pointer, "allOf", 0), context)
             merged = self._merge_all_of(schema)
@@ -199,19 +199,27 @@ class TypeBuilder:
         return TypeRef("any")
 
     def _union(self, schema: dict[str, Any], combiner: str, parts: list[Any], pointer: str, context: str) -> TypeRef:
-        indexed = [(i, p) for i, p in enumerate(parts) if not (isinstance(p, dict) and p.get("type") == "null")]
+        indexed = [(i, p) for i, p in enumerate(parts) if not _is_null(p, self.doc)]
+        if not indexed:  # only null variants
+            return TypeRef("any")
         if len(indexed) == 1:
             return self.type_of(indexed[0][1], pointer_join(pointer, combiner, indexed[0][0]), context)
         variants: list[TypeRef] = []
         by_ref: dict[str, TypeRef] = {}
+        nullable = False  # a nullable variant makes the union nullable: null is one more choice
         for number, (index, part) in enumerate(indexed, start=1):
             variant = self.type_of(part, pointer_join(pointer, combiner, index), f"{context}Option{number}")
             if variant.kind == "any":
                 return TypeRef("any")
+            nullable = nullable or variant.nullable
+            variant = replace(variant, nullable=False)
             if isinstance(part, dict) and isinstance(part.get("$ref"), str):
                 by_ref[part["$ref"]] = variant
-            if variant not in variants:
-                variants.append(variant)
+            # an inline union without a discriminator is a list of more choices
+            nested = variant.variants if variant.kind == "union" and variant.name is None and variant.discriminator is None else (variant,)
+            for choice in nested:
+                if choice not in variants:
+                    variants.append(choice)
         discriminator = schema["discriminator"] if isinstance(schema.get("discriminator"), dict) else {}
         prop = discriminator.get("propertyName") if isinstance(discriminator.get("propertyName"), str) else None
         mapping: list[tuple[str, TypeRef]] = []
@@ -230,7 +238,7 @@ class TypeBuilder:
                 implicit = ref.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
                 if variant not in mapped_targets and implicit not in mapped_values:
                     mapping.append((implicit, variant))
-        return TypeRef("union", variants=tuple(variants), discriminator=prop, mapping=tuple(mapping))
+        return TypeRef("union", nullable=nullable, variants=tuple(variants), discriminator=prop, mapping=tuple(mapping))
 
     def _merge_all_of(self, schema: dict[str, Any], depth: int = 0) -> dict[str, Any] | None:
         """One object schema with the properties and requirements of every allOf part.
@@ -517,6 +525,12 @@ def _item_decoder(t: TypeRef, is_lazy: Callable[[Identifier], bool]) -> str:
     return f"_rt.optional({inner})" if t.nullable and t.kind != "any" else inner
 
 
+def value_decoder(t: TypeRef) -> Code:
+    """The decoder of a whole value (a response body, a page's item): it accepts
+    null when ``t`` is nullable, as a model field's ``nullable`` flag does."""
+    return Code(_item_decoder(t, lambda name: False))
+
+
 def _schema_type(schema: dict[str, Any]) -> str | None:
     kind = schema.get("type")
     if isinstance(kind, list):
@@ -525,31 +539,50 @@ def _schema_type(schema: dict[str, Any]) -> str | None:
     return kind if isinstance(kind, str) else None
 
 
-def _nullable(schema: dict[str, Any]) -> bool:
+def _nullable(schema: dict[str, Any], doc: dict[str, Any]) -> bool:
     kind = schema.get("type")
     if schema.get("nullable") is True or (isinstance(kind, list) and "null" in kind):
         return True
     if isinstance(schema.get("enum"), list) and None in schema["enum"]:
         return True
+    if "const" in schema and schema["const"] is None:
+        return True
     for combiner in ("oneOf", "anyOf"):
         parts = schema.get(combiner)
-        if isinstance(parts, list) and any(isinstance(p, dict) and p.get("type") == "null" for p in parts):
+        if isinstance(parts, list) and any(_is_null(p, doc) for p in parts):
             return True
     return False
+
+
+def _is_null(schema: Any, doc: dict[str, Any]) -> bool:
+    """A schema only null satisfies: ``type: 'null'`` (or ``['null']``), ``const: null``,
+    ``enum: [null]``, or a ``$ref`` to one of those (the 3.1 way to make a union nullable)."""
+    for _ in range(50):  # a chain of refs, bounded (a cycle is no null schema)
+        if not isinstance(schema, dict) or not isinstance(schema.get("$ref"), str):
+            break
+        schema = resolve_pointer(doc, schema["$ref"])
+    if not isinstance(schema, dict):
+        return False
+    kind = schema.get("type")
+    if kind == "null" or kind == ["null"]:
+        return True
+    if "const" in schema:
+        return schema["const"] is None
+    return schema.get("enum") == [None]
 
 
 def _is_object(schema: dict[str, Any]) -> bool:
     return bool(schema.get("properties")) and _schema_type(schema) in ("object", None)
 
 
-def _is_union(schema: Any) -> bool:
+def _is_union(schema: Any, doc: dict[str, Any]) -> bool:
     """A oneOf/anyOf of more than one non-null schema."""
     if not isinstance(schema, dict):
         return False
     for combiner in ("oneOf", "anyOf"):
         parts = schema.get(combiner)
         if isinstance(parts, list):
-            return len([p for p in parts if not (isinstance(p, dict) and p.get("type") == "null")]) > 1
+            return len([p for p in parts if not _is_null(p, doc)]) > 1
     return False
 
 
