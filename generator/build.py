@@ -431,6 +431,7 @@ class _Builder:
         for title, members in sorted(by_title.items(), key=lambda pair: snake(pair[0])):
             ops, shared_params = _share_params(tuple(op for op, _ in members))
             needs = set().union(*(d["test_needs"] for _, d in members))
+            needs |= _response_names(tuple(op for op in ops if op.tests))  # the tests' return annotations
             test_models = set().union(*(d["test_models"] for _, d in members))
             test_models |= set(_operation_imports(tuple(op for op in ops if op.tests), responses_only=True))
             group_name = scope.claim(title)
@@ -446,7 +447,7 @@ class _Builder:
                     operations=ops,
                     model_imports=_operation_imports(ops),
                     imports=_std_imports(ops),
-                    test_imports=(Code(f"from datetime import {', '.join(sorted(needs))}"),) if needs else (),
+                    test_imports=_import_lines(needs),
                     test_model_imports=tuple(sorted(test_models)),
                     tests_use_pytest=any(op.invalid_calls or any(t.warns for t in op.tests) for op in ops),
                     tests_use_examples=any(t.body_file for op in ops for t in op.tests),
@@ -633,12 +634,26 @@ def _operation_imports(operations: tuple[Operation, ...], responses_only: bool =
     return tuple(sorted(names))
 
 
+def _response_names(operations: tuple[Operation, ...]) -> set[str]:
+    """The standard names (``date``, ``datetime``, ``any``) the responses' annotations
+    spell: ``Request[date | int]``, ``Request[Any]``."""
+    types = [t for op in operations for t in (op.response, op.pagination.items if op.pagination else None)]
+    return {k for t in types if t is not None and t.format != "raw" for k in ("date", "datetime", "any") if _uses(t, k)}
+
+
 def _std_imports(operations: tuple[Operation, ...]) -> tuple[Code, ...]:
+    """The standard-library imports of an operations module: its arguments' and responses' types."""
+    kinds = {k for op in operations for p in op.parameters for k in ("date", "datetime", "any") if _uses(p.type, k)}
+    return _import_lines(kinds | _response_names(operations))
+
+
+def _import_lines(kinds: set[str]) -> tuple[Code, ...]:
+    """``from datetime import ...`` and ``from typing import Any`` for ``kinds``."""
     lines = []
-    kinds = {k for op in operations for p in op.parameters for k in ("date", "datetime") if _uses(p.type, k)}
-    if kinds:
-        lines.append(Code(f"from datetime import {', '.join(sorted(kinds))}"))
-    if any(_uses(p.type, "any") for op in operations for p in op.parameters):
+    dates = sorted(kinds & {"date", "datetime"})
+    if dates:
+        lines.append(Code(f"from datetime import {', '.join(dates)}"))
+    if "any" in kinds:
         lines.append(Code("from typing import Any"))
     return tuple(lines)
 

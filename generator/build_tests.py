@@ -173,7 +173,7 @@ class CheckBuilder:
         elif kind == "any":
             self.add(path, "==", value)
         elif kind == "union":
-            if isinstance(value, (str, int, float, bool)):
+            if isinstance(value, (str, int, float, bool)) and _union_keeps(value, t):
                 self.add(path, "is" if isinstance(value, bool) else "==", value)
         elif self._scalar_ok(value, t):
             if t.kind == "float" and isinstance(value, str):
@@ -230,6 +230,18 @@ class CheckBuilder:
     def _mismatch(self, where: str, expected: str, value: Any) -> None:
         self.valid = False
         self.warn(f"example value at {where or 'the top'} is not {expected} ({value!r:.40}); the example is not tested")
+
+
+def _union_keeps(value: Any, t: TypeRef) -> bool:
+    """Whether the runtime's ``one_of`` decodes the scalar ``value`` to an equal value:
+    not when a date or date-time choice may parse a string, nor when a number
+    choice reads a numeric string that no string choice takes as it is."""
+    kinds = {v.kind for v in t.variants}
+    if not isinstance(value, str):
+        return True
+    if kinds & {"datetime", "date"}:
+        return False
+    return "float" not in kinds or "str" in kinds or not _is_number(value)
 
 
 def _is_number(value: Any) -> bool:

@@ -128,9 +128,12 @@ class TypeBuilder:
         elif "allOf" in schema and not schema.get("properties") and self._merge_all_of(schema) is None:
             result = self.type_of(schema, pointer, name)
         else:
-            result = TypeRef("model", name=name)
+            # a nullable object component is nullable wherever it is referred to
+            result = TypeRef("model", name=name, nullable=_nullable(schema, self.doc))
             self._components[ref] = result  # before the fields: recursion ends here
             self._model(self._merge_all_of(schema) or schema, pointer, name)
+        if _nullable(schema, self.doc) and not result.nullable:
+            result = replace(result, nullable=True)  # an enum with null among its values, say
         self._components[ref] = result
         return result
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import json
 import sys
+import typing
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -189,3 +190,50 @@ def test_a_union_of_only_null_is_any(generate: Any) -> None:
     assert g.field_line("v").startswith("v: Any = ")
     assert g.field_line("w").startswith("w: Any = ")
     assert g.models().Holder.from_dict({"v": None, "w": None}).v is None
+
+
+def test_a_nullable_component_is_nullable_where_it_is_referred_to(generate: Any) -> None:
+    """An object or enum component with ``nullable: true`` (3.0) or a type list with
+    null (3.1): a property referring to it takes null (its nullability was dropped
+    at the ``$ref``, and the server's null failed to decode)."""
+    extra = {
+        "Box": {"type": "object", "nullable": True, "properties": {"size": {"type": "integer"}}},
+        "Shade": {"type": "string", "enum": ["dark", "light", None], "nullable": True},
+        "Both": {"allOf": [R["Cat"]], "nullable": True},
+    }
+    properties = {name.lower(): {"$ref": f"#/components/schemas/{name}"} for name in extra}
+    g = generate("nullable_components", spec("3.0.3", properties, extra))
+    assert g.field_line("box").startswith("box: Box | None = ")
+    assert g.field_line("shade").startswith("shade: Shade | None = ")
+    models = g.models()
+    holder = models.Holder.from_dict({"box": None, "shade": None, "both": None})
+    assert (holder.box, holder.shade, holder.both) == (None, None, None)
+    assert models.Holder.from_dict({"box": {"size": 1}, "shade": "dark", "both": {"kind": "k"}}).box == models.Box(size=1)
+
+
+def _ok(schema: Any) -> dict[str, Any]:
+    return {"200": {"description": "ok", "content": {"application/json": {"schema": schema}}}}
+
+
+@pytest.mark.parametrize(
+    ("name", "schema"),
+    [
+        ("u", {"oneOf": [{"type": "string", "format": "date-time"}, {"type": "integer"}]}),
+        ("d", {"type": "string", "format": "date"}),
+        ("a", {}),
+    ],
+)
+def test_response_annotations_import_their_names(generate: Any, name: str, schema: Any) -> None:
+    """``Request[datetime | int]``, ``Request[date]``, ``Request[Any]``: the generated
+    test of a union with a date-time choice expects the decoded datetime, not the
+    string served (it failed), and the operations module and its tests import the
+    names (mypy: "Name 'date' is not defined")."""
+    document = spec("3.0.3", {"v": {"type": "string"}})
+    document["paths"] = {f"/{name}": {"get": {"operationId": f"get{name.upper()}", "responses": _ok(schema)}}}
+    g = generate(f"response_names_{name}", document)
+    call = f"get_{name}"
+    ops = g.module(f"operations.{name}")
+    tests = g.module(f"tests.test_{name}")
+    getattr(tests, f"test_{call}_synthesised")()
+    typing.get_type_hints(getattr(ops, call))  # NameError when a name is not imported
+    typing.get_type_hints(getattr(tests, f"_{call}_request"))
