@@ -51,6 +51,7 @@ from .errors import (
 from .model import Model, field, lazy, model
 from .operation import FileContent, Operation, PagedRequest, Param, Request
 from .pagination import AsyncPaginator, Page, Paginator
+from .problems import Problem
 
 __all__ = [
     # decoders
@@ -74,6 +75,7 @@ __all__ = [
     "lazy",
     # models
     "Model",
+    "Problem",
     "field",
     "OpenEnum",
     "OpenIntEnum",

@@ -1,19 +1,39 @@
-"""Decoders: strict converters between parsed JSON values and typed Python values.
+"""Decoders: converters between parsed JSON values and typed Python values.
 
 A ``Decoder[T]`` has ``decode(value) -> T`` (JSON value to Python, raising
 ``DecodeError`` on a type mismatch) and ``encode(value)`` (Python back to a
 JSON-compatible value). Decoders are immutable and shared; generated code
 composes them, e.g. ``list_of(model(PhoneNumber))``.
 
-Strictness rules: ``bool`` is never accepted as a number; ``INT`` accepts a
-float only when it is integral (JSON Schema treats ``1.0`` as an integer);
-``FLOAT`` accepts ints and returns a float; ``STR`` accepts only strings.
+What each schema type accepts (one table, the same for every client mode;
+anything else is a mismatch, see ``tolerant`` for what a client does then):
+
+==========  =============================================================
+schema      accepted JSON values
+==========  =============================================================
+string      a string only (``0`` is a mismatch, never ``"0"``)
+integer     an integer; a number with no fraction (``2.0``); a string
+            spelling a JSON integer (``"2"``, ``"-3"``; not ``"2.0"``)
+number      a number (returned as ``float``); a string spelling a JSON
+            number (``"-0.0075"``: a model keeps its exact ``Decimal``
+            in ``model.decimals``)
+boolean     ``true``/``false``; the strings ``"true"``/``"false"``
+date-time   an ISO 8601 or RFC 2822 string
+date        an ISO 8601 date string
+enum        one of its values; an open enum also any other string
+==========  =============================================================
+
+The rule behind it: a scalar that arrives quoted is unquoted when the text
+is exactly the JSON spelling of a value of the declared type (servers send
+prices and counts as strings); no value is ever turned into a string.
+``bool`` is never a number.
 """
 
 from __future__ import annotations
 
 import enum as _enum
 import math
+import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -51,6 +71,13 @@ KIND_INT = 2
 KIND_BOOL = 3
 KIND_FLOAT = 4
 KIND_ANY = 5
+
+# The JSON spellings a quoted scalar may have (RFC 8259 section 6), bounded
+# in length: 4300 digits is CPython's limit for int(); no price is longer.
+JSON_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]{0,4299})")
+JSON_NUMBER = re.compile(
+    r"-?(?:0|[1-9][0-9]{0,4299})(?:\.[0-9]{1,4300})?(?:[eE][+-]?[0-9]{1,5})?"
+)
 
 
 def describe(value: object) -> str:
@@ -126,6 +153,8 @@ class _Int(Decoder[int]):
             return value
         if type(value) is float and value.is_integer():
             return int(value)
+        if type(value) is str and JSON_INTEGER.fullmatch(value):
+            return int(value)  # a quoted integer ("2")
         raise DecodeError(f"expected an integer, got {describe(value)}")
 
 
@@ -142,15 +171,11 @@ class _Float(Decoder[float]):
                 return float(value)
             except OverflowError:
                 raise DecodeError(f"number out of range: {describe(value)}") from None
-        if type(value) is str:
+        if type(value) is str and JSON_NUMBER.fullmatch(value):
             # Some servers send decimals as strings (Twilio's prices: "-0.0075").
-            try:
-                number = float(value)
-            except ValueError:
-                pass
-            else:
-                if math.isfinite(number):
-                    return number
+            number = float(value)
+            if math.isfinite(number):
+                return number
         raise DecodeError(f"expected a number, got {describe(value)}")
 
 
@@ -162,6 +187,8 @@ class _Bool(Decoder[bool]):
     def decode(self, value: object) -> bool:
         if value is True or value is False:
             return value
+        if value == "true" or value == "false":
+            return value == "true"  # a quoted boolean
         raise DecodeError(f"expected a boolean, got {describe(value)}")
 
 
@@ -419,11 +446,11 @@ class _Enum(Decoder[E]):
 STR: Decoder[str] = _Str()
 """A JSON string."""
 INT: Decoder[int] = _Int()
-"""A JSON integer (not a boolean)."""
+"""A JSON integer (not a boolean), or one quoted (``"2"``)."""
 FLOAT: Decoder[float] = _Float()
-"""A JSON number, always returned as ``float``."""
+"""A JSON number, or one quoted (``"-0.0075"``), always returned as ``float``."""
 BOOL: Decoder[bool] = _Bool()
-"""A JSON boolean."""
+"""A JSON boolean, or one quoted (``"true"``)."""
 ANY: Decoder[Any] = _Any()
 """Any JSON value, returned unchanged."""
 DATETIME: Decoder[datetime] = _DateTime()

@@ -144,7 +144,7 @@ def test_base_url_argument() -> None:
 
 def test_response_parse_error_names_operation_and_field() -> None:
     body = {"phone_numbers": [phone_number_json(beta="yes")]}
-    client, _ = make_client(Script(json_response(200, body)))
+    client, _ = make_client(Script(json_response(200, body)), strict=True)
     with client, pytest.raises(rt.ResponseParseError) as info:
         client.list_phone_numbers(TRUNK_SID)
     assert str(info.value) == (
@@ -234,7 +234,7 @@ def test_credentials_never_leak(caplog: pytest.LogCaptureFixture) -> None:
         httpx.ReadTimeout("slow"),
         httpx.ReadTimeout("slow"),
     )
-    client, _ = make_client(script)
+    client, _ = make_client(script, strict=True)
     texts = [repr(client), str(client)]
     with caplog.at_level(logging.DEBUG), client:
         for _ in range(3):

@@ -50,7 +50,7 @@ def test_float_accepts_int_and_returns_float() -> None:
         (rt.STR, None, "expected a string, got None"),
         (rt.INT, True, "expected an integer, got True"),
         (rt.INT, 1.5, "expected an integer, got 1.5"),
-        (rt.INT, "1", "expected an integer, got '1'"),
+        (rt.INT, "1.0", "expected an integer, got '1.0'"),
         (rt.FLOAT, False, "expected a number, got False"),
         (rt.FLOAT, "1.0x", "expected a number, got '1.0x'"),
         (rt.FLOAT, 10**400, "number out of range"),

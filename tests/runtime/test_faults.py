@@ -135,7 +135,7 @@ def test_bad_json_on_success(mode: str, server: FaultServer, body: bytes) -> Non
 def test_undecodable_json_on_success(mode: str, server: FaultServer) -> None:
     server.script(Reply(200, {"phone_numbers": [phone_number_json(beta="yes")]}))
     with pytest.raises(rt.ResponseParseError) as info:
-        run(mode, server, list_numbers)
+        run(mode, server, list_numbers, strict=True)
     assert info.value.field == "phone_numbers[0].beta"
 
 

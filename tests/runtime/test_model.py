@@ -57,7 +57,7 @@ def test_missing_required_field() -> None:
             {"page": 1, "url": None, "beta": "yes"},
             "beta: expected a boolean, got 'yes'",
         ),
-        ({"page": "1", "url": None}, "page: expected an integer, got '1'"),
+        ({"page": "one", "url": None}, "page: expected an integer, got 'one'"),
         ({"page": True, "url": None}, "page: expected an integer, got True"),
         ({"page": 1, "url": 5}, "url: expected a string, got 5"),
         ({"page": 1, "url": None, "price": "x1"}, "price: expected a number, got 'x1'"),

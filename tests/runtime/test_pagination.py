@@ -230,7 +230,8 @@ def test_max_pages(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_bad_item_is_a_parse_error() -> None:
     body = {"phone_numbers": [phone_number_json(), {"page": "x", "url": None}]}
     script = Script(json_response(200, body))
-    with client_for(script) as client, pytest.raises(rt.ResponseParseError) as info:
+    client = client_for(script).with_options(strict=True)
+    with client, pytest.raises(rt.ResponseParseError) as info:
         list(client.paginate(api.list_phone_numbers(TRUNK_SID)))
     assert info.value.field == "phone_numbers[1].page"
 
