@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from . import build_responses as br
 from . import build_types as bt
 from . import patterns
 from .build_params import ParamBuilder, arg_code
@@ -102,7 +103,9 @@ class _Builder:
         info = self.doc["info"] if isinstance(self.doc.get("info"), dict) else {}
         title = str(info.get("title") or self.package)
         description = str(info.get("description") or "")
-        runtime_exports = tuple(Identifier(n) for n in sorted(self.exports) if n.endswith("Error") or n == "ApiResponse")
+        runtime_exports = tuple(
+            Identifier(n) for n in sorted(self.exports) if n.endswith("Error") or n in ("ApiResponse", "DecodeProblem")
+        )
         model_exports = tuple(
             sorted([*(e.name for e in self.types.enums.values()), *(m.name for m in models), *self.types.aliases])
         )
@@ -264,9 +267,10 @@ class _Builder:
                 if isinstance(param, dict):
                     raw[(str(param.get("name")), str(param.get("in")))] = (param, param_pointer)
         body, content_type = self.params.request_body(op, pointer)
-        response, status, examples, accept = self._response(op, pointer, context)
+        responses = br.collect(self.doc, self.types, op, pointer, context)
+        primary = responses.primary
         return {
-            "accept": accept,
+            "responses": responses,
             "name": name,
             "op_id": op_id,
             "path": path,
@@ -276,9 +280,10 @@ class _Builder:
             "params": self.params.parameters(path, [*raw.values(), *body], context),
             "content_type": None if content_type in (None, "application/json") else content_type,
             "authenticated": self._authenticated(op),
-            "response": response,
-            "status": status,
-            "examples": examples,
+            "response": primary.type if primary is not None else None,
+            "status": primary.number if primary is not None else 204,
+            "examples": list(primary.examples) if primary is not None else [],
+            "accept": primary.accept if primary is not None else None,
             "server": self._operation_server(item, op, pointer),
         }
 
@@ -295,42 +300,6 @@ class _Builder:
         if not isinstance(security, list):
             return True
         return any(isinstance(req, dict) and req for req in security)
-
-    def _response(
-        self, op: dict[str, Any], pointer: str, context: str
-    ) -> tuple[TypeRef | None, int, list[tuple[str, Any]], str | None]:
-        responses = op.get("responses") or {}
-        for status in sorted(responses, key=str):
-            code = str(status)
-            if not (code.startswith("2") and (code[1:].isdigit() or code.upper() == "2XX")):
-                continue
-            response = responses[status]
-            if isinstance(response, dict) and "$ref" in response:
-                response = resolve_pointer(self.doc, response["$ref"])
-            response_pointer = pointer_join(pointer, "responses", status)
-            number = int(code) if code.isdigit() else 200
-            content = (response or {}).get("content") or {}
-            media = next((m for m in content if m == "application/json" or m.endswith("+json")), None)
-            if media is None:
-                if content:
-                    first = str(next(iter(content)))
-                    kind = "str" if first.startswith("text/") or first.endswith("xml") else "bytes"
-                    return TypeRef(kind, format="raw"), number, [], first
-                return None, number, [], None
-            body = content[media] or {}
-            schema_pointer = pointer_join(response_pointer, "content", media, "schema")
-            t = self.types.type_of(body.get("schema"), schema_pointer, f"{context}Response")
-            examples: list[tuple[str, Any]] = []
-            if isinstance(body.get("examples"), dict):
-                for example_name, example in body["examples"].items():
-                    if isinstance(example, dict) and "$ref" in example:
-                        example = resolve_pointer(self.doc, example["$ref"])
-                    if isinstance(example, dict) and "value" in example:
-                        examples.append((str(example_name), example["value"]))
-            elif "example" in body:
-                examples.append(("example", body["example"]))
-            return t, number, examples, None
-        return None, 204, [], None
 
     def _pagination(self, response: TypeRef | None, params: list[tuple[Parameter, Any]]) -> Pagination | None:
         """A list response: an array property plus ``meta.next_page_url`` or ``next_page_uri``."""
@@ -362,12 +331,9 @@ class _Builder:
         response: TypeRef | None = draft["response"]
         params: list[tuple[Parameter, Any]] = draft["params"]
         pagination = self._pagination(response, params)
-        if response is not None and response.format == "raw":
-            response_annotation = Code(response.kind)
-            response_decoder = Code("_rt.TEXT" if response.kind == "str" else "_rt.BYTES")
-        else:
-            response_annotation = Code(bt.annotation(response)) if response is not None else Code("None")
-            response_decoder = bt.value_decoder(response) if response is not None else Code("_rt.NONE")
+        response_annotation = br.return_annotation(draft["responses"])
+        response_decoder = br.decoder(response)
+        success_cases, error_cases = br.cases(draft["responses"])
         if pagination is not None:
             request_class = Code("_rt.PagedRequest")
             return_annotation = Code(f"_rt.PagedRequest[{response_annotation}, {pagination.item_annotation}]")
@@ -398,6 +364,8 @@ class _Builder:
             response_annotation=response_annotation,
             response_decoder=response_decoder,
             return_annotation=return_annotation,
+            responses=success_cases,
+            errors=error_cases,
             request_class=request_class,
             pagination=pagination,
             deprecated=bool(op.get("deprecated")),
@@ -628,6 +596,9 @@ def _operation_imports(operations: tuple[Operation, ...], responses_only: bool =
     for op in operations:
         if op.response is not None and op.response.format != "raw":
             walk(op.response)
+        for case in op.responses if responses_only else (*op.responses, *op.errors):
+            if case.type is not None and case.type.format != "raw":
+                walk(case.type)
         walk(op.pagination.items if op.pagination else None)
         for param in () if responses_only else op.parameters:
             walk(param.type)

@@ -153,6 +153,16 @@ class InvalidCall:
 
 
 @dataclass(frozen=True)
+class ResponseCase:
+    """One documented response the runtime selects by status (see build_responses)."""
+
+    status: str  # "200", "2XX" or "default": validated, safe to print as a literal
+    type: TypeRef | None  # None: no body
+    annotation: Code
+    decoder: Code
+
+
+@dataclass(frozen=True)
 class Operation:
     name: Identifier
     const_name: Identifier
@@ -163,9 +173,13 @@ class Operation:
     description: str
     parameters: tuple[Parameter, ...]
     response: TypeRef | None
-    response_annotation: Code
+    response_annotation: Code  # every success's type, a union when they differ
     response_decoder: Code
     return_annotation: Code
+    # success responses by status, when a status decodes unlike ``response``
+    # (a 307 with a body, a 204 beside a 200 with one); else empty
+    responses: tuple[ResponseCase, ...]
+    errors: tuple[ResponseCase, ...]  # documented JSON error bodies by status
     request_class: Code  # _rt.Request or _rt.PagedRequest
     pagination: Pagination | None
     deprecated: bool

@@ -90,7 +90,7 @@ def test_key_is_not_in_api_error_text(cls: type[Client]) -> None:
 def test_key_is_not_in_parse_error_text(cls: type[Client]) -> None:
     recorder = Recorder(Reply(200, {"city": "Oslo"}))
     with (
-        cls(token=KEY, transport=recorder.transport) as c,
+        cls(token=KEY, transport=recorder.transport, strict=True) as c,
         pytest.raises(ResponseParseError) as caught,
     ):
         c.get_forecast(city="Oslo")

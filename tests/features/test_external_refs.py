@@ -103,7 +103,7 @@ def test_error_response_from_another_file_raises_an_api_error() -> None:
 def test_required_fields_of_external_models_are_enforced() -> None:
     recorder = Recorder(Reply(200, [{"number": "INV-1", "total": {"amount": "1"}}]))
     with (
-        Client(transport=recorder.transport) as c,
+        Client(transport=recorder.transport, strict=True) as c,
         pytest.raises(ResponseParseError, match="currency"),
     ):
         c.list_invoices()

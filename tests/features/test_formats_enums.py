@@ -45,7 +45,7 @@ EVENT = {
 
 def get_event(data: dict[str, Any]) -> Event:
     recorder = Recorder(Reply(200, data))
-    with Client(transport=recorder.transport) as c:
+    with Client(transport=recorder.transport, strict=True) as c:  # strict: these tests check the schema (see test_responses.py for tolerant reading)
         return c.get_event("EV0001")
 
 

@@ -27,7 +27,7 @@ NOTE = {
 
 def search(reply: Reply, **kwargs: object) -> tuple[list[Note], Recorder]:
     recorder = Recorder(reply)
-    with Client(transport=recorder.transport) as c:
+    with Client(transport=recorder.transport, strict=True) as c:  # strict: these tests check the schema (see test_responses.py for tolerant reading)
         result = c.search_notes(**{"q": "x", **kwargs})  # type: ignore[arg-type]
     return result, recorder
 

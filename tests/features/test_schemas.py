@@ -39,7 +39,7 @@ def fields(cls: type) -> list[str]:
 
 def call(reply: Reply, fn: Any, *args: Any, **kwargs: Any) -> tuple[Any, Recorder]:
     recorder = Recorder(reply)
-    with Client(transport=recorder.transport) as c:
+    with Client(transport=recorder.transport, strict=True) as c:  # strict: these tests check the schema (see test_responses.py for tolerant reading)
         result = getattr(c, fn)(*args, **kwargs)
     return result, recorder
 
