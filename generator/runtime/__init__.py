@@ -51,7 +51,7 @@ from .errors import (
 from .model import Model, field, lazy, model
 from .operation import FileContent, Operation, PagedRequest, Param, Request
 from .pagination import AsyncPaginator, Page, Paginator
-from .problems import Problem
+from .problems import DecodeProblem
 
 __all__ = [
     # decoders
@@ -75,7 +75,7 @@ __all__ = [
     "lazy",
     # models
     "Model",
-    "Problem",
+    "DecodeProblem",
     "field",
     "OpenEnum",
     "OpenIntEnum",

@@ -30,7 +30,7 @@ from .errors import (
 )
 from .limits import Deadline, check_deadline, check_max_bytes, default_deadline
 from .operation import Operation, Request
-from .problems import Problem
+from .problems import DecodeProblem
 from .responses import Decoded, decode_error, decode_success, is_success
 from .retry import (
     IDEMPOTENT_METHODS,
@@ -60,7 +60,7 @@ class ApiResponse(Generic[T]):
     status_code: int
     headers: httpx.Headers
     response: httpx.Response
-    problems: tuple[Problem, ...] = ()
+    problems: tuple[DecodeProblem, ...] = ()
 
 
 class RawPage(NamedTuple, Generic[T]):
@@ -112,7 +112,7 @@ class BaseClient:
     #: The largest response body read, in bytes (``None``: no limit).
     max_response_bytes: int | None
     #: Raise ``ResponseParseError`` when a body breaks its schema, rather
-    #: than keep the value and record a ``Problem`` (see ``tolerant``).
+    #: than keep the value and record a ``DecodeProblem`` (see ``tolerant``).
     strict: bool
     _deadline: float | None | _Unset
     _auth: httpx.Auth | None

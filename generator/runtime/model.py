@@ -36,7 +36,7 @@ from .decode import (
     describe,
 )
 from .errors import DecodeError
-from .problems import Problem
+from .problems import DecodeProblem
 
 __all__ = ["Model", "field", "model", "lazy", "FieldSpec"]
 
@@ -55,7 +55,7 @@ class _Received:
     __slots__ = ("problems", "decimals")
 
     def __init__(
-        self, problems: tuple[Problem, ...], decimals: Mapping[str, Decimal]
+        self, problems: tuple[DecodeProblem, ...], decimals: Mapping[str, Decimal]
     ) -> None:
         self.problems = problems
         self.decimals = decimals
@@ -210,7 +210,7 @@ def exact_decimals(
 def new_instance(
     cls: type[M],
     values: dict[str, Any],
-    problems: tuple[Problem, ...] = (),
+    problems: tuple[DecodeProblem, ...] = (),
     decimals: Mapping[str, Decimal] | None = None,
 ) -> M:
     """An instance of ``cls`` whose ``__dict__`` is ``values`` (fields and
@@ -292,7 +292,7 @@ class Model:
         return mine == theirs
 
     @property
-    def problems(self) -> tuple[Problem, ...]:
+    def problems(self) -> tuple[DecodeProblem, ...]:
         """The values of this model that broke their schema and were kept as
         received (tolerant decoding); empty when it decoded cleanly."""
         received = self.__dict__.get(_RECEIVED)

@@ -1,8 +1,8 @@
-"""``Problem``: a received value that breaks its schema and was kept as it came.
+"""``DecodeProblem``: a received value that breaks its schema and was kept as it came.
 
 A client reads responses tolerantly unless made with ``strict=True`` (see
 ``tolerant``): a field whose value does not match its schema keeps the value
-as received, and the mismatch is recorded as a ``Problem`` on the model that
+as received, and the mismatch is recorded as a ``DecodeProblem`` on the model that
 holds it (``model.problems``) and on the response (``ApiResponse.problems``),
 and logged once per field (see ``log_once``).
 """
@@ -13,7 +13,7 @@ import dataclasses
 import logging
 from collections.abc import Sequence
 
-__all__ = ["Problem", "render_path", "log_once"]
+__all__ = ["DecodeProblem", "render_path", "log_once"]
 
 #: Distinct fields logged per process at most; later ones are not logged
 #: (they are still recorded on the models and responses).
@@ -23,7 +23,7 @@ _logged: set[tuple[str, str, str]] = set()
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class Problem:
+class DecodeProblem:
     """One value that does not match its schema, kept as received.
 
     ``location`` is the JSON path of the value from the model holding it
@@ -57,7 +57,7 @@ def render_path(path: Sequence[str | int]) -> str:
 
 
 def log_once(
-    logger: logging.Logger, owner: str, wire_name: str, problem: Problem
+    logger: logging.Logger, owner: str, wire_name: str, problem: DecodeProblem
 ) -> None:
     """Log ``problem`` at WARNING unless this ``owner``/``wire_name`` (a model
     class and field, or an operation and ``""`` for its body) already was."""

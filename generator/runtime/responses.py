@@ -23,10 +23,10 @@ import httpx
 from .decode import BYTES, NONE, TEXT, Decoder
 from .errors import DecodeError, ResponseParseError
 from .operation import Operation
-from .problems import Problem, log_once
+from .problems import DecodeProblem, log_once
 from .tolerant import decode_tolerant
 
-__all__ = ["Decoded", "decode_success", "decode_error", "is_success"]
+__all__ = ["decode_success", "decode_error", "is_success"]
 
 
 class Decoded(NamedTuple):
@@ -35,7 +35,7 @@ class Decoded(NamedTuple):
 
     data: object
     parsed: Any
-    problems: tuple[Problem, ...]
+    problems: tuple[DecodeProblem, ...]
 
 
 def is_success(operation: Operation[Any], status: int) -> bool:

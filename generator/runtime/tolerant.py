@@ -11,7 +11,7 @@ and offer validation as an option:
   holds it. Models, lists and maps are read item by item, so a bad value
   costs only itself. A missing required field or a ``null`` one that may
   not be null becomes ``None``.
-- Each mismatch is recorded as a ``Problem``: on the model that holds it
+- Each mismatch is recorded as a ``DecodeProblem``: on the model that holds it
   (``model.problems``, paths from that model) and on the response
   (``ApiResponse.problems``, paths from the body), and logged at WARNING
   once per model field (logger ``<package>.schema``, see ``problems``).
@@ -38,9 +38,9 @@ from .model import (
     exact_decimals,
     new_instance,
 )
-from .problems import Problem, render_path
+from .problems import DecodeProblem, render_path
 
-__all__ = ["Found", "decode_model", "decode_tolerant"]
+__all__ = ["decode_model", "decode_tolerant"]
 
 M = TypeVar("M", bound=Model)
 
@@ -51,13 +51,13 @@ class Found(NamedTuple):
 
     owner: str | None
     wire_name: str
-    problem: Problem
+    problem: DecodeProblem
 
 
 class _Frame(NamedTuple):
     """The model field being read: where its problems go."""
 
-    problems: list[Problem]
+    problems: list[DecodeProblem]
     base: int  # the length of the path at the model
     owner: str
     attr: str
@@ -132,7 +132,7 @@ def _model(
     decoders = {attr: declared.spec.decoder for attr, declared in cls._specgen_fields}
     owner = cls.__qualname__
     base = len(path)
-    problems: list[Problem] = []
+    problems: list[DecodeProblem] = []
     values = table.defaults.copy()
     extra: dict[str, Any] = {}
     for key, value in data.items():
@@ -173,8 +173,8 @@ def _record(
     if frame is not None:
         attr = frame.attr
         local = render_path(path[frame.base :])
-        frame.problems.append(Problem(local, attr, reason, value))
-    problem = Problem(render_path(path), attr, reason, value)
+        frame.problems.append(DecodeProblem(local, attr, reason, value))
+    problem = DecodeProblem(render_path(path), attr, reason, value)
     if frame is None:
         found.append(Found(None, "", problem))
     else:

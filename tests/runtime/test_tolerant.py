@@ -179,7 +179,9 @@ def test_one_broken_field_keeps_the_rest_and_is_recorded(mode: str) -> None:
     assert isinstance(invoice, Invoice)
     assert invoice.number == "INV-1" and invoice.paid is True
     assert invoice.count == "many"  # kept as received
-    problem = rt.Problem("count", "count", "expected an integer, got 'many'", "many")
+    problem = rt.DecodeProblem(
+        "count", "count", "expected an integer, got 'many'", "many"
+    )
     assert invoice.problems == (problem,)
     assert response.problems == (problem,)
 
@@ -268,11 +270,11 @@ def test_missing_required_and_null_become_none(mode: str) -> None:
     first, second = response.parsed
     assert first.number is None and first.count is None
     assert first.problems == (
-        rt.Problem("number", "number", "required field is missing", None),
+        rt.DecodeProblem("number", "number", "required field is missing", None),
     )
     assert first.lines[0].amount is None
     assert second.problems == (
-        rt.Problem("number", "number", "must not be null", None),
+        rt.DecodeProblem("number", "number", "must not be null", None),
     )
     assert [p.location for p in response.problems] == [
         "[0].lines[0].amount",
@@ -286,7 +288,7 @@ def test_a_mismatched_body_is_kept_whole(mode: str) -> None:
     (response,) = call(mode, "lots", _COUNT)
     assert response.parsed == "lots"
     assert response.problems == (
-        rt.Problem("", None, "expected an integer, got 'lots'", "lots"),
+        rt.DecodeProblem("", None, "expected an integer, got 'lots'", "lots"),
     )
     with pytest.raises(rt.ResponseParseError, match="count: response body"):
         call(mode, "lots", _COUNT, strict=True)
