@@ -5,12 +5,19 @@ Subclassing ``Model`` turns the class into a mutable, keyword-only dataclass
 (``typing.dataclass_transform`` tells type checkers so). Each attribute is
 declared with ``field(wire_name, decoder, default=..., nullable=...)``.
 Keys the server sends that the schema does not declare are kept in ``extra``.
+
+What was received besides the fields: ``problems`` (values that broke their
+schema and were kept as received, when decoded tolerantly, see ``tolerant``)
+and ``decimals`` (the exact value of each ``number`` field that arrived as a
+string, e.g. a price ``"-0.0075"``: the field holds the ``float``).
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping
+from decimal import Decimal
+from types import MappingProxyType
 from typing import (
     Any,
     ClassVar,
@@ -23,12 +30,14 @@ from typing import (
 
 from .decode import (
     KIND_BOOL,
+    KIND_FLOAT,
     KIND_INT,
     KIND_STR,
     Decoder,
     describe,
 )
 from .errors import DecodeError
+from .problems import DecodeProblem
 
 __all__ = ["Model", "field", "model", "lazy", "FieldSpec"]
 
@@ -36,6 +45,21 @@ T = TypeVar("T")
 M = TypeVar("M", bound="Model")
 
 _MISSING: Any = object()
+_NO_DECIMALS: Mapping[str, Decimal] = MappingProxyType({})
+# The key of an instance's ``__dict__`` holding its ``_Received``, if any.
+_RECEIVED = "_specgen_received"
+
+
+class _Received:
+    """What an instance received besides its fields (see the module docstring)."""
+
+    __slots__ = ("problems", "decimals")
+
+    def __init__(
+        self, problems: tuple[DecodeProblem, ...], decimals: Mapping[str, Decimal]
+    ) -> None:
+        self.problems = problems
+        self.decimals = decimals
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -126,6 +150,8 @@ class _Table(NamedTuple):
     defaults: dict[str, Any]
     # wire names of the required fields
     required: frozenset[str]
+    # (wire name, attr) of the ``number`` fields, whose strings give decimals
+    floats: tuple[tuple[str, str], ...]
 
 
 def _build_table(cls: type[Model]) -> _Table:
@@ -157,6 +183,7 @@ def _build_table(cls: type[Model]) -> _Table:
         by_wire=by_wire,
         defaults={f.attr: f.default for f in fields if f.default is not _MISSING},
         required=frozenset(f.wire for f in fields if f.default is _MISSING),
+        floats=tuple((f.wire, f.attr) for f in fields if f.kind == KIND_FLOAT),
     )
     cls._specgen_table = table
     return table
@@ -166,6 +193,36 @@ def _table(cls: type[Model]) -> _Table:
     # A subclass of a model inherits its parent's table: check the owner.
     table = cls._specgen_table
     return table if table is not None and table.owner is cls else _build_table(cls)
+
+
+def exact_decimals(
+    table: _Table, data: Mapping[str, Any], values: Mapping[str, Any]
+) -> dict[str, Decimal]:
+    """attr -> exact value of each ``number`` field received as a string and
+    decoded to a ``float`` (see ``decode.FLOAT``)."""
+    out = {}
+    for wire, attr in table.floats:
+        text = data.get(wire)
+        if text.__class__ is str and values[attr].__class__ is float:
+            out[attr] = Decimal(text)  # the JSON spelling of a finite number
+    return out
+
+
+def new_instance(
+    cls: type[M],
+    values: dict[str, Any],
+    problems: tuple[DecodeProblem, ...] = (),
+    decimals: Mapping[str, Decimal] | None = None,
+) -> M:
+    """An instance of ``cls`` whose ``__dict__`` is ``values`` (fields and
+    ``extra``), with what it received besides."""
+    if problems or decimals:
+        values[_RECEIVED] = _Received(
+            problems, MappingProxyType(decimals) if decimals else _NO_DECIMALS
+        )
+    instance = object.__new__(cls)
+    instance.__dict__ = values
+    return instance
 
 
 def _missing_field(table: _Table, data: Mapping[str, Any]) -> DecodeError:
@@ -226,18 +283,43 @@ class Model:
         self.__dict__.update(values)
 
     def __eq__(self, other: object) -> bool:
+        """Equal fields and ``extra`` (``problems`` and ``decimals`` aside)."""
         if type(other) is not type(self):
             return NotImplemented
-        return self.__dict__ == other.__dict__
+        mine, theirs = self.__dict__, other.__dict__
+        if _RECEIVED in mine or _RECEIVED in theirs:
+            mine = {k: v for k, v in mine.items() if k != _RECEIVED}
+            theirs = {k: v for k, v in theirs.items() if k != _RECEIVED}
+        return mine == theirs
+
+    @property
+    def problems(self) -> tuple[DecodeProblem, ...]:
+        """The values of this model that broke their schema and were kept as
+        received (tolerant decoding); empty when it decoded cleanly."""
+        received = self.__dict__.get(_RECEIVED)
+        return () if received is None else received.problems
+
+    @property
+    def decimals(self) -> Mapping[str, Decimal]:
+        """attr -> exact value of each ``number`` field that arrived as a
+        string (``"-0.0075"``); the field itself holds the ``float``."""
+        received = self.__dict__.get(_RECEIVED)
+        return _NO_DECIMALS if received is None else received.decimals
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+    def from_dict(cls, data: Mapping[str, Any], *, strict: bool = True) -> Self:
         """Decode a parsed JSON object, raising ``DecodeError`` on mismatch.
 
         Missing optional keys take their default; ``null`` is accepted when
         the field is nullable or defaults to ``None``; unknown keys go to
         ``extra``. Either a complete instance is returned or nothing.
+        With ``strict=False`` a mismatch is kept as received and recorded in
+        ``problems`` instead (see ``tolerant``; nothing is logged).
         """
+        if not strict:
+            from .tolerant import decode_model
+
+            return decode_model(cls, data)
         table = cls._specgen_table
         if table is None or table.owner is not cls:
             table = _build_table(cls)
@@ -275,6 +357,10 @@ class Model:
         if table.required and not table.required <= data.keys():
             raise _missing_field(table, data)
         values["extra"] = extra
+        if table.floats:
+            decimals = exact_decimals(table, data, values)
+            if decimals:
+                return new_instance(cls, values, (), decimals)
         instance = object.__new__(cls)
         instance.__dict__ = values
         return instance
@@ -284,7 +370,8 @@ class Model:
 
         Optional fields that are ``None`` or equal to their default are
         omitted, required ones are sent as ``null``; ``extra`` keys are
-        merged back in.
+        merged back in. A ``number`` field still equal to its entry in
+        ``decimals`` is sent as that exact text, as it was received.
         ``type(m).from_dict(m.to_dict()) == m`` holds.
         """
         table = _table(type(self))
@@ -299,6 +386,12 @@ class Model:
                 out[wire] = value
             else:
                 out[wire] = encode(value)
+        received = attrs.get(_RECEIVED)
+        if received is not None:
+            for attr, exact in received.decimals.items():
+                wire = next(f.wire for f in table.fields if f.attr == attr)
+                if wire in out and out[wire] == float(exact):
+                    out[wire] = str(exact)
         for key, value in self.extra.items():
             if key not in table.by_wire:
                 out[key] = value

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from .. import _runtime as _rt
-from ..models import Invoice
+from ..models import Invoice, Problem
 
 __all__ = ["list_invoices", "create_invoice"]
 
@@ -32,6 +32,7 @@ _CREATE_INVOICE = _rt.Operation(
     path="/invoices",
     params=(_rt.Param("body", "body", "body", required=True),),
     response=_rt.model(Invoice),
+    errors={"400": _rt.model(Problem)},
 )
 
 

@@ -127,7 +127,12 @@ class Param:
 class Operation(Generic[T]):
     """A static description of one API endpoint.
 
-    ``response`` decodes a 2xx body (``NONE`` when there is none). Paginated
+    ``response`` decodes a 2xx body (``NONE`` when there is none).
+    ``responses`` maps the documented success statuses (``"200"``, ``"307"``,
+    ``"2XX"``, ``"default"``) to their decoders when they differ; ``errors``
+    maps error statuses (``"404"``, ``"4XX"``, ``"default"``) to the decoders
+    of their documented bodies. See ``success_decoder`` and ``error_decoder``.
+    Paginated
     operations also set ``items`` (the decoder of one list element) and
     ``page_size_param`` (the wire name of the page-size parameter);
     ``items_key`` optionally names the response property holding the list
@@ -140,6 +145,8 @@ class Operation(Generic[T]):
     path: str
     params: tuple[Param, ...] = ()
     response: Decoder[T]
+    responses: Mapping[str, Decoder[Any]] = dataclasses.field(default_factory=dict)
+    errors: Mapping[str, Decoder[Any]] = dataclasses.field(default_factory=dict)
     items: Decoder[Any] | None = None
     items_key: str | None = None
     page_size_param: str | None = None
@@ -155,6 +162,29 @@ class Operation(Generic[T]):
             raise ValueError(
                 f"{self.name}: page_size_param {self.page_size_param!r} is not a parameter"
             )
+
+    def success_decoder(self, status: int) -> Decoder[Any] | None:
+        """The decoder of a success response with ``status``; None: an error.
+
+        The exact status first, then its range (``"2XX"``), then ``default``
+        (for 2xx only); any other 2xx is decoded by ``response``. A 1xx or
+        3xx is a success only when documented with a body (e.g. a 307).
+        """
+        table = self.responses
+        chosen = table.get(str(status)) or table.get(f"{status // 100}XX")
+        if 200 <= status < 300:
+            return chosen or table.get("default") or self.response
+        return chosen if 100 <= status < 400 else None
+
+    def error_decoder(self, status: int) -> Decoder[Any] | None:
+        """The decoder of the documented body of an error ``status``, if any:
+        the exact status, its range (``"4XX"``), then ``default``."""
+        table = self.errors
+        return (
+            table.get(str(status))
+            or table.get(f"{status // 100}XX")
+            or table.get("default")
+        )
 
     @cached_property
     def _params_by_name(self) -> dict[str, Param]:

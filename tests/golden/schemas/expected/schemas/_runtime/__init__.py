@@ -52,6 +52,7 @@ from .errors import (
 from .model import Model, field, lazy, model
 from .operation import FileContent, Operation, PagedRequest, Param, Request
 from .pagination import AsyncPaginator, Page, Paginator
+from .problems import DecodeProblem
 
 __all__ = [
     # decoders
@@ -75,6 +76,7 @@ __all__ = [
     "lazy",
     # models
     "Model",
+    "DecodeProblem",
     "field",
     "OpenEnum",
     "OpenIntEnum",

@@ -5,8 +5,8 @@ Hierarchy::
 
     SpecgenError
     ├── DecodeError                 (also a ValueError) a value does not match its schema
-    ├── ResponseParseError          a 2xx body is not JSON or does not decode
-    ├── ApiError                    the server answered with a non-2xx status
+    ├── ResponseParseError          a success body is not JSON, or (strict=True) does not decode
+    ├── ApiError                    the server answered with an error status
     │   ├── BadRequestError             400
     │   ├── AuthenticationError         401
     │   ├── PermissionDeniedError       403
@@ -106,7 +106,9 @@ class DecodeError(SpecgenError, ValueError):
 
 
 class ResponseParseError(SpecgenError):
-    """A successful (2xx) response body is not valid JSON or does not decode.
+    """A success response body is not valid JSON, or, with a client made
+    with ``strict=True``, does not decode (by default a mismatch is kept and
+    recorded instead, see ``tolerant``).
 
     ``field`` is the JSON path of the offending value (``None`` when the body
     as a whole is unusable), ``message`` the reason.
@@ -129,12 +131,16 @@ class ResponseParseError(SpecgenError):
 
 
 class ApiError(SpecgenError):
-    """The server answered with an error status.
+    """The server answered with an error status: 4xx, 5xx, or a 1xx-3xx
+    the operation does not document with a body.
 
     Attributes: ``status`` (HTTP status), ``code`` (API-specific error code,
     e.g. Twilio's 20404), ``message``, ``more_info`` (documentation link),
     ``method``, ``url`` (without userinfo), ``body`` (the full response text),
-    ``headers`` (response headers) and ``response`` (the ``httpx.Response``).
+    ``parsed`` (the body decoded by the schema the operation documents for
+    this status, read tolerantly; ``None`` when none is documented or the
+    body is not JSON), ``headers`` (response headers) and ``response`` (the
+    ``httpx.Response``).
     """
 
     def __init__(
@@ -148,8 +154,10 @@ class ApiError(SpecgenError):
         code: int | str | None = None,
         more_info: str | None = None,
         response: httpx.Response | None = None,
+        parsed: object = None,
     ) -> None:
         self.status = status
+        self.parsed = parsed
         self.code = code
         self.message = message
         self.more_info = more_info
@@ -332,9 +340,13 @@ def _message_from(data: object) -> tuple[str | None, int | str | None, str | Non
 
 
 def error_from_response(
-    response: httpx.Response, *, retry_after: float | None = None
+    response: httpx.Response,
+    *,
+    retry_after: float | None = None,
+    parsed: object = None,
 ) -> ApiError:
-    """Build the ``ApiError`` subclass matching a non-2xx ``response``."""
+    """Build the ``ApiError`` subclass matching an error ``response``;
+    ``parsed`` is its documented body, decoded."""
     status = response.status_code
     body = response.text
     try:
@@ -352,6 +364,7 @@ def error_from_response(
         "code": code,
         "more_info": more_info,
         "response": response,
+        "parsed": parsed,
     }
     cls = _STATUS_ERRORS.get(status)
     if cls is RateLimitError:

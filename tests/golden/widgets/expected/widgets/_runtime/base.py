@@ -16,24 +16,23 @@ import random
 import sys
 import time
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, Generic, NamedTuple, TypeVar, cast
+from typing import Any, ClassVar, Generic, NamedTuple, TypeVar
 from urllib.parse import urlencode
 
 import httpx
 
-from .decode import BYTES, NONE, TEXT
 from .auth import TokenAuth, install_log_filter, redact_text
 from .errors import (
     ApiConnectionError,
     ApiTimeoutError,
     DeadlineExceededError,
-    DecodeError,
-    ResponseParseError,
     error_from_response,
     redact_url,
 )
 from .limits import Deadline, check_deadline, check_max_bytes, default_deadline
 from .operation import Operation, Request
+from .problems import DecodeProblem
+from .responses import Decoded, decode_error, decode_success, is_success
 from .retry import (
     IDEMPOTENT_METHODS,
     RETRY_STATUSES,
@@ -52,12 +51,17 @@ DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 
 @dataclasses.dataclass(frozen=True)
 class ApiResponse(Generic[T]):
-    """A decoded response together with its HTTP details (raw access)."""
+    """A decoded response together with its HTTP details (raw access).
+
+    ``problems`` lists the values of the body that broke their schema and
+    were kept as received (paths from the body; see ``tolerant``).
+    """
 
     parsed: T
     status_code: int
     headers: httpx.Headers
     response: httpx.Response
+    problems: tuple[DecodeProblem, ...] = ()
 
 
 class RawPage(NamedTuple, Generic[T]):
@@ -108,11 +112,15 @@ class BaseClient:
     max_retries: int
     #: The largest response body read, in bytes (``None``: no limit).
     max_response_bytes: int | None
+    #: Raise ``ResponseParseError`` when a body breaks its schema, rather
+    #: than keep the value and record a ``DecodeProblem`` (see ``tolerant``).
+    strict: bool
     _deadline: float | None | _Unset
     _auth: httpx.Auth | None
     _headers: dict[str, str]
     _owns_http: bool
     _logger: logging.Logger
+    _schema_logger: logging.Logger
     _random: Callable[[], float]
     _clock: Callable[[], float]
     _monotonic: Callable[[], float]
@@ -128,6 +136,7 @@ class BaseClient:
         token: str | None = None,
         deadline: float | None | _Unset = UNSET,
         max_response_bytes: int | None = None,
+        strict: bool = False,
     ) -> None:
         install_log_filter()
         self._auth = self._credentials(username, password, token)
@@ -140,6 +149,7 @@ class BaseClient:
             deadline if isinstance(deadline, _Unset) else check_deadline(deadline)
         )
         self.max_response_bytes = check_max_bytes(max_response_bytes)
+        self.strict = _check_strict(strict)
         version = f"{sys.version_info.major}.{sys.version_info.minor}"
         self._headers = {
             "User-Agent": f"{_token(self.PACKAGE)}/{_token(self.VERSION)} specgen-runtime"
@@ -148,6 +158,7 @@ class BaseClient:
             **(headers or {}),
         }
         self._logger = logging.getLogger(self.PACKAGE)
+        self._schema_logger = logging.getLogger(f"{self.PACKAGE}.schema")
         self._random = random.random
         self._clock = time.time
         self._monotonic = time.monotonic
@@ -194,7 +205,12 @@ class BaseClient:
         return f"{type(self).__name__}(base_url={redact_url(self.base_url)!r})"
 
     def _apply_options(
-        self, timeout: Any, max_retries: Any, deadline: Any, max_response_bytes: Any
+        self,
+        timeout: Any,
+        max_retries: Any,
+        deadline: Any,
+        max_response_bytes: Any,
+        strict: Any = UNSET,
     ) -> None:
         """Apply ``with_options`` arguments to a fresh copy of a client."""
         self._owns_http = False
@@ -206,6 +222,8 @@ class BaseClient:
             self._deadline = check_deadline(deadline)
         if max_response_bytes is not UNSET:
             self.max_response_bytes = check_max_bytes(max_response_bytes)
+        if strict is not UNSET:
+            self.strict = _check_strict(strict)
 
     def _start_deadline(self) -> Deadline:
         """The time budget of a call starting now."""
@@ -373,42 +391,26 @@ class BaseClient:
         )
         return cls(message, method=http_request.method, url=url, attempts=attempts)
 
-    def _raise_for_status(self, response: httpx.Response) -> None:
-        if response.is_success:
+    def _raise_for_status(
+        self, response: httpx.Response, operation: Operation[Any]
+    ) -> None:
+        """Raise the ``ApiError`` of ``response`` unless it is a success of
+        ``operation`` (see ``responses``)."""
+        status = response.status_code
+        if is_success(operation, status):
             return
         retry_after = None
-        if response.status_code == 429:
+        if status == 429:
             retry_after = parse_retry_after(
                 response.headers.get("Retry-After"), self._clock()
             )
-        raise error_from_response(response, retry_after=retry_after)
+        raise error_from_response(
+            response, retry_after=retry_after, parsed=decode_error(operation, response)
+        )
 
-    @staticmethod
-    def _decode(operation: Operation[T], response: httpx.Response) -> tuple[object, T]:
-        """Parse and decode a 2xx body: (raw JSON, decoded value)."""
-        decoder = operation.response
-        if decoder is NONE:
-            return None, decoder.decode(None)
-        if decoder is BYTES:
-            return None, cast(T, response.content)
-        if decoder is TEXT:
-            return None, cast(T, response.text)
-        try:
-            data = json.loads(response.content)
-        except (ValueError, RecursionError) as exc:
-            reason = "empty" if not response.content else f"not valid JSON ({exc})"
-            raise ResponseParseError(
-                operation.name, reason, response=response
-            ) from None
-        try:
-            return data, decoder.decode(data)
-        except DecodeError as exc:
-            raise ResponseParseError(
-                operation.name,
-                exc.reason,
-                field=exc.location or None,
-                response=response,
-            ) from None
+    def _decode(self, operation: Operation[T], response: httpx.Response) -> Decoded:
+        """Parse and decode a success body: raw JSON, value and problems."""
+        return decode_success(operation, response, self.strict, self._schema_logger)
 
 
 def _token(text: str) -> str:
@@ -436,6 +438,12 @@ def _check_retries(max_retries: int) -> int:
             f"max_retries must be a non-negative integer, got {max_retries!r}"
         )
     return max_retries
+
+
+def _check_strict(strict: bool) -> bool:
+    if not isinstance(strict, bool):
+        raise ValueError(f"strict must be True or False, got {strict!r}")
+    return strict
 
 
 def _missing_credential(missing: str, env: str | None) -> str:

@@ -29,6 +29,7 @@ from .exchange import aexchange, exchange
 from .limits import DEFAULT_MAX_RESPONSE_BYTES, Deadline, DeadlinePassed
 from .operation import PagedRequest, Request
 from .pagination import AsyncPaginator, Paginator, prepare_paged_request
+from .responses import is_success
 
 __all__ = ["Client", "AsyncClient", "method", "async_method"]
 
@@ -53,6 +54,11 @@ class Client(BaseClient):
     of a response body (64 MiB by default, ``None`` for none). Redirects
     are followed only when ``http_client`` follows them, and only within
     the origin of the request (see ``exchange``).
+
+    Responses are read tolerantly: a value that breaks its schema is kept as
+    received and recorded (``model.problems``, ``ApiResponse.problems``,
+    logged once per field by the ``<package>.schema`` logger); with
+    ``strict=True`` it raises ``ResponseParseError`` (see ``tolerant``).
     """
 
     _http: httpx.Client
@@ -72,6 +78,7 @@ class Client(BaseClient):
         token: str | None = None,
         deadline: float | None = UNSET,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        strict: bool = False,
     ) -> None:
         if http_client is not None and transport is not None:
             raise ValueError("pass either http_client or transport, not both")
@@ -85,6 +92,7 @@ class Client(BaseClient):
             token,
             deadline,
             max_response_bytes,
+            strict,
         )
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(transport=transport, timeout=timeout)
@@ -97,8 +105,14 @@ class Client(BaseClient):
     def send_raw(self, request: Request[T]) -> ApiResponse[T]:
         """Like ``send`` but also return the status, headers and response."""
         response = self._execute(request, None)
-        _, parsed = self._decode(request.operation, response)
-        return ApiResponse(parsed, response.status_code, response.headers, response)
+        decoded = self._decode(request.operation, response)
+        return ApiResponse(
+            decoded.parsed,
+            response.status_code,
+            response.headers,
+            response,
+            decoded.problems,
+        )
 
     def paginate(
         self,
@@ -120,7 +134,7 @@ class Client(BaseClient):
 
         def fetch(url: str | None) -> RawPage[T]:
             response = self._execute(request, url)
-            data, parsed = self._decode(request.operation, response)
+            data, parsed, _ = self._decode(request.operation, response)
             return RawPage(response, data, parsed)
 
         return Paginator(
@@ -139,6 +153,7 @@ class Client(BaseClient):
         max_retries: int = UNSET,
         deadline: float | None = UNSET,
         max_response_bytes: int | None = UNSET,
+        strict: bool = UNSET,
     ) -> Self:
         """A copy with other settings that shares this client's connections.
 
@@ -147,7 +162,7 @@ class Client(BaseClient):
         copy's deadline follows its ``timeout``.
         """
         clone = copy.copy(self)
-        clone._apply_options(timeout, max_retries, deadline, max_response_bytes)
+        clone._apply_options(timeout, max_retries, deadline, max_response_bytes, strict)
         return clone
 
     def close(self) -> None:
@@ -167,7 +182,7 @@ class Client(BaseClient):
         self.close()
 
     def _execute(self, request: Request[Any], url: str | None) -> httpx.Response:
-        """Send with retries within the deadline; return a 2xx response or raise."""
+        """Send with retries within the deadline; return a success or raise."""
         deadline = self._start_deadline()
         http_request = self._build(self._http, request, url)
         method = http_request.method
@@ -188,13 +203,13 @@ class Client(BaseClient):
                     http_request, attempt + 1, deadline
                 ) from None
             delay = None
-            if not response.is_success:
+            if not is_success(request.operation, response.status_code):
                 delay = self._retry_delay(
                     attempt, method, response=response, deadline=deadline
                 )
             self._log_attempt(http_request, attempt, response, delay)
             if delay is None:
-                self._raise_for_status(response)
+                self._raise_for_status(response, request.operation)
                 return _unlinked(response)
             self._sleep(delay)
         raise AssertionError("unreachable: the last attempt never retries")
@@ -232,6 +247,7 @@ class AsyncClient(BaseClient):
         token: str | None = None,
         deadline: float | None = UNSET,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        strict: bool = False,
     ) -> None:
         if http_client is not None and transport is not None:
             raise ValueError("pass either http_client or transport, not both")
@@ -245,6 +261,7 @@ class AsyncClient(BaseClient):
             token,
             deadline,
             max_response_bytes,
+            strict,
         )
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(
@@ -259,8 +276,14 @@ class AsyncClient(BaseClient):
     async def send_raw(self, request: Request[T]) -> ApiResponse[T]:
         """Like ``send`` but also return the status, headers and response."""
         response = await self._execute(request, None)
-        _, parsed = self._decode(request.operation, response)
-        return ApiResponse(parsed, response.status_code, response.headers, response)
+        decoded = self._decode(request.operation, response)
+        return ApiResponse(
+            decoded.parsed,
+            response.status_code,
+            response.headers,
+            response,
+            decoded.problems,
+        )
 
     def paginate(
         self,
@@ -276,7 +299,7 @@ class AsyncClient(BaseClient):
 
         async def fetch(url: str | None) -> RawPage[T]:
             response = await self._execute(request, url)
-            data, parsed = self._decode(request.operation, response)
+            data, parsed, _ = self._decode(request.operation, response)
             return RawPage(response, data, parsed)
 
         return AsyncPaginator(
@@ -295,10 +318,11 @@ class AsyncClient(BaseClient):
         max_retries: int = UNSET,
         deadline: float | None = UNSET,
         max_response_bytes: int | None = UNSET,
+        strict: bool = UNSET,
     ) -> Self:
         """A copy with other settings that shares this client's connections."""
         clone = copy.copy(self)
-        clone._apply_options(timeout, max_retries, deadline, max_response_bytes)
+        clone._apply_options(timeout, max_retries, deadline, max_response_bytes, strict)
         return clone
 
     async def close(self) -> None:
@@ -318,7 +342,7 @@ class AsyncClient(BaseClient):
         await self.close()
 
     async def _execute(self, request: Request[Any], url: str | None) -> httpx.Response:
-        """Send with retries within the deadline; return a 2xx response or raise."""
+        """Send with retries within the deadline; return a success or raise."""
         deadline = self._start_deadline()
         http_request = self._build(self._http, request, url)
         method = http_request.method
@@ -339,13 +363,13 @@ class AsyncClient(BaseClient):
                     http_request, attempt + 1, deadline
                 ) from None
             delay = None
-            if not response.is_success:
+            if not is_success(request.operation, response.status_code):
                 delay = self._retry_delay(
                     attempt, method, response=response, deadline=deadline
                 )
             self._log_attempt(http_request, attempt, response, delay)
             if delay is None:
-                self._raise_for_status(response)
+                self._raise_for_status(response, request.operation)
                 return _unlinked(response)
             await self._sleep(delay)
         raise AssertionError("unreachable: the last attempt never retries")
