@@ -1,16 +1,14 @@
-"""Token credentials: HTTP bearer, and API keys in a header or the query.
+"""Keeping credentials out of what the runtime prints and logs.
 
-HTTP basic auth uses ``httpx.BasicAuth`` directly. The token is never part of
-``repr()``, and a query-string API key and ``user:password@`` are removed from
-every URL the runtime prints (see ``errors.redact_url`` and ``redact_text``,
-also applied to httpx's own log lines).
+A query-string API key and ``user:password@`` are removed from every URL the
+runtime prints (see ``errors.redact_url`` and ``redact_text``, also applied
+to httpx's own log lines). How credentials are sent: see ``security``.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Generator
 
 import httpx
 
@@ -64,35 +62,3 @@ def install_log_filter() -> None:
     logger = logging.getLogger("httpx")
     if _FILTER not in logger.filters:
         logger.addFilter(_FILTER)
-
-
-class TokenAuth(httpx.Auth):
-    """Send ``token`` as a bearer token, a header, or a query parameter.
-
-    ``where`` is ``"bearer"``, ``"header"`` or ``"query"``; ``name`` is the
-    header or query parameter name (unused for bearer).
-    """
-
-    def __init__(self, where: str, name: str, token: str) -> None:
-        if where not in ("bearer", "header", "query"):
-            raise ValueError(f"unknown token placement {where!r}")
-        self._where = where
-        self._name = name
-        self._token = token
-        if where == "query":
-            SECRET_QUERY_PARAMS.add(name)
-            install_log_filter()
-
-    def auth_flow(
-        self, request: httpx.Request
-    ) -> Generator[httpx.Request, httpx.Response, None]:
-        if self._where == "bearer":
-            request.headers["Authorization"] = f"Bearer {self._token}"
-        elif self._where == "header":
-            request.headers[self._name] = self._token
-        else:
-            request.url = request.url.copy_merge_params({self._name: self._token})
-        yield request
-
-    def __repr__(self) -> str:
-        return f"TokenAuth({self._where!r}, {self._name!r})"
