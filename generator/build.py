@@ -17,6 +17,7 @@ from urllib.parse import quote, urlsplit
 from . import build_responses as br
 from . import build_types as bt
 from . import patterns
+from .build_auth import AuthBuilder
 from .build_params import ParamBuilder, arg_code
 from .build_tests import MAX_SAMPLE_VALUES, PATH_SAFE, CheckBuilder, encode_query_value, expected_json, expected_path, sample_body
 from .cache import Cache
@@ -25,7 +26,6 @@ from .errors import Diagnostic, pointer_join, resolve_pointer
 from .filters import literal
 from .ir import (
     Api,
-    Auth,
     ClientClass,
     Code,
     Exports,
@@ -49,6 +49,8 @@ _MODULE_NAMES = frozenset(
 )
 MAX_OPTIONAL_ARGS = 8  # optional arguments a generated test passes, beyond the required ones
 _VERSION_SEGMENT = re.compile(r"^(v\d+(\.\d+)*|\d{4}-\d{2}-\d{2})$", re.IGNORECASE)
+# Header parameters OpenAPI says SHALL be ignored: the client sets these itself.
+_IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 
 
 def build_api(
@@ -86,6 +88,8 @@ class _Builder:
         model_reserved = bt.MODEL_RESERVED | {n for n in model_names if not n.startswith("_")}
         self.types = bt.TypeBuilder(self.doc, self.model_scope, self.warn, model_reserved)
         self.params = ParamBuilder(self.doc, self.types, self.warn)
+        self.security = AuthBuilder(self.doc, self.package, self.warn, self._env_name)
+        self.ignored_headers: set[str] = set()
 
     def warn(self, pointer: str, message: str) -> None:
         self.warnings.append(self.spec.diagnostic(pointer, message, "warning"))
@@ -124,7 +128,7 @@ class _Builder:
             description=description,
             version=str(info.get("version") or "0"),
             base_url=self._base_url(),
-            auth=self._auth(),
+            auth=self.security.auth(),
             enums=tuple(self.types.enums.values()),
             models=models,
             aliases=tuple(self.types.aliases.values()),
@@ -150,6 +154,7 @@ class _Builder:
                     f"Asynchronous client for {title}.",
                 ),
             ),
+            ignored_headers=tuple(sorted(self.ignored_headers)),
         )
 
     # -- API-level ----------------------------------------------------------
@@ -176,35 +181,6 @@ class _Builder:
             self._credential_warnings.add(where)
             self.warn(where, CREDENTIALS_WARNING)
         return _normalize_server_url(url).rstrip("/")
-
-    def _auth(self) -> Auth:
-        """The first security scheme the runtime supports, by the spec's own order."""
-        schemes = (self.doc.get("components") or {}).get("securitySchemes") or {}
-        order = [name for req in self.doc.get("security") or [] if isinstance(req, dict) for name in req]
-        names = list(dict.fromkeys([*order, *schemes]))
-        prefix = self.package.upper()
-        for name in names:
-            scheme = schemes.get(name)
-            if not isinstance(scheme, dict):
-                continue
-            pointer = pointer_join("/components/securitySchemes", name)
-            kind = scheme.get("type")
-            http_scheme = str(scheme.get("scheme", "")).lower()
-            if kind == "http" and http_scheme == "basic":
-                return Auth(
-                    "basic",
-                    self._env_name(scheme, pointer, "username", f"{prefix}_USERNAME"),
-                    self._env_name(scheme, pointer, "password", f"{prefix}_PASSWORD"),
-                    None,
-                    None,
-                )
-            if kind == "http" and http_scheme == "bearer" or kind == "oauth2":
-                return Auth("bearer", None, None, self._env_name(scheme, pointer, "token", f"{prefix}_TOKEN"), None)
-            if kind == "apiKey" and scheme.get("in") in ("header", "query") and isinstance(scheme.get("name"), str):
-                token_env = self._env_name(scheme, pointer, "token", f"{prefix}_API_KEY")
-                return Auth(str(scheme["in"]), None, None, token_env, str(scheme["name"]))
-            self.warn(pointer_join("/components/securitySchemes", name), f"security scheme {kind!r} is not supported")
-        return Auth("none", None, None, None, None)
 
     def _env_name(self, scheme: dict[str, Any], pointer: str, key: str, default: str) -> str:
         """The environment variable a credential is read from: ``default`` (named
@@ -264,6 +240,8 @@ class _Builder:
                 param_pointer = pointer_join(base, "parameters", index)
                 if isinstance(param, dict) and "$ref" in param:
                     param = resolve_pointer(self.doc, param["$ref"])
+                if isinstance(param, dict) and self._ignored_header(param, param_pointer):
+                    continue
                 if isinstance(param, dict):
                     raw[(str(param.get("name")), str(param.get("in")))] = (param, param_pointer)
         body, content_type = self.params.request_body(op, pointer)
@@ -279,7 +257,7 @@ class _Builder:
             "pointer": pointer,
             "params": self.params.parameters(path, [*raw.values(), *body], context),
             "content_type": None if content_type in (None, "application/json") else content_type,
-            "authenticated": self._authenticated(op),
+            "security": self.security.operation(op, pointer),
             "response": primary.type if primary is not None else None,
             "status": primary.number if primary is not None else 204,
             "examples": list(primary.examples) if primary is not None else [],
@@ -294,12 +272,20 @@ class _Builder:
                 return None if url == self._base_url() else url
         return None
 
-    def _authenticated(self, op: dict[str, Any]) -> bool:
-        """False when the operation opts out of security (``security: []`` or ``[{}]``)."""
-        security = op.get("security")
-        if not isinstance(security, list):
-            return True
-        return any(isinstance(req, dict) and req for req in security)
+    def _ignored_header(self, param: dict[str, Any], pointer: str) -> bool:
+        """True (with a warning) for a header parameter named Accept,
+        Content-Type or Authorization: OpenAPI says such a definition SHALL be
+        ignored. The client sends its own (credentials: see build_auth)."""
+        name = param.get("name")
+        if param.get("in") != "header" or not isinstance(name, str) or name.lower() not in _IGNORED_HEADERS:
+            return False
+        self.ignored_headers.add(name)
+        self.warn(
+            pointer,
+            f"header parameter {name!r} is ignored, as OpenAPI says: the client sets {name} itself "
+            "(credentials from the security schemes; pass other values with Client(headers=...))",
+        )
+        return True
 
     def _pagination(self, response: TypeRef | None, params: list[tuple[Parameter, Any]]) -> Pagination | None:
         """A list response: an array property plus ``meta.next_page_url`` or ``next_page_uri``."""
@@ -372,7 +358,8 @@ class _Builder:
             server=draft["server"],
             content_type=draft["content_type"],
             accept=draft["accept"],
-            authenticated=draft["authenticated"],
+            security=draft["security"][0],
+            own_security=draft["security"][1],
             tests=tests,
             invalid_calls=invalid,
             pointer=draft["pointer"],
@@ -451,10 +438,11 @@ class _Builder:
         base_path = quote(urlsplit(draft["server"] or self._base_url()).path.rstrip("/"), safe=PATH_SAFE + "%")
         path_values = {p.wire_name: s for p, _, s in entries if p.location == "path"}
 
+        credentials = self.security.test_query(draft["security"][0])
+
         def pairs(location: str) -> tuple[tuple[str, str], ...]:
-            return tuple(
-                sorted((p.wire_name, v) for p, _, s in entries if p.location == location for v in encode_query_value(s))
-            )
+            found = [(p.wire_name, v) for p, _, s in entries if p.location == location for v in encode_query_value(s)]
+            return tuple(sorted([*found, *credentials] if location == "query" else found))
 
         body = next((s for p, _, s in entries if p.location == "body"), None)
         headers = tuple((p.wire_name, ",".join(encode_query_value(s))) for p, _, s in entries if p.location == "header")

@@ -186,7 +186,8 @@ class Operation:
     server: str | None
     content_type: str | None  # media type of the body, when not application/json
     accept: str | None  # media type of a non-JSON response
-    authenticated: bool  # False for operations with ``security: []``
+    security: Requirements  # the spec-level default applied
+    own_security: bool  # differs from the API's default: the operation declares it
     tests: tuple[TestCase, ...]
     invalid_calls: tuple[InvalidCall, ...]
     pointer: str
@@ -197,12 +198,37 @@ class Operation:
 
 
 @dataclass(frozen=True)
+class SecurityScheme:
+    """One security scheme the spec declares and the client supports."""
+
+    key: Identifier  # how requirements name it (the runtime's ``Scheme.key``)
+    name: str  # the spec's name for it
+    kind: str  # the runtime's: basic, bearer, authorization, header, query, cookie
+    declared: str  # what the spec declares, for docs: "HTTP basic", "OAuth 2", ...
+    key_name: str | None  # the header, query parameter or cookie of an API key
+    args: tuple[Identifier, ...]  # the Client's keyword arguments (basic: user name, password)
+    envs: tuple[str, ...]  # the environment variable of each argument
+    description: str
+    runtime: Code  # the ``_rt.Scheme(...)`` call that declares it to the runtime
+
+
+@dataclass(frozen=True)
+class Requirements:
+    """Security requirements: any one alternative (OR), all its schemes (AND)."""
+
+    alternatives: tuple[tuple[Identifier, ...], ...]  # scheme keys; () allows anonymous calls
+    args: tuple[tuple[Identifier, ...], ...]  # the Client arguments of each alternative that needs some
+    anonymous: bool  # a call may go without credentials
+    code: Code  # the literal the runtime reads (``SECURITY``, ``Operation.security``)
+    doc: Code  # Markdown naming the arguments: "`token`, or `username` and `password`"
+
+
+@dataclass(frozen=True)
 class Auth:
-    kind: str  # "basic", "bearer", "header", "query" or "none" (the runtime's AUTH)
-    username_env: str | None
-    password_env: str | None
-    token_env: str | None
-    api_key_name: str | None
+    schemes: tuple[SecurityScheme, ...]
+    default: Requirements  # for operations that declare none
+    envs: tuple[str, ...]  # every environment variable the client reads, in order
+    examples: tuple[Code, ...]  # ``Client(...)`` calls with explicit credentials, for docs
 
 
 @dataclass(frozen=True)
@@ -262,3 +288,6 @@ class Api:
     package_doc: str
     exports: Exports
     clients: tuple[ClientClass, ...]
+    # Header parameters named Accept, Content-Type or Authorization, which
+    # OpenAPI says to ignore (the client sets those headers itself).
+    ignored_headers: tuple[str, ...] = ()
