@@ -27,6 +27,7 @@ from twilio_trunking_v1 import (
     Client,
     HttpMethod,
     ListPhoneNumberResponse,
+    MissingCredentialsError,
     PhoneNumber,
     PhoneNumberAddressRequirements,
 )
@@ -330,12 +331,24 @@ def test_missing_credentials_get_prisms_401(
     monkeypatch.delenv("TWILIO_ACCOUNT_SID", raising=False)
     monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
 
+    # The generated client refuses to send without credentials; clients told
+    # that no operation needs any send the request, and Prism answers 401.
     with Client(base_url=prism, timeout=TIMEOUT, max_retries=0) as client:
+        with pytest.raises(MissingCredentialsError):
+            client.list_phone_numbers(TRUNK_SID)
+
+    class Anonymous(Client):
+        SECURITY = ()
+
+    class AsyncAnonymous(AsyncClient):
+        SECURITY = ()
+
+    with Anonymous(base_url=prism, timeout=TIMEOUT, max_retries=0) as client:
         with pytest.raises(AuthenticationError) as sync_info:
             client.list_phone_numbers(TRUNK_SID)
 
     async def run() -> None:
-        async with AsyncClient(
+        async with AsyncAnonymous(
             base_url=prism, timeout=TIMEOUT, max_retries=0
         ) as client:
             await client.list_phone_numbers(TRUNK_SID)

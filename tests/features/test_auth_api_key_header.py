@@ -8,7 +8,7 @@ from ._support import Recorder, Reply, load_case
 
 load_case("auth_api_key_header")
 
-from auth_api_key_header import Client  # noqa: E402
+from auth_api_key_header import Client, MissingCredentialsError  # noqa: E402
 
 ENV = "ACME_REPORTS_KEY"
 
@@ -31,7 +31,7 @@ def test_token_is_sent_in_the_named_header() -> None:
 def test_token_defaults_to_the_x_specgen_env_variable(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    assert Client.TOKEN_ENV == ENV
+    assert [s.envs for s in Client.SECURITY_SCHEMES] == [(ENV,)]
     monkeypatch.setenv(ENV, "from-env")
     monkeypatch.setenv("AUTH_API_KEY_HEADER_API_KEY", "not-this-one")
     recorder = Recorder(Reply(200, {}))
@@ -43,10 +43,9 @@ def test_token_defaults_to_the_x_specgen_env_variable(
 def test_without_a_key_nothing_is_sent() -> None:
     recorder = Recorder(Reply(200, {}))
     with Client(transport=recorder.transport) as c:
-        c.get_report("r 1")
-    assert "X-API-Key" not in recorder.last.headers
-    assert "Authorization" not in recorder.last.headers
-    assert str(recorder.last.url) == "https://header.example.com/reports/r%201"
+        with pytest.raises(MissingCredentialsError, match=f"token= \\(or set {ENV}\\)"):
+            c.get_report("r 1")
+    assert recorder.requests == []
 
 
 def test_key_is_not_in_the_client_repr() -> None:

@@ -23,6 +23,7 @@ from auth_api_key_query import (
     NotFoundError,
     ResponseParseError,
 )  # noqa: E402
+from auth_api_key_query._runtime import Scheme  # noqa: E402
 
 ENV = "AUTH_API_KEY_QUERY_API_KEY"
 KEY = "sk-Zq9-very-secret"
@@ -31,9 +32,8 @@ KEY = "sk-Zq9-very-secret"
 class Configured(Client):
     """What the generated Client should say for this spec."""
 
-    AUTH = "query"
-    API_KEY_NAME = "appid"
-    TOKEN_ENV = ENV
+    SECURITY_SCHEMES = (Scheme("key", "query", ("token",), (ENV,), "appid"),)
+    SECURITY = (("key",),)
 
 
 CLIENTS = [
@@ -63,7 +63,7 @@ def test_key_is_sent_as_a_query_parameter(cls: type[Client]) -> None:
 
 
 def test_key_defaults_to_the_package_env_var(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert Client.TOKEN_ENV == ENV
+    assert [s.envs for s in Client.SECURITY_SCHEMES] == [(ENV,)]
     monkeypatch.setenv(ENV, KEY)
     recorder = Recorder(Reply(200, {"city": "Oslo", "temperature": 1}))
     with Client(transport=recorder.transport) as c:

@@ -10,7 +10,7 @@ from ._support import Recorder, Reply, load_case
 
 load_case("auth_basic")
 
-from auth_basic import AuthenticationError, Client  # noqa: E402
+from auth_basic import AuthenticationError, Client, MissingCredentialsError  # noqa: E402
 
 USER_ENV, PASSWORD_ENV = "ACME_ACCOUNT_SID", "ACME_AUTH_TOKEN"
 
@@ -26,7 +26,8 @@ def basic(user: str, password: str) -> str:
 
 
 def test_env_var_names_come_from_x_specgen_env() -> None:
-    assert (Client.USERNAME_ENV, Client.PASSWORD_ENV) == (USER_ENV, PASSWORD_ENV)
+    (scheme,) = Client.SECURITY_SCHEMES
+    assert (scheme.args, scheme.envs) == (("username", "password"), (USER_ENV, PASSWORD_ENV))
 
 
 def test_explicit_credentials() -> None:
@@ -55,11 +56,12 @@ def test_half_the_credentials_is_an_error_naming_the_variable(
         Client(transport=Recorder().transport)
 
 
-def test_no_credentials_no_header() -> None:
+def test_no_credentials_is_an_error_before_sending() -> None:
     recorder = Recorder(Reply(200, {}))
     with Client(transport=recorder.transport) as c:
-        c.who_am_i()
-    assert "Authorization" not in recorder.last.headers
+        with pytest.raises(MissingCredentialsError, match=f"or set {USER_ENV} and {PASSWORD_ENV}"):
+            c.who_am_i()
+    assert recorder.requests == []
 
 
 def test_password_is_never_in_error_text() -> None:

@@ -10,7 +10,12 @@ from ._support import GOLDEN, Recorder, Reply, load_case
 
 load_case("servers_auth_bearer")
 
-from servers_auth_bearer import AsyncClient, Client, operations as ops  # noqa: E402
+from servers_auth_bearer import (  # noqa: E402
+    AsyncClient,
+    Client,
+    MissingCredentialsError,
+    operations as ops,
+)
 from servers_auth_bearer.models import CreateUploadRequest  # noqa: E402
 
 ENV = "SERVERS_AUTH_BEARER_TOKEN"
@@ -80,11 +85,12 @@ def test_async_client_uses_the_same_servers() -> None:
 # -- bearer auth ------------------------------------------------------------
 
 
-def test_no_token_means_no_authorization_header() -> None:
+def test_no_token_is_an_error_before_sending() -> None:
     recorder = Recorder(Reply(200, []))
     with Client(transport=recorder.transport) as c:
-        c.list_things()
-    assert "Authorization" not in recorder.last.headers
+        with pytest.raises(MissingCredentialsError, match="token="):
+            c.list_things()
+    assert recorder.requests == []
 
 
 def test_token_argument_is_sent_as_a_bearer_token() -> None:
@@ -95,7 +101,7 @@ def test_token_argument_is_sent_as_a_bearer_token() -> None:
 
 
 def test_token_defaults_to_the_package_env_var(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert Client.TOKEN_ENV == ENV
+    assert [s.envs for s in Client.SECURITY_SCHEMES] == [(ENV,)]
     monkeypatch.setenv(ENV, "from-env")
     recorder = Recorder(Reply(200, []))
     with Client(transport=recorder.transport) as c:

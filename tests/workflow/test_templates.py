@@ -156,15 +156,12 @@ def test_readme_code_blocks_are_valid_python(generated_repo: Path) -> None:
 
 
 def test_readme_documents_token_auth(tmp_path: Path) -> None:
-    from generator.ir import Auth
-
-    if "token_env" not in Auth.__dataclass_fields__:
-        pytest.skip("this IR has no token auth")
     spec = tmp_path / "spec" / "keyed.yaml"
     spec.parent.mkdir()
     scheme = "  securitySchemes:\n    key:\n      type: apiKey\n      in: header\n      name: X-Api-Key\n"
     spec.write_text(SPEC.read_text().replace("components:\n", "security:\n  - key: []\ncomponents:\n" + scheme))
     readme = generate_package(spec).files["keyed/README.md"]
-    assert "an API key in the `X-Api-Key` header" in readme
-    assert "environment variable `KEYED_API_KEY`" in readme
-    assert 'Client(token="...")' in readme
+    assert "- `key`: API key in the `X-Api-Key` header." in readme
+    assert "Arguments: `token=` (`KEYED_API_KEY`)." in readme
+    assert 'client = Client(token="...")' in readme
+    assert "`MissingCredentialsError`" in readme
