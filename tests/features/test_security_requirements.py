@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import base64
 import inspect
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -243,3 +245,19 @@ def test_readme_documents_schemes_and_per_operation_credentials(built: tuple[Mod
     assert "`Authorization`, `Content-Type`, `accept` are not arguments" in readme
     for name in ENVS:
         assert f"- `{name}`" in readme
+
+
+def test_the_generated_tests_agree(built: tuple[ModuleType, tuple[str, ...]]) -> None:
+    """The package's own tests pass: its clients have every credential, a query
+    API key is expected in the query, and an Authorization header parameter
+    (which basic auth used to overwrite) is no longer an argument."""
+    package = Path(built[0].__file__).parent
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(package / "tests")],
+        cwd=package.parent,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert " passed" in result.stdout and " failed" not in result.stdout
