@@ -36,7 +36,7 @@ def urls(recorder: Recorder) -> list[str]:
 def test_first_server_is_the_default_with_variables_substituted() -> None:
     assert Client.DEFAULT_BASE_URL == "https://eu.api.example.com/v2"
     recorder = Recorder(Reply(200, ["a"]))
-    with Client(transport=recorder.transport) as c:
+    with Client(token="t", transport=recorder.transport) as c:
         assert c.list_things() == ["a"]
     assert urls(recorder) == ["https://eu.api.example.com/v2/things"]
 
@@ -44,7 +44,9 @@ def test_first_server_is_the_default_with_variables_substituted() -> None:
 def test_base_url_chooses_another_server() -> None:
     recorder = Recorder(Reply(200, []))
     with Client(
-        base_url="https://sandbox.example.com/v2/", transport=recorder.transport
+        base_url="https://sandbox.example.com/v2/",
+        token="t",
+        transport=recorder.transport,
     ) as c:
         c.list_things()
     assert urls(recorder) == ["https://sandbox.example.com/v2/things"]
@@ -52,14 +54,14 @@ def test_base_url_chooses_another_server() -> None:
 
 def test_path_level_server_overrides_the_default() -> None:
     recorder = Recorder(Reply(200, {"ok": True}))
-    with Client(transport=recorder.transport) as c:
+    with Client(token="t", transport=recorder.transport) as c:
         assert c.get_status().ok is True
     assert urls(recorder) == ["https://status.example.com/status"]
 
 
 def test_operation_level_server_overrides_the_path_level_one() -> None:
     recorder = Recorder(Reply(201, {"id": "u1"}))
-    with Client(transport=recorder.transport) as c:
+    with Client(token="t", transport=recorder.transport) as c:
         result = c.create_upload(body=CreateUploadRequest(name="n"))
     assert result.id == "u1"
     assert urls(recorder) == [
@@ -71,7 +73,7 @@ def test_async_client_uses_the_same_servers() -> None:
     recorder = Recorder(Reply(200, {"ok": True}), Reply(200, []))
 
     async def run() -> None:
-        async with AsyncClient(transport=recorder.transport) as c:
+        async with AsyncClient(token="t", transport=recorder.transport) as c:
             await c.get_status()
             await c.list_things()
 
