@@ -8,14 +8,23 @@ from . import operations as _ops
 
 __all__ = ["AsyncClient", "Client"]
 
+# The spec's security schemes: (key, kind, Client arguments, environment variables[, API key name]).
+_SCHEMES: tuple[_rt.Scheme, ...] = (
+    _rt.Scheme(
+        "account_sid_auth_token",
+        "basic",
+        ("username", "password"),
+        ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"),
+    ),
+)
+
 
 class Client(_rt.Client):
     """Synchronous client for Twilio - Trunking."""
 
     DEFAULT_BASE_URL = "https://trunking.twilio.com"
-    AUTH = "basic"
-    USERNAME_ENV = "TWILIO_ACCOUNT_SID"
-    PASSWORD_ENV = "TWILIO_AUTH_TOKEN"
+    SECURITY_SCHEMES = _SCHEMES
+    SECURITY = (("account_sid_auth_token",),)
     PACKAGE = "twilio_trunking_v1"
     VERSION = "1.0.0"
 
@@ -26,9 +35,8 @@ class AsyncClient(_rt.AsyncClient):
     """Asynchronous client for Twilio - Trunking."""
 
     DEFAULT_BASE_URL = "https://trunking.twilio.com"
-    AUTH = "basic"
-    USERNAME_ENV = "TWILIO_ACCOUNT_SID"
-    PASSWORD_ENV = "TWILIO_AUTH_TOKEN"
+    SECURITY_SCHEMES = _SCHEMES
+    SECURITY = (("account_sid_auth_token",),)
     PACKAGE = "twilio_trunking_v1"
     VERSION = "1.0.0"
 

@@ -53,6 +53,7 @@ from .model import Model, field, lazy, model
 from .operation import FileContent, Operation, PagedRequest, Param, Request
 from .pagination import AsyncPaginator, Page, Paginator
 from .problems import DecodeProblem
+from .security import MissingCredentialsError, Scheme
 
 __all__ = [
     # decoders
@@ -91,6 +92,7 @@ __all__ = [
     "AsyncClient",
     "method",
     "async_method",
+    "Scheme",
     "ApiResponse",
     "DEFAULT_TIMEOUT",
     "DEFAULT_MAX_RESPONSE_BYTES",
@@ -115,6 +117,7 @@ __all__ = [
     "DeadlineExceededError",
     "ResponseTooLargeError",
     "RedirectError",
+    "MissingCredentialsError",
     "PaginationError",
     "TooManyPagesError",
 ]

@@ -59,7 +59,7 @@ def test_list_phone_numbers_read_empty() -> None:
 
 def test_list_phone_numbers_rejects_bad_trunk_sid() -> None:
     recorder = _Recorder(200, {})
-    with Client("ACtest", "secret", transport=recorder.transport()) as client:
+    with Client(transport=recorder.transport()) as client:
         with pytest.raises(ValueError, match="^trunk_sid: "):
             client.list_phone_numbers("!")
     assert recorder.requests == []
@@ -67,7 +67,7 @@ def test_list_phone_numbers_rejects_bad_trunk_sid() -> None:
 
 def test_list_phone_numbers_rejects_bad_page_size() -> None:
     recorder = _Recorder(200, {})
-    with Client("ACtest", "secret", transport=recorder.transport()) as client:
+    with Client(transport=recorder.transport()) as client:
         with pytest.raises(ValueError, match="^page_size: "):
             client.list_phone_numbers(
                 "TKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", page_size=1001
@@ -77,7 +77,7 @@ def test_list_phone_numbers_rejects_bad_page_size() -> None:
 
 def test_list_phone_numbers_rejects_bad_page() -> None:
     recorder = _Recorder(200, {})
-    with Client("ACtest", "secret", transport=recorder.transport()) as client:
+    with Client(transport=recorder.transport()) as client:
         with pytest.raises(ValueError, match="^page: "):
             client.list_phone_numbers("TKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", page=-1)
     assert recorder.requests == []

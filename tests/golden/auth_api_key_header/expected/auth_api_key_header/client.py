@@ -8,14 +8,18 @@ from . import operations as _ops
 
 __all__ = ["AsyncClient", "Client"]
 
+# The spec's security schemes: (key, kind, Client arguments, environment variables[, API key name]).
+_SCHEMES: tuple[_rt.Scheme, ...] = (
+    _rt.Scheme("api_key", "header", ("token",), ("ACME_REPORTS_KEY",), "X-API-Key"),
+)
+
 
 class Client(_rt.Client):
     """Synchronous client for API key in a header."""
 
     DEFAULT_BASE_URL = "https://header.example.com"
-    AUTH = "header"
-    TOKEN_ENV = "ACME_REPORTS_KEY"
-    API_KEY_NAME = "X-API-Key"
+    SECURITY_SCHEMES = _SCHEMES
+    SECURITY = (("api_key",),)
     PACKAGE = "auth_api_key_header"
     VERSION = "1"
 
@@ -26,9 +30,8 @@ class AsyncClient(_rt.AsyncClient):
     """Asynchronous client for API key in a header."""
 
     DEFAULT_BASE_URL = "https://header.example.com"
-    AUTH = "header"
-    TOKEN_ENV = "ACME_REPORTS_KEY"
-    API_KEY_NAME = "X-API-Key"
+    SECURITY_SCHEMES = _SCHEMES
+    SECURITY = (("api_key",),)
     PACKAGE = "auth_api_key_header"
     VERSION = "1"
 

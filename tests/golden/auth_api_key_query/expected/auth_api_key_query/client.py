@@ -8,14 +8,20 @@ from . import operations as _ops
 
 __all__ = ["AsyncClient", "Client"]
 
+# The spec's security schemes: (key, kind, Client arguments, environment variables[, API key name]).
+_SCHEMES: tuple[_rt.Scheme, ...] = (
+    _rt.Scheme(
+        "key_in_query", "query", ("token",), ("AUTH_API_KEY_QUERY_API_KEY",), "appid"
+    ),
+)
+
 
 class Client(_rt.Client):
     """Synchronous client for API key in the query."""
 
     DEFAULT_BASE_URL = "https://query.example.com"
-    AUTH = "query"
-    TOKEN_ENV = "AUTH_API_KEY_QUERY_API_KEY"
-    API_KEY_NAME = "appid"
+    SECURITY_SCHEMES = _SCHEMES
+    SECURITY = (("key_in_query",),)
     PACKAGE = "auth_api_key_query"
     VERSION = "1"
 
@@ -26,9 +32,8 @@ class AsyncClient(_rt.AsyncClient):
     """Asynchronous client for API key in the query."""
 
     DEFAULT_BASE_URL = "https://query.example.com"
-    AUTH = "query"
-    TOKEN_ENV = "AUTH_API_KEY_QUERY_API_KEY"
-    API_KEY_NAME = "appid"
+    SECURITY_SCHEMES = _SCHEMES
+    SECURITY = (("key_in_query",),)
     PACKAGE = "auth_api_key_query"
     VERSION = "1"
 

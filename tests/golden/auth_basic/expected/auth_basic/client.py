@@ -8,14 +8,23 @@ from . import operations as _ops
 
 __all__ = ["AsyncClient", "Client"]
 
+# The spec's security schemes: (key, kind, Client arguments, environment variables[, API key name]).
+_SCHEMES: tuple[_rt.Scheme, ...] = (
+    _rt.Scheme(
+        "account_auth",
+        "basic",
+        ("username", "password"),
+        ("ACME_ACCOUNT_SID", "ACME_AUTH_TOKEN"),
+    ),
+)
+
 
 class Client(_rt.Client):
     """Synchronous client for Basic auth."""
 
     DEFAULT_BASE_URL = "https://basic.example.com"
-    AUTH = "basic"
-    USERNAME_ENV = "ACME_ACCOUNT_SID"
-    PASSWORD_ENV = "ACME_AUTH_TOKEN"
+    SECURITY_SCHEMES = _SCHEMES
+    SECURITY = (("account_auth",),)
     PACKAGE = "auth_basic"
     VERSION = "1"
 
@@ -26,9 +35,8 @@ class AsyncClient(_rt.AsyncClient):
     """Asynchronous client for Basic auth."""
 
     DEFAULT_BASE_URL = "https://basic.example.com"
-    AUTH = "basic"
-    USERNAME_ENV = "ACME_ACCOUNT_SID"
-    PASSWORD_ENV = "ACME_AUTH_TOKEN"
+    SECURITY_SCHEMES = _SCHEMES
+    SECURITY = (("account_auth",),)
     PACKAGE = "auth_basic"
     VERSION = "1"
 

@@ -8,12 +8,16 @@ from . import operations as _ops
 
 __all__ = ["AsyncClient", "Client"]
 
+# The spec's security schemes: (key, kind, Client arguments, environment variables[, API key name]).
+_SCHEMES: tuple[_rt.Scheme, ...] = ()
+
 
 class Client(_rt.Client):
     """Synchronous client for Awkward "names" \\ API."""
 
     DEFAULT_BASE_URL = "https://api.example.com"
-    AUTH = "none"
+    SECURITY_SCHEMES = _SCHEMES
+    SECURITY = ()
     PACKAGE = "awkward_names"
     VERSION = "1"
 
@@ -25,7 +29,8 @@ class AsyncClient(_rt.AsyncClient):
     """Asynchronous client for Awkward "names" \\ API."""
 
     DEFAULT_BASE_URL = "https://api.example.com"
-    AUTH = "none"
+    SECURITY_SCHEMES = _SCHEMES
+    SECURITY = ()
     PACKAGE = "awkward_names"
     VERSION = "1"
 

@@ -8,12 +8,16 @@ from . import operations as _ops
 
 __all__ = ["AsyncClient", "Client"]
 
+# The spec's security schemes: (key, kind, Client arguments, environment variables[, API key name]).
+_SCHEMES: tuple[_rt.Scheme, ...] = ()
+
 
 class Client(_rt.Client):
     """Synchronous client for Formats and enums."""
 
     DEFAULT_BASE_URL = "https://formats.example.com"
-    AUTH = "none"
+    SECURITY_SCHEMES = _SCHEMES
+    SECURITY = ()
     PACKAGE = "formats_enums"
     VERSION = "2024-05-01"
 
@@ -29,7 +33,8 @@ class AsyncClient(_rt.AsyncClient):
     """Asynchronous client for Formats and enums."""
 
     DEFAULT_BASE_URL = "https://formats.example.com"
-    AUTH = "none"
+    SECURITY_SCHEMES = _SCHEMES
+    SECURITY = ()
     PACKAGE = "formats_enums"
     VERSION = "2024-05-01"
 

@@ -8,12 +8,16 @@ from . import operations as _ops
 
 __all__ = ["AsyncClient", "Client"]
 
+# The spec's security schemes: (key, kind, Client arguments, environment variables[, API key name]).
+_SCHEMES: tuple[_rt.Scheme, ...] = ()
+
 
 class Client(_rt.Client):
     """Synchronous client for Methods and bodies."""
 
     DEFAULT_BASE_URL = "https://api.example.com/v1"
-    AUTH = "none"
+    SECURITY_SCHEMES = _SCHEMES
+    SECURITY = ()
     PACKAGE = "methods_bodies"
     VERSION = "1.0.0"
 
@@ -36,7 +40,8 @@ class AsyncClient(_rt.AsyncClient):
     """Asynchronous client for Methods and bodies."""
 
     DEFAULT_BASE_URL = "https://api.example.com/v1"
-    AUTH = "none"
+    SECURITY_SCHEMES = _SCHEMES
+    SECURITY = ()
     PACKAGE = "methods_bodies"
     VERSION = "1.0.0"
 

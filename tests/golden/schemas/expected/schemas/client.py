@@ -8,12 +8,16 @@ from . import operations as _ops
 
 __all__ = ["AsyncClient", "Client"]
 
+# The spec's security schemes: (key, kind, Client arguments, environment variables[, API key name]).
+_SCHEMES: tuple[_rt.Scheme, ...] = ()
+
 
 class Client(_rt.Client):
     """Synchronous client for Schemas."""
 
     DEFAULT_BASE_URL = "https://schemas.example.com"
-    AUTH = "none"
+    SECURITY_SCHEMES = _SCHEMES
+    SECURITY = ()
     PACKAGE = "schemas"
     VERSION = "3"
 
@@ -31,7 +35,8 @@ class AsyncClient(_rt.AsyncClient):
     """Asynchronous client for Schemas."""
 
     DEFAULT_BASE_URL = "https://schemas.example.com"
-    AUTH = "none"
+    SECURITY_SCHEMES = _SCHEMES
+    SECURITY = ()
     PACKAGE = "schemas"
     VERSION = "3"
 

@@ -8,13 +8,18 @@ from . import operations as _ops
 
 __all__ = ["AsyncClient", "Client"]
 
+# The spec's security schemes: (key, kind, Client arguments, environment variables[, API key name]).
+_SCHEMES: tuple[_rt.Scheme, ...] = (
+    _rt.Scheme("bearer_auth", "bearer", ("token",), ("SERVERS_AUTH_BEARER_TOKEN",)),
+)
+
 
 class Client(_rt.Client):
     """Synchronous client for Servers and bearer auth."""
 
     DEFAULT_BASE_URL = "https://eu.api.example.com/v2"
-    AUTH = "bearer"
-    TOKEN_ENV = "SERVERS_AUTH_BEARER_TOKEN"
+    SECURITY_SCHEMES = _SCHEMES
+    SECURITY = (("bearer_auth",),)
     PACKAGE = "servers_auth_bearer"
     VERSION = "1"
 
@@ -27,8 +32,8 @@ class AsyncClient(_rt.AsyncClient):
     """Asynchronous client for Servers and bearer auth."""
 
     DEFAULT_BASE_URL = "https://eu.api.example.com/v2"
-    AUTH = "bearer"
-    TOKEN_ENV = "SERVERS_AUTH_BEARER_TOKEN"
+    SECURITY_SCHEMES = _SCHEMES
+    SECURITY = (("bearer_auth",),)
     PACKAGE = "servers_auth_bearer"
     VERSION = "1"
 

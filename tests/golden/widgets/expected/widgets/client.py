@@ -8,12 +8,16 @@ from . import operations as _ops
 
 __all__ = ["AsyncClient", "Client"]
 
+# The spec's security schemes: (key, kind, Client arguments, environment variables[, API key name]).
+_SCHEMES: tuple[_rt.Scheme, ...] = ()
+
 
 class Client(_rt.Client):
     """Synchronous client for Widgets."""
 
     DEFAULT_BASE_URL = "https://eu.widgets.example.com/api"
-    AUTH = "none"
+    SECURITY_SCHEMES = _SCHEMES
+    SECURITY = ()
     PACKAGE = "widgets"
     VERSION = "2.1.0"
 
@@ -26,7 +30,8 @@ class AsyncClient(_rt.AsyncClient):
     """Asynchronous client for Widgets."""
 
     DEFAULT_BASE_URL = "https://eu.widgets.example.com/api"
-    AUTH = "none"
+    SECURITY_SCHEMES = _SCHEMES
+    SECURITY = ()
     PACKAGE = "widgets"
     VERSION = "2.1.0"
 

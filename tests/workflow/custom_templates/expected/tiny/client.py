@@ -10,12 +10,16 @@ from . import operations as _ops
 
 __all__ = ["AsyncClient", "Client"]
 
+# The spec's security schemes: (key, kind, Client arguments, environment variables[, API key name]).
+_SCHEMES: tuple[_rt.Scheme, ...] = ()
+
 
 class Client(_rt.Client):
     """Synchronous client for Tiny."""
 
     DEFAULT_BASE_URL = "https://tiny.example.com"
-    AUTH = "none"
+    SECURITY_SCHEMES = _SCHEMES
+    SECURITY = ()
     PACKAGE = "tiny"
     VERSION = "0.1.0"
 
@@ -26,7 +30,8 @@ class AsyncClient(_rt.AsyncClient):
     """Asynchronous client for Tiny."""
 
     DEFAULT_BASE_URL = "https://tiny.example.com"
-    AUTH = "none"
+    SECURITY_SCHEMES = _SCHEMES
+    SECURITY = ()
     PACKAGE = "tiny"
     VERSION = "0.1.0"
 

@@ -41,10 +41,15 @@ I = TypeVar("I")  # noqa: E741
 class Client(BaseClient):
     """Synchronous API client.
 
-    Credentials default to the environment variables named by
-    ``USERNAME_ENV``/``PASSWORD_ENV`` and are sent with HTTP basic auth, or,
-    for APIs with ``AUTH`` "bearer", "header" or "query", ``token`` defaults
-    to ``TOKEN_ENV``; without any, requests are unauthenticated. ``timeout=None`` disables
+    Credentials: one set of keyword arguments per security scheme of the
+    API (``SECURITY_SCHEMES``: ``username``/``password`` for its HTTP basic
+    scheme, ``token`` for its bearer token or API key, or arguments named
+    after the schemes when it has several of a kind), each defaulting to
+    its environment variable. Each call sends the first of its operation's
+    alternatives that the client has every credential for, and raises
+    ``MissingCredentialsError`` before sending when it has none of them (an
+    operation that allows anonymous calls is then sent without). A credential
+    argument the API has no scheme for raises ``TypeError``. ``timeout=None`` disables
     timeouts. An ``http_client`` passed in is never closed by this client;
     ``transport`` is used for a client created here (e.g. ``MockTransport``).
 
@@ -79,6 +84,7 @@ class Client(BaseClient):
         deadline: float | None = UNSET,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         strict: bool = False,
+        **credentials: str | None,
     ) -> None:
         if http_client is not None and transport is not None:
             raise ValueError("pass either http_client or transport, not both")
@@ -93,6 +99,7 @@ class Client(BaseClient):
             deadline,
             max_response_bytes,
             strict,
+            credentials,
         )
         self._owns_http = http_client is None
         self._http = http_client or httpx.Client(transport=transport, timeout=timeout)
@@ -183,12 +190,13 @@ class Client(BaseClient):
 
     def _execute(self, request: Request[Any], url: str | None) -> httpx.Response:
         """Send with retries within the deadline; return a success or raise."""
+        send_kwargs = self._send_kwargs(request.operation)  # before anything is sent
         deadline = self._start_deadline()
         http_request = self._build(self._http, request, url)
         method = http_request.method
         for attempt in range(self.max_retries + 1):
             try:
-                response = self._attempt(http_request, request, deadline)
+                response = self._attempt(http_request, send_kwargs, deadline)
             except httpx.TransportError as exc:
                 delay = self._retry_delay(attempt, method, exc=exc, deadline=deadline)
                 self._log_attempt(http_request, attempt, exc, delay)
@@ -215,13 +223,16 @@ class Client(BaseClient):
         raise AssertionError("unreachable: the last attempt never retries")
 
     def _attempt(
-        self, http_request: httpx.Request, request: Request[Any], deadline: Deadline
+        self,
+        http_request: httpx.Request,
+        send_kwargs: dict[str, Any],
+        deadline: Deadline,
     ) -> httpx.Response:
         """One attempt: the response with its body read (see ``exchange``)."""
         return exchange(
             self._http,
             http_request,
-            self._send_kwargs(request.operation),
+            send_kwargs,
             deadline,
             self.max_response_bytes,
         )
@@ -248,6 +259,7 @@ class AsyncClient(BaseClient):
         deadline: float | None = UNSET,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         strict: bool = False,
+        **credentials: str | None,
     ) -> None:
         if http_client is not None and transport is not None:
             raise ValueError("pass either http_client or transport, not both")
@@ -262,6 +274,7 @@ class AsyncClient(BaseClient):
             deadline,
             max_response_bytes,
             strict,
+            credentials,
         )
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(
@@ -343,12 +356,13 @@ class AsyncClient(BaseClient):
 
     async def _execute(self, request: Request[Any], url: str | None) -> httpx.Response:
         """Send with retries within the deadline; return a success or raise."""
+        send_kwargs = self._send_kwargs(request.operation)  # before anything is sent
         deadline = self._start_deadline()
         http_request = self._build(self._http, request, url)
         method = http_request.method
         for attempt in range(self.max_retries + 1):
             try:
-                response = await self._attempt(http_request, request, deadline)
+                response = await self._attempt(http_request, send_kwargs, deadline)
             except httpx.TransportError as exc:
                 delay = self._retry_delay(attempt, method, exc=exc, deadline=deadline)
                 self._log_attempt(http_request, attempt, exc, delay)
@@ -375,7 +389,10 @@ class AsyncClient(BaseClient):
         raise AssertionError("unreachable: the last attempt never retries")
 
     async def _attempt(
-        self, http_request: httpx.Request, request: Request[Any], deadline: Deadline
+        self,
+        http_request: httpx.Request,
+        send_kwargs: dict[str, Any],
+        deadline: Deadline,
     ) -> httpx.Response:
         """One attempt (see ``exchange``), cut off exactly at the deadline."""
         try:
@@ -383,7 +400,7 @@ class AsyncClient(BaseClient):
                 return await aexchange(
                     self._http,
                     http_request,
-                    self._send_kwargs(request.operation),
+                    send_kwargs,
                     deadline,
                     self.max_response_bytes,
                 )

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import os
 import random
 import sys
 import time
@@ -21,7 +20,7 @@ from urllib.parse import urlencode
 
 import httpx
 
-from .auth import TokenAuth, install_log_filter, redact_text
+from .auth import install_log_filter, redact_text
 from .errors import (
     ApiConnectionError,
     ApiTimeoutError,
@@ -33,6 +32,14 @@ from .limits import Deadline, check_deadline, check_max_bytes, default_deadline
 from .operation import Operation, Request
 from .problems import DecodeProblem
 from .responses import Decoded, decode_error, decode_success, is_success
+from .security import (
+    CredentialsAuth,
+    Requirements,
+    Scheme,
+    choose,
+    legacy_schemes,
+    resolve,
+)
 from .retry import (
     IDEMPOTENT_METHODS,
     RETRY_STATUSES,
@@ -90,11 +97,19 @@ class BaseClient:
     """
 
     DEFAULT_BASE_URL: ClassVar[str] = ""
+    #: Every security scheme of the API (see ``security.Scheme``); each
+    #: scheme's ``args`` are keyword arguments of the client.
+    SECURITY_SCHEMES: ClassVar[tuple[Scheme, ...] | None] = None
+    #: The requirements of an operation that declares none of its own:
+    #: alternatives, each the scheme keys it needs (see ``security``).
+    SECURITY: ClassVar[Requirements | None] = None
+    # The older, one-scheme configuration, used when SECURITY_SCHEMES is
+    # None: AUTH is "basic" (username and password), "bearer", "header" or
+    # "query" (``token`` sent as ``Authorization: Bearer``, or as the header
+    # or query parameter named ``API_KEY_NAME``), or "none"; credentials are
+    # then optional for every operation.
     USERNAME_ENV: ClassVar[str | None] = None
     PASSWORD_ENV: ClassVar[str | None] = None
-    #: "basic" (username and password), "bearer", "header" or "query" (a token
-    #: sent as ``Authorization: Bearer``, or as the header or query parameter
-    #: named ``API_KEY_NAME``), or "none".
     AUTH: ClassVar[str] = "basic"
     API_KEY_NAME: ClassVar[str] = ""
     TOKEN_ENV: ClassVar[str | None] = None
@@ -116,7 +131,7 @@ class BaseClient:
     #: than keep the value and record a ``DecodeProblem`` (see ``tolerant``).
     strict: bool
     _deadline: float | None | _Unset
-    _auth: httpx.Auth | None
+    _credentials: dict[str, tuple[str, ...]]
     _headers: dict[str, str]
     _owns_http: bool
     _logger: logging.Logger
@@ -137,9 +152,12 @@ class BaseClient:
         deadline: float | None | _Unset = UNSET,
         max_response_bytes: int | None = None,
         strict: bool = False,
+        credentials: Mapping[str, str | None] | None = None,
     ) -> None:
         install_log_filter()
-        self._auth = self._credentials(username, password, token)
+        given = {"username": username, "password": password, "token": token}
+        given.update(credentials or {})
+        self._credentials = self._resolve_credentials(given)
         self.base_url = (base_url or self.DEFAULT_BASE_URL).rstrip("/")
         if not self.base_url:
             raise ValueError("base_url is required")
@@ -163,29 +181,60 @@ class BaseClient:
         self._clock = time.time
         self._monotonic = time.monotonic
 
-    def _credentials(
-        self, username: str | None, password: str | None, token: str | None
-    ) -> httpx.Auth | None:
-        """The auth for this client, from the arguments or the environment."""
-        if self.AUTH in ("bearer", "header", "query"):
-            if token is None and self.TOKEN_ENV:
-                token = os.environ.get(self.TOKEN_ENV) or None
-            if token is None:
-                return None
-            return TokenAuth(self.AUTH, self.API_KEY_NAME, token)
-        if self.AUTH != "basic":
+    @classmethod
+    def security_schemes(cls) -> tuple[Scheme, ...]:
+        """The API's security schemes (from ``SECURITY_SCHEMES``, or ``AUTH``)."""
+        if cls.SECURITY_SCHEMES is not None:
+            return cls.SECURITY_SCHEMES
+        return legacy_schemes(
+            cls.AUTH,
+            cls.USERNAME_ENV,
+            cls.PASSWORD_ENV,
+            cls.TOKEN_ENV,
+            cls.API_KEY_NAME,
+        )
+
+    def _resolve_credentials(
+        self, given: Mapping[str, str | None]
+    ) -> dict[str, tuple[str, ...]]:
+        """The credentials of each scheme, from the arguments or the environment.
+
+        A credential argument no scheme of this API takes is a ``TypeError``
+        (it would otherwise be silently ignored).
+        """
+        schemes = self.security_schemes()
+        known = {arg for scheme in schemes for arg in scheme.args}
+        unknown = sorted(
+            k for k, v in given.items() if v is not None and k not in known
+        )
+        if unknown:
+            takes = ", ".join(sorted(known)) or "none"
+            raise TypeError(
+                f"{type(self).__name__}() got credentials this API does not use:"
+                f" {', '.join(unknown)} (its credential arguments: {takes})"
+            )
+        return resolve(schemes, given)
+
+    def _requirements(self, operation: Operation[Any]) -> Requirements:
+        """What ``operation`` needs: its own requirements or the API's."""
+        if operation.security is not None:
+            return operation.security
+        if self.SECURITY is not None:
+            return self.SECURITY
+        # Older configuration: any one scheme, or none.
+        return (*((s.key,) for s in self.security_schemes()), ())
+
+    def _auth_for(self, operation: Operation[Any]) -> httpx.Auth | None:
+        """The credentials to send with ``operation``; raises
+        ``MissingCredentialsError`` when it needs some the client lacks."""
+        schemes = self.security_schemes()
+        keys = choose(
+            operation.name, self._requirements(operation), schemes, self._credentials
+        )
+        if not keys:
             return None
-        if username is None and self.USERNAME_ENV:
-            username = os.environ.get(self.USERNAME_ENV) or None
-        if password is None and self.PASSWORD_ENV:
-            password = os.environ.get(self.PASSWORD_ENV) or None
-        if username is not None and password is None:
-            raise ValueError(_missing_credential("password", self.PASSWORD_ENV))
-        if password is not None and username is None:
-            raise ValueError(_missing_credential("username", self.USERNAME_ENV))
-        if username is None:
-            return None
-        return httpx.BasicAuth(username, password or "")
+        by_key = {s.key: s for s in schemes}
+        return CredentialsAuth(tuple((by_key[k], self._credentials[k]) for k in keys))
 
     @property
     def deadline(self) -> float | None:
@@ -231,9 +280,11 @@ class BaseClient:
 
     def _secret_params(self) -> frozenset[str]:
         """Query parameters that carry this client's credentials."""
-        if self.AUTH == "query" and self.API_KEY_NAME:
-            return frozenset({self.API_KEY_NAME})
-        return frozenset()
+        return frozenset(
+            s.name
+            for s in self.security_schemes()
+            if s.kind == "query" and s.name and s.key in self._credentials
+        )
 
     def _base_for(self, operation: Operation[Any]) -> str:
         return (operation.server or self.base_url).rstrip("/")
@@ -280,7 +331,12 @@ class BaseClient:
         )
 
     def _send_kwargs(self, operation: Operation[Any]) -> dict[str, Any]:
-        auth = self._auth if operation.authenticated else None
+        """What ``exchange`` passes to ``send``: the call's credentials.
+
+        Raises ``MissingCredentialsError`` before anything is sent when the
+        operation needs credentials the client lacks.
+        """
+        auth = self._auth_for(operation)
         return {"auth": auth if auth is not None else httpx.USE_CLIENT_DEFAULT}
 
     def _retry_delay(
@@ -444,8 +500,3 @@ def _check_strict(strict: bool) -> bool:
     if not isinstance(strict, bool):
         raise ValueError(f"strict must be True or False, got {strict!r}")
     return strict
-
-
-def _missing_credential(missing: str, env: str | None) -> str:
-    hint = f" (pass it or set {env})" if env else ""
-    return f"credentials are incomplete: no {missing} given{hint}"

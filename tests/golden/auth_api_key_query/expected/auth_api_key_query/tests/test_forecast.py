@@ -27,5 +27,5 @@ def test_get_forecast_synthesised() -> None:
     result = _send_both(Client, AsyncClient, _get_forecast_request(), recorder)
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/forecast"
-    assert recorder.query() == [("city", "example")]
+    assert recorder.query() == [("appid", "test-token"), ("city", "example")]
     _check(result, _expected(__file__, "get_forecast_synthesised"))

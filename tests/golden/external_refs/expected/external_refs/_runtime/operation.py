@@ -138,6 +138,8 @@ class Operation(Generic[T]):
     ``items_key`` optionally names the response property holding the list
     (otherwise ``meta.key`` or the only list-valued property is used).
     ``server`` overrides the client's base URL for this operation.
+    ``security`` overrides the client's ``SECURITY``: alternatives of the
+    scheme keys to send (``()``: never any credentials; see ``security``).
     """
 
     name: str
@@ -154,7 +156,7 @@ class Operation(Generic[T]):
     server: str | None = None
     content_type: str = "application/json"
     accept: str = "application/json"
-    authenticated: bool = True
+    security: tuple[tuple[str, ...], ...] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "method", self.method.upper())

@@ -34,7 +34,7 @@ def test_list_invoices_synthesised() -> None:
 
 def test_list_invoices_rejects_bad_page_size() -> None:
     recorder = _Recorder(200, {})
-    with Client("ACtest", "secret", transport=recorder.transport()) as client:
+    with Client(transport=recorder.transport()) as client:
         with pytest.raises(ValueError, match="^page_size: "):
             client.list_invoices(page_size=1001)
     assert recorder.requests == []

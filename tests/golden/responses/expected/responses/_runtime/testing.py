@@ -39,7 +39,7 @@ import httpx
 from .client import AsyncClient, Client
 from .operation import Request
 
-__all__ = ["Recorder", "check", "example", "expected", "send_both"]
+__all__ = ["Recorder", "check", "credentials", "example", "expected", "send_both"]
 
 T = TypeVar("T")
 
@@ -193,6 +193,19 @@ class Recorder:
         return json.loads(self.requests[index].content)
 
 
+def credentials(client: type[Client] | type[AsyncClient]) -> dict[str, str]:
+    """A test value for every credential argument of ``client``: ``ACtest``
+    and ``secret`` for a basic scheme's user name and password, ``test-<arg>``
+    for the others."""
+    values: dict[str, str] = {}
+    for scheme in client.security_schemes():
+        if scheme.kind == "basic":
+            values[scheme.args[0]], values[scheme.args[1]] = "ACtest", "secret"
+        else:
+            values[scheme.args[0]] = f"test-{scheme.args[0]}"
+    return values
+
+
 def send_both(
     client: type[Client],
     async_client: type[AsyncClient],
@@ -200,18 +213,22 @@ def send_both(
     recorder: Recorder,
 ) -> T:
     """Send ``request`` with ``client`` and with ``async_client``, both over
-    ``recorder``; return the decoded result.
+    ``recorder``; return the decoded result. Both clients have every
+    credential (see ``credentials``).
 
     Raises ``AssertionError`` unless both clients sent the same request (method,
     URL and body) and decoded the same result.
     """
     transport = recorder.transport()
-    with client("ACtest", "secret", transport=transport) as sync:
-        result = sync.send(request)
+    make_sync: Any = client  # the credential arguments are the API's own
+    with make_sync(**credentials(client), transport=transport) as sync:
+        result: T = sync.send(request)
 
     async def call_async() -> T:
-        async with async_client("ACtest", "secret", transport=transport) as other:
-            return await other.send(request)
+        make: Any = async_client
+        async with make(**credentials(async_client), transport=transport) as other:
+            again: T = await other.send(request)
+            return again
 
     again = asyncio.run(call_async())
     if len(recorder.requests) != 2:

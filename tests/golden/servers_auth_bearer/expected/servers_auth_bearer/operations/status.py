@@ -15,7 +15,7 @@ _GET_STATUS = _rt.Operation(
     params=(),
     response=_rt.model(GetStatusResponse),
     server="https://status.example.com",
-    authenticated=False,
+    security=(),
 )
 
 

@@ -38,7 +38,7 @@ def test_list_widgets_synthesised() -> None:
 
 def test_list_widgets_rejects_bad_page_size() -> None:
     recorder = _Recorder(200, {})
-    with Client("ACtest", "secret", transport=recorder.transport()) as client:
+    with Client(transport=recorder.transport()) as client:
         with pytest.raises(ValueError, match="^page_size: "):
             client.list_widgets(page_size=101)
     assert recorder.requests == []
@@ -60,7 +60,7 @@ def test_get_widget_example() -> None:
 
 def test_get_widget_rejects_bad_widget_id() -> None:
     recorder = _Recorder(200, {})
-    with Client("ACtest", "secret", transport=recorder.transport()) as client:
+    with Client(transport=recorder.transport()) as client:
         with pytest.raises(ValueError, match="^widget_id: "):
             client.get_widget("!")
     assert recorder.requests == []
@@ -85,7 +85,7 @@ def test_delete_widget_no_content() -> None:
 def test_delete_widget_rejects_bad_widget_id() -> None:
     recorder = _Recorder(200, {})
     with (
-        Client("ACtest", "secret", transport=recorder.transport()) as client,
+        Client(transport=recorder.transport()) as client,
         pytest.warns(DeprecationWarning),
     ):
         with pytest.raises(ValueError, match="^widget_id: "):
