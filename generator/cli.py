@@ -940,6 +940,8 @@ def _cmd_generate(args: argparse.Namespace, ui: Ui) -> int:
                 return
             from .recover import recover
 
+            for root in roots:  # first: taking the lock creates the folder, through a dangling link too
+                _check_output_root(root)
             held.enter_context(hold(roots, exclusive=True, say=ui.note))
             locked.append(True)
             for root in roots:
