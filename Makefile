@@ -8,6 +8,8 @@ NODE_INSTALLED := node_modules/.installed
 BENCH_VENV := bench/.venv
 BENCH_INSTALLED := $(BENCH_VENV)/.installed
 BENCH_ARGS ?=
+ORACLE_VENV := .venv-oracle
+ORACLE_INSTALLED := $(ORACLE_VENV)/.installed
 
 .PHONY: generate test check lint fuzz coverage clean bench
 
@@ -29,7 +31,14 @@ check: $(INSTALLED)
 lint: $(INSTALLED)
 	$(BIN)/specgen lint
 
-test: $(INSTALLED) $(NODE_INSTALLED)
+# The oracle of tests/test_oracle.py (openapi-core, pinned): its own venv, as
+# it needs an openapi-spec-validator older than the generator's.
+$(ORACLE_INSTALLED): tests/oracle/requirements.txt
+	test -x $(ORACLE_VENV)/bin/python || $(PYTHON) -m venv $(ORACLE_VENV)
+	$(ORACLE_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r tests/oracle/requirements.txt
+	touch $@
+
+test: $(INSTALLED) $(NODE_INSTALLED) $(ORACLE_INSTALLED)
 	$(BIN)/specgen check
 	$(BIN)/black --check --quiet generated/ tests/golden/ generator/runtime/
 	$(BIN)/mypy --strict --no-incremental generated/ $(wildcard tests/golden/*/expected/)
@@ -46,7 +55,7 @@ coverage: $(INSTALLED)
 	$(BIN)/python scripts/corpus.py --report docs/coverage.md
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache
+	rm -rf $(VENV) $(ORACLE_VENV) node_modules .pytest_cache .mypy_cache
 
 # The benchmark suite (issue 7; not part of `make test`): its own venv with the
 # pinned reference tools and specgen installed from this checkout, then a run

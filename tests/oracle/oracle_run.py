@@ -1,0 +1,111 @@
+"""Generate a spec's package, run its tests capturing every request, ask the oracle.
+
+Used by ``tests/test_oracle.py``; also a script printing acceptance counts::
+
+    .venv/bin/python tests/oracle/oracle_run.py SPEC...
+
+The generator and the package's tests run in this interpreter's venv, the
+oracle (``oracle.py``) in ``.venv-oracle`` (``make .venv-oracle/.installed``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+ORACLE_PYTHON = ROOT / ".venv-oracle" / "bin" / "python"
+SHARED = ROOT.parent / "shared" / "specs"
+
+
+@dataclass
+class OracleResult:
+    spec: str
+    generated: bool = False
+    error: str = ""  # why it does not generate, or why the run failed
+    verdicts: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> int:
+        return sum(1 for v in self.verdicts if v["ok"])
+
+    def rejected(self) -> list[dict[str, Any]]:
+        return [v for v in self.verdicts if not v["ok"]]
+
+
+def corpus_specs() -> list[Path]:
+    """Every spec of both shared corpora (empty when they are absent)."""
+    specs = sorted((SHARED / "twilio").glob("*.yaml"))
+    wild = SHARED / "wild"
+    specs += sorted(p for p in wild.glob("*") if p.suffix in (".yaml", ".yml", ".json"))
+    specs += sorted(wild.glob("*/specification/*.yaml"))
+    return specs
+
+
+def run_spec(spec: Path, work: Path) -> OracleResult:
+    """Generate ``spec`` under ``work``, capture its tests' requests, judge them."""
+    from generator.pipeline import generate_package
+    from generator.write import write_packages
+
+    result = OracleResult(spec.name)
+    try:
+        generated = generate_package(str(spec))
+        write_packages(work, generated.files)
+    except Exception as exc:  # noqa: BLE001  (recorded: the spec does not generate)
+        result.error = f"does not generate: {type(exc).__name__}: {str(exc)[:300]}"
+        return result
+    result.generated = True
+    captured = work / f"{generated.package}.requests.jsonl"
+    captured.unlink(missing_ok=True)
+    env = {
+        **os.environ,
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]),
+        "SPECGEN_ORACLE_CAPTURE": str(captured),
+    }
+    tests = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "oracle_capture", generated.package],
+        cwd=work, env=env, capture_output=True, text=True, timeout=1800,
+    )
+    if not captured.exists():
+        result.error = f"no request captured: {tests.stdout[-1500:]}{tests.stderr[-1500:]}"
+        return result
+    oracle = subprocess.run(
+        [str(ORACLE_PYTHON), str(HERE / "oracle.py"), str(spec), str(captured)],
+        capture_output=True, text=True, timeout=1800,
+    )
+    if oracle.returncode != 0:
+        result.error = f"oracle failed: {oracle.stderr[-2000:]}"
+    result.verdicts = [json.loads(line) for line in oracle.stdout.splitlines() if line.strip()]
+    return result
+
+
+def main(argv: list[str]) -> int:
+    specs = [Path(a) for a in argv[1:]] or corpus_specs()
+    show = os.environ.get("ORACLE_SHOW_ERRORS") == "1"
+    keep = os.environ.get("ORACLE_WORK")  # a folder to keep packages and captures in
+    with tempfile.TemporaryDirectory() as tmp:
+        for index, spec in enumerate(specs):
+            work = Path(keep or tmp) / str(index)
+            work.mkdir(parents=True, exist_ok=True)
+            result = run_spec(spec, work)
+            if not result.generated:
+                print(f"{spec.name}: {result.error[:200]}", flush=True)
+                continue
+            print(f"{spec.name}: {result.accepted}/{len(result.verdicts)} accepted {result.error[:300]}", flush=True)
+            if show:
+                for verdict in result.rejected():
+                    print(f"  {verdict['test']}: {' | '.join(verdict['errors'])[:700]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main(sys.argv))
