@@ -12,14 +12,24 @@ import re
 from collections import Counter
 from dataclasses import replace
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 from . import build_responses as br
 from . import build_types as bt
 from . import patterns
 from .build_auth import AuthBuilder
 from .build_params import ParamBuilder, arg_code
-from .build_tests import MAX_SAMPLE_VALUES, PATH_SAFE, CheckBuilder, encode_query_value, expected_json, expected_path, sample_body
+from .build_tests import (
+    MAX_SAMPLE_VALUES,
+    PATH_SAFE,
+    CheckBuilder,
+    expected_header,
+    expected_json,
+    expected_pairs,
+    expected_path,
+    expected_path_value,
+    sample_body,
+)
 from .cache import Cache
 from .config import ENV_NAME
 from .errors import Diagnostic, pointer_join, resolve_pointer
@@ -343,6 +353,8 @@ class _Builder:
             operation_id=draft["op_id"],
             method=draft["method"],
             path=draft["path"],
+            request_path=request_path(draft["path"]),
+            fixed_query=fixed_query(draft["path"]),
             summary=summary,
             description=description,
             parameters=tuple(p for p, _ in params),
@@ -436,16 +448,29 @@ class _Builder:
             c.keyword == "deprecated" for p, _, _ in entries for c in p.constraints
         )
         base_path = quote(urlsplit(draft["server"] or self._base_url()).path.rstrip("/"), safe=PATH_SAFE + "%")
-        path_values = {p.wire_name: s for p, _, s in entries if p.location == "path"}
+        path_values = {
+            p.wire_name: expected_path_value(p.wire_name, s, p.serialization.style, p.serialization.explode)
+            for p, _, s in entries
+            if p.location == "path" and p.serialization is not None
+        }
 
         credentials = self.security.test_query(draft["security"][0])
 
         def pairs(location: str) -> tuple[tuple[str, str], ...]:
-            found = [(p.wire_name, v) for p, _, s in entries if p.location == location for v in encode_query_value(s)]
+            found = [
+                pair
+                for p, _, s in entries
+                if p.location == location and p.serialization is not None
+                for pair in expected_pairs(p.wire_name, s, p.serialization.style, p.serialization.explode)
+            ]
             return tuple(sorted([*found, *credentials] if location == "query" else found))
 
         body = next((s for p, _, s in entries if p.location == "body"), None)
-        headers = tuple((p.wire_name, ",".join(encode_query_value(s))) for p, _, s in entries if p.location == "header")
+        headers = tuple(
+            (p.wire_name, expected_header(s, p.serialization.explode if p.serialization else False))
+            for p, _, s in entries
+            if p.location == "header"
+        )
         examples = list(draft["examples"])
         raw = response is not None and response.format == "raw"
         if raw:
@@ -482,8 +507,8 @@ class _Builder:
                     status=draft["status"],
                     body_file=body_file,
                     args=args,
-                    expected_path=base_path + expected_path(draft["path"], path_values),
-                    expected_query=pairs("query"),
+                    expected_path=base_path + expected_path(request_path(draft["path"]), path_values),
+                    expected_query=tuple(sorted([*fixed_query(draft["path"]), *pairs("query")])),
                     expected_form=pairs("form"),
                     expected_json=literal(_json_form(body)) if any(p.location == "body" for p, _, _ in entries) else None,
                     expected_headers=headers,
@@ -511,6 +536,19 @@ class _Builder:
                 )
             )
         return tuple(cases), tuple(invalid), needs, used_models
+
+
+def request_path(key: str) -> str:
+    """The path a path key requests: what precedes a ``#`` or ``?`` (``/shared_items#folders``
+    is a second operation on ``/shared_items``)."""
+    return re.split(r"[#?]", key, maxsplit=1)[0]
+
+
+def fixed_query(key: str) -> tuple[tuple[str, str], ...]:
+    """The query pairs a path key fixes (``/files?action=copy``), fragment cut."""
+    if "?" not in key.split("#", 1)[0]:
+        return ()
+    return tuple(parse_qsl(key.split("#", 1)[0].split("?", 1)[1], keep_blank_values=True))
 
 
 def _json_form(value: Any) -> Any:

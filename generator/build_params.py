@@ -15,7 +15,7 @@ from . import patterns
 from .errors import pointer_join, resolve_pointer
 from .examples import sample_scalar
 from .filters import literal
-from .ir import Code, Constraint, Parameter, TypeRef
+from .ir import Code, Constraint, Parameter, Serialization, TypeRef
 from .naming import Identifier, Scope, pascal
 
 FORM = "application/x-www-form-urlencoded"
@@ -34,7 +34,15 @@ _RULES = {
     "minimum": "At least {}.",
     "maximum": "At most {}.",
 }
-_LOCATIONS = ("path", "query", "header", "form", "multipart", "file", "body", "content")
+_LOCATIONS = ("path", "query", "header", "cookie", "form", "multipart", "file", "body", "content")
+_STYLES = {  # the styles each location allows, the first being its default
+    "path": ("simple", "label", "matrix"),
+    "header": ("simple",),
+    "query": ("form", "spaceDelimited", "pipeDelimited", "deepObject"),
+    "cookie": ("form",),
+    "form": ("form", "spaceDelimited", "pipeDelimited", "deepObject"),
+    "multipart": ("form", "spaceDelimited", "pipeDelimited", "deepObject"),
+}
 _ORDER = {"path": 0}
 
 Raw = tuple[dict[str, Any], str]  # a parameter object and its pointer
@@ -53,7 +61,14 @@ class ParamBuilder:
         self._warned_patterns: set[str] = set()
 
     def request_body(self, op: dict[str, Any], pointer: str) -> tuple[list[Raw], str | None]:
-        """Pseudo parameter objects for the body's fields, and the JSON media type."""
+        """Pseudo parameter objects for the body, and its media type when it is
+        not a form or multipart one.
+
+        The media type is the spec's first one that can be sent: a form or
+        multipart type needs an object schema with properties (one argument
+        per field), else the next type is tried; when none is left, the whole
+        form body is one ``body`` argument (its members become the fields).
+        """
         body = op.get("requestBody")
         body_pointer = pointer_join(pointer, "requestBody")
         if isinstance(body, dict) and "$ref" in body:
@@ -61,38 +76,50 @@ class ParamBuilder:
         if not isinstance(body, dict):
             return [], None
         content = body["content"] if isinstance(body.get("content"), dict) else {}
-        media = next((m for m in (FORM, MULTIPART) if m in content), None)
-        media = media or next((m for m in content if is_json_media(m)), None)
-        if media is None:
-            if not content:
-                return [], None
-            media = str(next(iter(content)))
+        if not content:
+            return [], None
+        required = bool(body.get("required"))
+        description = body.get("description") or ""
+        for media in content:
+            media = str(media)
+            entry = content[media] if isinstance(content[media], dict) else {}
+            schema = entry["schema"] if isinstance(entry.get("schema"), dict) else {}
+            schema_pointer = pointer_join(body_pointer, "content", media, "schema")
+            base = media.split(";")[0].strip().lower()
+            if base in (FORM, MULTIPART):
+                fields = self._form_fields(base, entry, schema, schema_pointer)
+                if fields:
+                    return fields, None
+                continue
+            if is_json_media(media):
+                pseudo = {"name": "body", "in": "body", "required": required, "schema": schema,
+                          "description": description or "The request body."}
+                if "example" in entry:
+                    pseudo["example"] = entry["example"]
+                return [(pseudo, schema_pointer)], media
             pseudo = {
                 "name": "body",
                 "in": "content",
-                "required": bool(body.get("required")),
+                "required": required,
                 "schema": {"type": "string", "format": "text" if media.startswith("text/") else "binary"},
-                "description": body.get("description") or f"The request body, sent as {media}.",
+                "description": description or f"The request body, sent as {media}.",
             }
             return [(pseudo, pointer_join(body_pointer, "content", media))], media
+        media = next(str(m) for m in content if str(m).split(";")[0].strip().lower() in (FORM, MULTIPART))
         entry = content[media] if isinstance(content[media], dict) else {}
         schema = entry["schema"] if isinstance(entry.get("schema"), dict) else {}
-        schema_pointer = pointer_join(body_pointer, "content", media, "schema")
-        if is_json_media(media):
-            pseudo = {
-                "name": "body",
-                "in": "body",
-                "required": bool(body.get("required")),
-                "schema": schema,
-                "description": body.get("description") or "The request body.",
-            }
-            if "example" in entry:
-                pseudo["example"] = entry["example"]
-            return [(pseudo, schema_pointer)], media
+        location = "form" if media.split(";")[0].strip().lower() == FORM else "multipart"
+        pseudo = {"name": "body", "in": location, "required": required, "schema": schema, "style": "form",
+                  "explode": True, "description": description or "The request body; its members are sent as the form's fields."}
+        return [(pseudo, pointer_join(body_pointer, "content", media, "schema"))], None
+
+    def _form_fields(self, media: str, entry: dict[str, Any], schema: dict[str, Any], schema_pointer: str) -> list[Raw]:
+        """One pseudo parameter per property of a form or multipart body, with
+        the ``encoding`` entry of the field as its serialization."""
         resolved = self._object_schema(schema)
         if resolved is None or not resolved.get("properties"):
-            self.warn(schema_pointer, f"a {media} body needs an object schema with properties; the body is not sent")
-            return [], None
+            return []
+        encoding = entry["encoding"] if isinstance(entry.get("encoding"), dict) else {}
         required = set(resolved.get("required") or [])
         fields = []
         for name, prop in resolved["properties"].items():
@@ -100,19 +127,20 @@ class ParamBuilder:
             location = "form" if media == FORM else "multipart"
             if media == MULTIPART and _is_binary(self._follow(prop)):
                 location = "file"
-            fields.append(
-                (
-                    {
-                        "name": name,
-                        "in": location,
-                        "required": name in required,
-                        "schema": prop,
-                        "description": self._follow(prop).get("description") or "",
-                    },
-                    pointer_join(schema_pointer, "properties", name),
-                )
-            )
-        return fields, None
+            pseudo: dict[str, Any] = {
+                "name": name,
+                "in": location,
+                "required": name in required,
+                "schema": prop,
+                "description": self._follow(prop).get("description") or "",
+            }
+            field_encoding = encoding.get(name)
+            if isinstance(field_encoding, dict):
+                for key in ("style", "explode", "allowReserved", "contentType"):
+                    if key in field_encoding:
+                        pseudo[key] = field_encoding[key]
+            fields.append((pseudo, pointer_join(schema_pointer, "properties", name)))
+        return fields
 
     def _follow(self, schema: dict[str, Any]) -> dict[str, Any]:
         for _ in range(50):
@@ -168,9 +196,7 @@ class ParamBuilder:
         flat = self._follow(schema)
         constraints, rules = _constraints(flat)
         self._check_pattern(schema, pointer if location in ("body", "form", "multipart") else pointer_join(pointer, "schema"))
-        for name in ("style", "explode"):
-            if name in param and location == "query" and t.kind == "list":
-                constraints.append(Constraint(Identifier(name), param[name]))
+        serialization = self._serialization(param, pointer, location)
         if param.get("deprecated") is True:
             constraints.append(Constraint(Identifier("deprecated"), True))
             rules.append("Deprecated.")
@@ -189,7 +215,8 @@ class ParamBuilder:
             description=description,
             constraints=tuple(constraints),
             doc=doc,
-            runtime_param=_runtime_param(wire, location, py_name, required, constraints),
+            runtime_param=_runtime_param(wire, location, py_name, required, constraints, serialization),
+            serialization=serialization,
         )
         return parameter, self._sample(param, flat, t)
 
@@ -212,6 +239,24 @@ class ParamBuilder:
                 pointer_join(pointer, "pattern"),
                 f"pattern {shown!r} cannot be checked in linear time ({why}); the client does not check it",
             )
+    def _serialization(self, param: dict[str, Any], pointer: str, location: str) -> Serialization | None:
+        """The argument's ``style``, ``explode`` and ``allowReserved`` (for a form
+        field, from its ``encoding``), defaults resolved; None for whole bodies
+        and files. A style the location does not allow is warned about and
+        the default used."""
+        styles = _STYLES.get(location)
+        if styles is None:
+            return None
+        style = param.get("style")
+        if style is not None and style not in styles:
+            self.warn(pointer, f"style {style!r} is not allowed in {location}; {styles[0]!r} is used")
+            style = None
+        style = style or styles[0]
+        explode = param.get("explode")
+        explode = style == "form" if not isinstance(explode, bool) else explode
+        content_type = param.get("contentType") if isinstance(param.get("contentType"), str) else None
+        explicit = "style" in param or "explode" in param
+        return Serialization(style, explode, param.get("allowReserved") is True, content_type, explicit)
 
     def _sample(self, param: dict[str, Any], schema: dict[str, Any], t: TypeRef) -> Any:
         from .build_tests import sample_body
@@ -231,11 +276,23 @@ class ParamBuilder:
         return sample_scalar(t, {**schema, **extra})
 
 
-def _runtime_param(wire: str, location: str, name: Identifier, required: bool, constraints: list[Constraint]) -> Code:
+def _runtime_param(
+    wire: str, location: str, name: Identifier, required: bool, constraints: list[Constraint], serialization: Serialization | None
+) -> Code:
     args = [literal(wire), literal(location), literal(name)]
     if required:
         args.append(Code("required=True"))
     args += [Code(f"{c.keyword}={literal(c.value)}") for c in constraints]
+    if serialization is not None:  # only what differs from the runtime's defaults
+        default_style = _STYLES[location][0]
+        if serialization.style != default_style or (location == "multipart" and serialization.explicit):
+            args.append(Code(f"style={literal(serialization.style)}"))
+        if serialization.explode != (serialization.style == "form"):
+            args.append(Code(f"explode={literal(serialization.explode)}"))
+        if serialization.allow_reserved:
+            args.append(Code("allow_reserved=True"))
+        if serialization.content_type is not None:
+            args.append(Code(f"content_type={literal(serialization.content_type)}"))
     return Code(f"_rt.Param({', '.join(args)})")
 
 

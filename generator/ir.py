@@ -92,6 +92,19 @@ class Constraint:
 
 
 @dataclass(frozen=True)
+class Serialization:
+    """How an argument goes on the wire (OpenAPI ``style``, ``explode``,
+    ``allowReserved``; an encoding's ``contentType`` for a multipart part).
+    ``style`` and ``explode`` are resolved: the spec's, else the location's defaults."""
+
+    style: str
+    explode: bool
+    allow_reserved: bool = False
+    content_type: str | None = None
+    explicit: bool = False  # the spec named style or explode (a multipart part is then not JSON)
+
+
+@dataclass(frozen=True)
 class Parameter:
     name: Identifier
     wire_name: str
@@ -105,6 +118,7 @@ class Parameter:
     constraints: tuple[Constraint, ...]
     doc: str  # description plus rules, for the docstring
     runtime_param: Code  # the ``_rt.Param(...)`` call that declares it to the runtime
+    serialization: Serialization | None = None  # None for whole bodies and files
     # The module-level constant holding this ``_rt.Param`` when several
     # operations of its module declare the same one (see OperationGroup).
     shared: Identifier | None = None
@@ -168,7 +182,9 @@ class Operation:
     const_name: Identifier
     operation_id: str
     method: str
-    path: str
+    path: str  # the spec's path key
+    request_path: str  # the path requested: the key without a ``#...`` or ``?...`` suffix
+    fixed_query: tuple[tuple[str, str], ...]  # query pairs of a ``?...`` suffix
     summary: str
     description: str
     parameters: tuple[Parameter, ...]

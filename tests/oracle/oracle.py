@@ -3,10 +3,11 @@
 Runs in its own virtualenv (``.venv-oracle``, pinned by
 ``tests/oracle/requirements.txt``), one process per spec::
 
-    .venv-oracle/bin/python tests/oracle/oracle.py SPEC CAPTURED.jsonl
+    .venv-oracle/bin/python tests/oracle/oracle.py SPEC CAPTURED.jsonl OPERATIONS.json
 
 ``CAPTURED.jsonl`` is what ``oracle_capture.py`` wrote: one request a line, with
-the spec operation (method, path key) it was built for. One JSON line per
+the name of the operation it was built for; ``OPERATIONS.json`` maps each
+operation name to the spec's method and path key (from the generator's IR). One JSON line per
 request goes to stdout: ``{"test", "ok", "errors", "security"}``.
 
 Each request is checked against a view of the spec holding only its own
@@ -88,7 +89,8 @@ def plain_path(key: str) -> str:
 
 
 class Oracle:
-    def __init__(self, spec: Path) -> None:
+    def __init__(self, spec: Path, operations: dict[str, list[str]]) -> None:
+        self.operations = operations
         self.document = load(spec)
         self.base_uri = spec.resolve().as_uri()
         v31 = str(self.document.get("openapi", "")).startswith("3.1")
@@ -123,10 +125,10 @@ class Oracle:
 
     def check(self, captured: dict[str, Any]) -> dict[str, Any]:
         verdict: dict[str, Any] = {"test": captured["test"], "ok": False, "errors": [], "security": []}
-        operation = captured.get("operation") or {}
-        method, key = operation.get("method"), operation.get("path")
+        name = (captured.get("operation") or {}).get("name")
+        method, key = self.operations.get(name) or (None, None)
         if not method or key not in (self.document.get("paths") or {}):
-            verdict["errors"] = [f"no spec operation for {method} {key}"]
+            verdict["errors"] = [f"no spec operation for {name}: {method} {key}"]
             return verdict
         params, body, security = self.validators(method.lower(), key)
         request = WerkzeugOpenAPIRequest(to_werkzeug(captured))
@@ -177,7 +179,7 @@ def describe(exc: BaseException) -> str:
 
 def main(argv: list[str]) -> int:
     spec, captured = Path(argv[1]), Path(argv[2])
-    oracle = Oracle(spec)
+    oracle = Oracle(spec, json.loads(Path(argv[3]).read_text(encoding="utf-8")))
     for line in captured.read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue

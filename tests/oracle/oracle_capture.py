@@ -5,7 +5,7 @@ package's own tests run; writes one JSON line per test to the file named by
 ``SPECGEN_ORACLE_CAPTURE``. Nothing of this ships in the package: the plugin
 wraps, from outside, ``httpx.MockTransport`` (the transport every generated
 test sends through) and the runtime's ``BaseClient._build`` (to tag each
-request with the spec operation it was built for: method and path key).
+request with the operation it was built for: its name, method and path).
 
 A test sends the same request twice (sync and async client); the first one
 is recorded.
@@ -33,10 +33,10 @@ def _record(request: httpx.Request) -> None:
         return
     _current["seen"].add(test)
     body = request.read()
-    method, path = request.extensions.get(_TAG, (None, None))
+    name, method, path = request.extensions.get(_TAG, (None, None, None))
     line = {
         "test": test,
-        "operation": {"method": method, "path": path},
+        "operation": {"name": name, "method": method, "path": path},
         "method": request.method,
         "url": str(request.url),
         "headers": [[k, v] for k, v in request.headers.multi_items()],
@@ -77,7 +77,8 @@ def _tag_builds() -> None:
 
         def _build(self: Any, http: Any, request: Any, url: Any, _original: Any = original) -> Any:
             built = _original(self, http, request, url)
-            built.extensions[_TAG] = (request.operation.method, request.operation.path)
+            operation = request.operation
+            built.extensions[_TAG] = (operation.name, operation.method, operation.path)
             return built
 
         cls._build = _build

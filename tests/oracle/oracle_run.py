@@ -62,6 +62,9 @@ def run_spec(spec: Path, work: Path) -> OracleResult:
         result.error = f"does not generate: {type(exc).__name__}: {str(exc)[:300]}"
         return result
     result.generated = True
+    assert generated.api is not None  # no cache here
+    operations = work / f"{generated.package}.operations.json"
+    operations.write_text(json.dumps({op.name: [op.method, op.path] for op in generated.api.operations}))
     captured = work / f"{generated.package}.requests.jsonl"
     captured.unlink(missing_ok=True)
     env = {
@@ -78,7 +81,7 @@ def run_spec(spec: Path, work: Path) -> OracleResult:
         result.error = f"no request captured: {tests.stdout[-1500:]}{tests.stderr[-1500:]}"
         return result
     oracle = subprocess.run(
-        [str(ORACLE_PYTHON), str(HERE / "oracle.py"), str(spec), str(captured)],
+        [str(ORACLE_PYTHON), str(HERE / "oracle.py"), str(spec), str(captured), str(operations)],
         capture_output=True, text=True, timeout=1800,
     )
     if oracle.returncode != 0:
