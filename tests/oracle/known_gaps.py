@@ -37,13 +37,36 @@ class Gap:
 GAPS: tuple[Gap, ...] = (
     Gap(
         "deepObject and form encoding",
-        r"ValueError: not available|deepObject",
+        r"ValueError: not available",
         "openapi-core cannot deserialize deepObject parameters nor a form body's"
         " encoding (style/explode) entries",
         "tests/runtime/test_wire_styles.py: our serializer against the OpenAPI style table,"
         " and decoded back by an independent deepObject reader",
     ),
+    Gap(
+        "raw bodies against type: string",
+        r"^InvalidRequestBody: Request body validation error: Value b'.*' not valid for schema of type string",
+        "openapi-core validates the bytes of a non-JSON, non-form body (image/jpeg, text) against"
+        " the schema's type: string, and bytes are not a str",
+        "tests/runtime/test_wire_styles.py: test_raw_body_is_sent_as_given",
+    ),
 )
+
+
+#: Not oracle gaps but test data: the generated tests' synthesised request
+#: bodies (build_tests.sample_body) ignore string patterns, formats and
+#: enums, nested required properties and union discriminators, so the oracle
+#: rightly rejects some bodies. Their count per spec is pinned here: more
+#: fails the test (a serialization error of a body would show up the same
+#: way), fewer asks for the number to be lowered. Parameters are not covered
+#: by this budget.
+SAMPLE_BODY = re.compile(r"^(InvalidRequestBody: Request body validation error: Value .* not valid for schema|MissingRequestBody)")
+SAMPLE_BODY_BUDGET: dict[str, int] = {
+    "external_refs.yaml": 1,  # "example" for a ^[A-Z]{2}$ country code
+    "schemas.yaml": 1,  # "example" for a discriminator
+    "adyen_checkout.yaml": 35,  # "example" longer than maxLength 3 (currency codes), patterns
+    "box.json": 22,  # patterns, enums of oneOf members, a required body with no test value
+}
 
 
 def gap_for(spec: str, error: str) -> Gap | None:

@@ -78,7 +78,7 @@ def run_spec(spec: Path, work: Path) -> OracleResult:
         cwd=work, env=env, capture_output=True, text=True, timeout=1800,
     )
     if not captured.exists():
-        result.error = f"no request captured: {tests.stdout[-1500:]}{tests.stderr[-1500:]}"
+        result.error = f"no request sent by the package's tests: {tests.stdout[-1500:]}{tests.stderr[-1500:]}"
         return result
     oracle = subprocess.run(
         [str(ORACLE_PYTHON), str(HERE / "oracle.py"), str(spec), str(captured), str(operations)],

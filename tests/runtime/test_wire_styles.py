@@ -158,3 +158,21 @@ def test_multipart_object_is_a_json_part_and_list_repeats() -> None:
 def test_multipart_encoding_content_type() -> None:
     sent = _send(Param("doc", "multipart", "color", content_type="text/csv"), "a,b").read().decode()
     assert "Content-Type: text/csv" in sent
+
+
+def test_raw_body_is_sent_as_given() -> None:
+    """A body of another media type (an image, text) goes out byte for byte
+    with its media type: the oracle cannot judge it (bytes against ``type: string``)."""
+    operation: Operation[None] = Operation(
+        name="op",
+        method="PUT",
+        path="/image",
+        params=(Param("body", "content", "body", required=True),),
+        response=NONE,
+        content_type="image/jpeg",
+    )
+    seen: list[httpx.Request] = []
+    transport = httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(204))
+    with Client("u", "p", base_url="https://api.test", transport=transport) as client:
+        client.send(Request(operation, {"body": b"\xff\xd8jpeg"}))
+    assert (seen[0].content, seen[0].headers["content-type"]) == (b"\xff\xd8jpeg", "image/jpeg")
