@@ -779,7 +779,8 @@ def plan_call(
 
 
 def expected_segments(base: str, call: Call) -> list[str]:
-    """The request path's segments: the spec's path key, each ``{name}`` its value (one segment)."""
+    """The request path's segments: the spec's path key up to a ``#`` or ``?`` (what
+    follows is no part of the path), each ``{name}`` its value (one segment)."""
     by_wire = {
         wire: call.values[name]
         for name, (wire, where) in call.sent.items()
@@ -787,7 +788,7 @@ def expected_segments(base: str, call: Call) -> list[str]:
     }
     segments = httpx.URL(base).raw_path.decode().split("/")
     segments[-1:] = [segments[-1]]
-    for part in re.split(r"({[^{}]*})", call.operation.path):
+    for part in re.split(r"({[^{}]*})", re.split(r"[#?]", call.operation.path)[0]):
         if part.startswith("{") and part[1:-1] in by_wire:
             segments[-1] += by_wire[part[1:-1]]
         else:
