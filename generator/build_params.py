@@ -46,6 +46,7 @@ _STYLES = {  # the styles each location allows, the first being its default
 _ORDER = {"path": 0}
 
 Raw = tuple[dict[str, Any], str]  # a parameter object and its pointer
+_COMPOUND = ("model", "list", "dict", "union", "any")
 
 
 def is_json_media(media: str) -> bool:
@@ -261,7 +262,13 @@ class ParamBuilder:
     def _sample(self, param: dict[str, Any], schema: dict[str, Any], t: TypeRef) -> Any:
         from .build_tests import sample_body
 
-        if t.kind in ("model", "list", "dict", "union", "any"):
+        if t.kind == "list" and "example" not in param and t.item is not None and t.item.kind not in _COMPOUND:
+            items = self._follow(schema["items"]) if isinstance(schema.get("items"), dict) else {}
+            item = sample_body(t.item, self.types, request=True) if t.item.kind == "enum" else sample_scalar(t.item, items)
+            return None if item is None else [item]  # one member, keeping the items' rules
+        if t.kind == "any" and param.get("in") in ("form", "multipart") and "example" not in param:
+            return "example"  # an untyped form field: text goes as it is (an object would be spread into fields)
+        if t.kind in _COMPOUND:
             if "example" in param and t.kind != "model":
                 return param["example"]
             return sample_body(t, self.types, request=True)

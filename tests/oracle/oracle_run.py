@@ -49,6 +49,17 @@ def corpus_specs() -> list[Path]:
     return specs
 
 
+def spec_operations(spec: Path) -> int:
+    """Operations as the spec lists them, read without the generator."""
+    import yaml
+
+    text = spec.read_text(encoding="utf-8")
+    document = json.loads(text) if spec.suffix == ".json" else yaml.safe_load(text)
+    methods = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+    paths = document.get("paths") or {}
+    return sum(1 for item in paths.values() if isinstance(item, dict) for m in methods if isinstance(item.get(m), dict))
+
+
 def run_spec(spec: Path, work: Path) -> OracleResult:
     """Generate ``spec`` under ``work``, capture its tests' requests, judge them."""
     from generator.pipeline import generate_package
@@ -63,6 +74,9 @@ def run_spec(spec: Path, work: Path) -> OracleResult:
         return result
     result.generated = True
     assert generated.api is not None  # no cache here
+    if not generated.api.operations:
+        result.error = "no operations: nothing to send"
+        return result
     operations = work / f"{generated.package}.operations.json"
     operations.write_text(json.dumps({op.name: [op.method, op.path] for op in generated.api.operations}))
     captured = work / f"{generated.package}.requests.jsonl"
