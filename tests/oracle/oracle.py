@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,8 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-MAX_ERROR = 600
+MAX_ERROR = 1500
+_LONG_VALUE = re.compile(r"Value (.{150,}?) not valid for schema", re.DOTALL)
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -174,6 +176,8 @@ def describe(exc: BaseException) -> str:
         if isinstance(item, BaseException):
             todo.append(item.__cause__)
             todo.extend(getattr(item, "schema_errors", ()) or ())
+    # a long value would push the reason out of the text: keep its start
+    parts = [_LONG_VALUE.sub(lambda m: f"Value {m.group(1)[:150]}... not valid for schema", p) for p in parts]
     return " <- ".join(parts)[:MAX_ERROR]
 
 
