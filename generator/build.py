@@ -83,6 +83,7 @@ class _Builder:
         self.allow_env = allow_env
         self.package, renamed = package_name(package or spec.path.stem)
         self.warnings: list[Diagnostic] = []
+        self.notes: list[Diagnostic] = []  # renames by the word rule (naming.py): --verbose
         if renamed is not None:
             self.warn("", renamed)
         self.data_files: list[tuple[str, str]] = []
@@ -91,18 +92,23 @@ class _Builder:
         self._credential_warnings: set[str] = set()
         names = runtime_names(cache)
         self.exports, client_names, model_names = names.exports, names.client, names.model
-        self.model_scope = Scope("schema", "pascal", "Model", reserved=_MODULE_NAMES | self.exports, avoid_builtins=True)
+        self.model_scope = Scope(
+            "schema", "pascal", "Model", reserved=_MODULE_NAMES | self.exports, avoid_builtins=True, compact=True
+        )
         self.op_scope = Scope(
             "operation", "snake", "operation", reserved=_MODULE_NAMES | client_names | {"_rt"}, avoid_builtins=True
         )
         model_reserved = bt.MODEL_RESERVED | {n for n in model_names if not n.startswith("_")}
-        self.types = bt.TypeBuilder(self.doc, self.model_scope, self.warn, model_reserved)
+        self.types = bt.TypeBuilder(self.doc, self.model_scope, self.warn, model_reserved, self.note)
         self.params = ParamBuilder(self.doc, self.types, self.warn)
         self.security = AuthBuilder(self.doc, self.package, self.warn, self._env_name)
         self.ignored_headers: set[str] = set()
 
     def warn(self, pointer: str, message: str) -> None:
         self.warnings.append(self.spec.diagnostic(pointer, message, "warning"))
+
+    def note(self, pointer: str, message: str) -> None:
+        self.notes.append(self.spec.diagnostic(pointer, message, "note"))
 
     def build(self) -> Api:
         self.types.build_components()
@@ -114,6 +120,10 @@ class _Builder:
             self.warn("/components/schemas", message)
         for message in self.op_scope.collisions:
             self.warn("/paths", message)
+        for message in self.model_scope.renames:
+            self.note("/components/schemas", message)
+        for message in self.op_scope.renames:
+            self.note("/paths", message)
         info = self.doc["info"] if isinstance(self.doc.get("info"), dict) else {}
         title = str(info.get("title") or self.package)
         description = str(info.get("description") or "")
@@ -149,6 +159,7 @@ class _Builder:
             model_imports=tuple(model_imports),
             test_model_imports=tuple(sorted({n for g in groups for n in g.test_model_imports})),
             warnings=tuple(str(w) for w in self.warnings),
+            notes=tuple(str(n) for n in self.notes),
             package_doc=f"{title}: {description}" if description else title,
             exports=Exports(
                 runtime_exports,
@@ -387,7 +398,10 @@ class _Builder:
         """Operations grouped by resource: the first path segment past the common prefix."""
         statics = {op.path: _static_segments(op.path) for op in operations}
         common = _common_prefix(list(statics.values()))
-        scope = Scope("module", "snake", "resource", reserved=frozenset({"init"}), avoid_builtins=True)
+        # operations/__init__.py imports every function by name: a module named
+        # like one (Spotify's search) would be hidden behind it, so it is renamed.
+        functions = frozenset(str(op.name) for op in operations)
+        scope = Scope("module", "snake", "resource", reserved=frozenset({"init"}) | functions, avoid_builtins=True)
         by_title: dict[str, list[tuple[Operation, dict[str, Any]]]] = {}
         for op, draft in zip(operations, drafts):
             segments = statics[op.path]
@@ -402,6 +416,11 @@ class _Builder:
             test_models = set().union(*(d["test_models"] for _, d in members))
             test_models |= set(_operation_imports(tuple(op for op in ops if op.tests), responses_only=True))
             group_name = scope.claim(title)
+            if snake(title) in functions:
+                self.note(
+                    "/paths",
+                    f"the module of {title!r} is operations.{group_name}: operations.{snake(title)} is the function",
+                )
             expected = {
                 str(t.expected_case): self.expected_checks[t.name] for op in ops for t in op.tests if t.expected_case
             }
@@ -422,6 +441,10 @@ class _Builder:
                     shared_params=shared_params,
                 )
             )
+        for message in scope.collisions:
+            self.warn("/paths", message)
+        for message in scope.renames:
+            self.note("/paths", message)
         return tuple(groups)
 
     # -- generated tests ----------------------------------------------------

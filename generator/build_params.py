@@ -177,6 +177,8 @@ class ParamBuilder:
             result.append(self._parameter(param, pointer, str(location), scope, context, result))
         for message in scope.collisions:
             self.warn(pointer_join("/paths", path), message)
+        for message in scope.renames:
+            self.types.note(pointer_join("/paths", path), message)
         return result
 
     def _parameter(

@@ -9,7 +9,7 @@ from typing import Any, Callable
 from .errors import pointer_join, resolve_pointer
 from .filters import literal
 from .ir import Alias, Code, Enum, EnumMember, Field, Model, TypeRef
-from .naming import Identifier, Scope, pascal
+from .naming import Identifier, Scope, content_name, pascal, value_words
 
 SCALARS = {
     "boolean": TypeRef("bool"),
@@ -59,15 +59,22 @@ class TypeBuilder:
     """Turns schemas into :class:`TypeRef`s, collecting the models and enums met."""
 
     def __init__(
-        self, document: dict[str, Any], scope: Scope, warn: Warn, model_reserved: frozenset[str] = MODEL_RESERVED
+        self,
+        document: dict[str, Any],
+        scope: Scope,
+        warn: Warn,
+        model_reserved: frozenset[str] = MODEL_RESERVED,
+        note: Warn | None = None,
     ) -> None:
         self.doc = document
         self.model_reserved = model_reserved
         self.scope = scope
         self.warn = warn
+        self.note = note or warn  # renames by the word rule (naming.py)
         self.drafts: dict[Identifier, _ModelDraft] = {}
         self.enums: dict[Identifier, Enum] = {}
         self._enum_index: dict[tuple[tuple[str, ...], str | None], Identifier] = {}
+        self._shared_enums = _shared_inline_enums(document)
         self._components: dict[str, TypeRef] = {}
         self._component_names: dict[str, Identifier] = {}
         self._resolving: set[str] = set()
@@ -327,17 +334,24 @@ class TypeBuilder:
         values: tuple[str | int, ...] = tuple(
             dict.fromkeys(int(v) if is_int else str(v) for v in raw if not isinstance(v, bool))
         )
-        fmt = schema.get("format") if isinstance(schema.get("format"), str) else None
-        key = (tuple(f"{type(v).__name__}:{v}" for v in values), fmt)
+        fmt = _format(schema)
+        key = _enum_key(schema)
         if name is None and key in self._enum_index:
             return TypeRef("enum", name=self._enum_index[key])
         if name is None:
-            name = self.scope.claim(pascal(fmt) if fmt and not is_int else context, where=pointer)
+            # An anonymous enum met in several places is named by its values
+            # (Stripe's [''] is EmptyString), not after the first of them.
+            shared = content_name([str(v) for v in values]) if key in self._shared_enums and not is_int else None
+            if shared is not None and self.scope.candidate(shared) in self.scope.taken:
+                shared = None  # a schema's own name wins: no number for either
+            name = self.scope.claim(pascal(fmt) if fmt and not is_int else shared or context, where=pointer)
             self._enum_index[key] = name
         members_scope = Scope("enum member", "upper", "VALUE")
-        members = tuple(EnumMember(members_scope.claim(str(v), where=pointer), v) for v in values)
+        members = tuple(EnumMember(members_scope.claim(value_words(str(v)), where=pointer), v) for v in values)
         for message in members_scope.collisions:
             self.warn(pointer, message)
+        for message in members_scope.renames:
+            self.note(pointer, message)
         description = _text(schema.get("description")) if context == "" else ""
         description = description or "One of: " + ", ".join(repr(v) for v in values) + "."
         base = Identifier("OpenIntEnum" if is_int else "OpenEnum")
@@ -395,6 +409,8 @@ class TypeBuilder:
                 )
             for message in scope.collisions:
                 self.warn(draft.pointer, message)
+            for message in scope.renames:
+                self.note(draft.pointer, message)
             result.append(Model(name, draft.description or f"The {draft.name} object.", tuple(fields), draft.pointer))
         return tuple(result)
 
@@ -411,6 +427,41 @@ def _parts(t: TypeRef, limit: int) -> int:
         stack.extend(current.variants)
         stack.extend(variant for _, variant in current.mapping)
     return count
+def _format(schema: dict[str, Any]) -> str | None:
+    return schema["format"] if isinstance(schema.get("format"), str) else None
+
+
+def _enum_key(schema: dict[str, Any]) -> tuple[tuple[str, ...], str | None]:
+    """What makes two enum schemas one type: their values (deduplicated, in order) and format."""
+    is_int = _schema_type(schema) == "integer"
+    raw = schema["enum"] if isinstance(schema.get("enum"), list) else [schema.get("const")]
+    values = dict.fromkeys(int(v) if is_int else str(v) for v in raw if v is not None and not isinstance(v, bool))
+    return tuple(f"{type(v).__name__}:{v}" for v in values), _format(schema)
+
+
+def _shared_inline_enums(document: dict[str, Any]) -> frozenset[tuple[tuple[str, ...], str | None]]:
+    """The keys of the anonymous enum schemas that occur in more than one place
+    (a component schema is named by its own name; examples are data)."""
+    seen: set[tuple[tuple[str, ...], str | None]] = set()
+    shared: set[tuple[tuple[str, ...], str | None]] = set()
+    components = (document.get("components") or {}).get("schemas") or {}
+    named = {id(s) for s in components.values()} if isinstance(components, dict) else set()
+    stack: list[Any] = [document]
+    visited: set[int] = set()  # YAML aliases may share a node, or make a loop
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (dict, list)):
+            if id(node) in visited:
+                continue
+            visited.add(id(node))
+        if isinstance(node, dict):
+            if id(node) not in named and _is_enum(node):
+                key = _enum_key(node)
+                (shared if key in seen else seen).add(key)
+            stack.extend(v for k, v in node.items() if k not in ("example", "examples", "default", "enum", "const"))
+        elif isinstance(node, list):
+            stack.extend(node)
+    return frozenset(shared)
 
 
 def _common_dotted_prefix(names: list[str]) -> str:

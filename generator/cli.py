@@ -354,7 +354,9 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False, formatter_class=_HelpFormatter)
     loudness = common.add_mutually_exclusive_group()
     loudness.add_argument("-q", "--quiet", action="store_true", help="print errors and results only")
-    loudness.add_argument("-v", "--verbose", action="store_true", help="print every file and more detail")
+    loudness.add_argument(
+        "-v", "--verbose", action="store_true", help="print every file, the names shortened to read (notes) and more detail"
+    )
     common.add_argument("--debug", action="store_true", help="show tracebacks")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -740,6 +742,7 @@ def _generate_targets(
     errors: list[Diagnostic] = []
     warnings: list[str] = []
     worked_around: list[str] = []  # lenient mode's: printed as warnings, not counted by --strict
+    notes: list[str] = []  # renames by the word rule: --verbose only, never a --strict failure
     seen: dict[tuple[Path, str], Path] = {}
     with_spec = [t for t in targets if t.spec is not None]
     if with_spec:
@@ -765,6 +768,7 @@ def _generate_targets(
             results.append((target, result.package))
             warnings.extend(result.warnings)
             worked_around.extend(result.worked_around)
+            notes.extend(result.notes)
             if not errors:  # after an error nothing is written or reported: skip the work
                 on_result(target, result)
             del result
@@ -775,6 +779,8 @@ def _generate_targets(
         raise SpecError(errors)
     for warning in worked_around:
         ui.note(warning)  # --quiet: errors only
+    for note in notes:
+        ui.detail(note)
     for warning in warnings:
         if settings.strict:
             ui.error(warning)
@@ -840,7 +846,12 @@ def _generate_cached(target: Target, settings: Settings, helper: _RunHelper | No
             try:
                 entry = json.loads(hit)
                 found = Generated(
-                    entry["package"], entry["files"], tuple(entry["warnings"]), None, tuple(entry["worked_around"])
+                    entry["package"],
+                    entry["files"],
+                    tuple(entry["warnings"]),
+                    None,
+                    tuple(entry["worked_around"]),
+                    tuple(entry.get("notes", ())),
                 )
             except (ValueError, KeyError, TypeError):
                 pass
@@ -868,6 +879,7 @@ def _generate_cached(target: Target, settings: Settings, helper: _RunHelper | No
             "files": result.files,
             "warnings": list(result.warnings),
             "worked_around": list(result.worked_around),
+            "notes": list(result.notes),
         }
         cache.put("package", key, json.dumps(entry).encode("utf-8"))
         cache.keep_recent("package", _package_slot(target), key, PACKAGE_GENERATIONS)  # one entry per edit otherwise

@@ -307,3 +307,4 @@ class Api:
     # Header parameters named Accept, Content-Type or Authorization, which
     # OpenAPI says to ignore (the client sets those headers itself).
     ignored_headers: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # names the word rule changed (naming.py); printed with --verbose

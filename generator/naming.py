@@ -4,6 +4,15 @@ Spec text is never printed as code directly. A name from the spec is split into
 ASCII words, joined in the wanted style, kept clear of keywords, builtins and
 names the generated code itself uses, and made unique within its scope.
 Collisions are resolved deterministically (in spec order) and reported.
+
+Long names keep whole words (see :func:`shorten`): a schema name drops a run of
+words that repeats the run just before it (Twilio's
+``account.usage.usage_record.usage_record_daily`` is ``AccountUsageRecordDaily``),
+and a name still longer than ``MAX_LENGTH`` drops the words repeated anywhere,
+then the middle words, one at a time. Only a single word longer than the limit
+is cut. Such renames are notes (``specgen generate --verbose``): the name still
+says where it comes from and the user has nothing to change. Collisions, which
+give a name another's number, are warnings.
 """
 
 from __future__ import annotations
@@ -15,6 +24,7 @@ import re
 import sys
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Sequence
 
 MAX_LENGTH = 80
 
@@ -52,15 +62,118 @@ def _ascii_words(raw: str) -> tuple[str, ...]:
 
 
 def snake(raw: str) -> str:
-    return "_".join(w.lower() for w in ascii_words(raw))
+    return join_words("snake", ascii_words(raw))
 
 
 def pascal(raw: str) -> str:
-    return "".join(w[:1].upper() + w[1:].lower() if not w.isdigit() else w for w in ascii_words(raw))
+    return join_words("pascal", ascii_words(raw))
 
 
 def upper_snake(raw: str) -> str:
-    return snake(raw).upper()
+    return join_words("upper", ascii_words(raw))
+
+
+def join_words(style: str, words: Sequence[str]) -> str:
+    """Words as one name: ``snake_case``, ``PascalCase`` or ``UPPER_CASE``."""
+    if style == "pascal":
+        return "".join(w[:1].upper() + w[1:].lower() if not w.isdigit() else w for w in words)
+    name = "_".join(w.lower() for w in words)
+    return name.upper() if style == "upper" else name
+
+
+def drop_repeated_runs(words: Sequence[str]) -> list[str]:
+    """``words`` without a run of words that repeats the run just before it
+    (case-blind): ``account usage usage record usage record daily`` is
+    ``account usage record daily``. The shortest, leftmost run goes first."""
+    kept = list(words)
+    while (run := _adjacent_run([w.lower() for w in kept])) is not None:
+        del kept[run[0] : run[0] + run[1]]
+    return kept
+
+
+def shorten(words: Sequence[str], style: str, limit: int = MAX_LENGTH) -> tuple[str, bool]:
+    """``words`` joined in ``style``, at most ``limit`` characters, whole words
+    kept; and whether a word had to be cut.
+
+    A name that is too long loses, one at a time until it fits: a run of words
+    that repeats the run just before it (as :func:`drop_repeated_runs`); then
+    the later copy of a run met anywhere before (the longest run first, then
+    the leftmost); then its middle word, the first and last words always kept.
+    Only a first and last word longer than the limit together are cut.
+    """
+    kept = list(words)
+    while len(join_words(style, kept)) > limit:
+        keys = [w.lower() for w in kept]
+        run = _adjacent_run(keys) or _repeated_run(keys)
+        if run is not None:
+            del kept[run[0] : run[0] + run[1]]
+        elif len(kept) > 2:
+            del kept[len(kept) // 2]
+        else:
+            return join_words(style, kept)[:limit].rstrip("_"), True
+    return join_words(style, kept), False
+
+
+def _adjacent_run(keys: list[str]) -> tuple[int, int] | None:
+    """(start, size) of the shortest, leftmost run of ``keys`` equal to the run just before it."""
+    for size in range(1, len(keys) // 2 + 1):
+        for start in range(size, len(keys) - size + 1):
+            if keys[start - size : start] == keys[start : start + size]:
+                return start, size
+    return None
+
+
+def _repeated_run(keys: list[str]) -> tuple[int, int] | None:
+    """(start, size) of the longest run of ``keys`` that repeats an earlier one, leftmost first."""
+    for size in range(len(keys) // 2, 0, -1):
+        seen: set[tuple[str, ...]] = set()
+        for start in range(size, len(keys) - size + 1):
+            seen.add(tuple(keys[start - size : start]))  # the runs that end before this one starts
+            if tuple(keys[start : start + size]) in seen:
+                return start, size
+    return None
+
+
+# Enum values without a word are named by their characters (``*`` STAR); a
+# number's sign is spelled (``-1`` MINUS_1, not VALUE_1 beside ``1``).
+_SYMBOLS = {
+    **{"*": "star", "+": "plus", "-": "minus", ".": "dot", "/": "slash", "\\": "backslash", "#": "hash"},
+    **{"@": "at", "%": "percent", "&": "and", "=": "equals", "!": "bang", "?": "question", "~": "tilde"},
+    **{"^": "caret", "$": "dollar", ",": "comma", ":": "colon", ";": "semicolon", "|": "pipe", "_": "underscore"},
+}
+
+
+def value_words(value: str) -> str:
+    """Text to name an enum member after: the value, or for ``''`` ``empty``, for
+    blanks ``blank``, for up to three symbols their names (``*`` star), and a
+    sign before a number spelled (``-1`` minus 1)."""
+    if value == "":
+        return "empty"
+    if not value.strip():
+        return "blank"
+    if ascii_words(value):
+        sign = _SYMBOLS.get(value[0]) if value[0] in "+-" and value[1:2].isdigit() else None
+        return f"{sign} {value}" if sign else value
+    spelled = [_SYMBOLS.get(c) for c in value]
+    return " ".join(w for w in spelled if w) if len(value) <= 3 and all(spelled) else value
+
+
+def content_name(values: Sequence[str]) -> str | None:
+    """A type name for a string enum from its values, for one used in several
+    places: ``['']`` is ``EmptyString``, ``['list']`` ``ListValue`` (not a
+    model's name), ``['asc', 'desc']`` ``AscOrDesc``. None past three values,
+    or for a value that gives no word."""
+    if not values or len(values) > 3:
+        return None
+    parts = []
+    for value in values:
+        words = ascii_words("empty string" if value == "" else value_words(value))
+        if not words:
+            return None
+        parts.append(join_words("pascal", words))
+    if len(parts) == 1 and values[0] != "":
+        parts[0] += "Value"
+    return "Or".join(parts)
 
 
 # Names Windows reserves for devices, in any case and with any extension: a
@@ -71,7 +184,6 @@ WINDOWS_RESERVED = frozenset(
 # Scopes whose names become file or folder names.
 FILE_SCOPES = frozenset({"module", "package"})
 
-_STYLES = {"snake": snake, "pascal": pascal, "upper": upper_snake}
 _BUILTINS = frozenset(dir(builtins))
 _SOFT_KEYWORDS = frozenset(getattr(keyword, "softkwlist", ()))
 
@@ -89,13 +201,19 @@ class Scope:
     fallback: str
     reserved: frozenset[str] = frozenset()
     avoid_builtins: bool = False
+    compact: bool = False  # drop repeated runs of words (names made of a path's parts)
     taken: dict[str, str] = field(default_factory=dict)
-    collisions: list[str] = field(default_factory=list)
+    collisions: list[str] = field(default_factory=list)  # warnings
     counters: dict[str, int] = field(default_factory=dict)  # base -> the next number to try
+    renames: list[str] = field(default_factory=list)  # notes: names the word rule changed
 
     def claim(self, raw: str, *, where: str = "") -> Identifier:
         """A unique identifier for spec name ``raw`` in this scope."""
-        base = self.candidate(raw)
+        base, why = self._shape(raw, self.compact)
+        if why and self.compact and base in self.taken:  # the name in full, rather than a number
+            full, full_why = self._shape(raw, False)
+            if full not in self.taken:
+                base, why = full, full_why
         name = base
         # where the last search for this base stopped: the numbers below were taken
         # then and still are (names are never given back), so n names of one base cost n, not n**2
@@ -104,24 +222,42 @@ class Scope:
             name = f"{base}_{counter}" if self.style != "pascal" else f"{base}{counter}"
             counter += 1
         self.counters[base] = counter
+        at = f" at {where}" if where else ""
         if name != base and base in self.taken:
             self.collisions.append(
-                f"{self.kind} {raw!r}{' at ' + where if where else ''} and {self.taken[base]!r} "
-                f"both map to {base!r}; renamed to {name!r}"
+                f"{self.kind} {raw!r}{at} and {self.taken[base]!r} both map to {base!r}; renamed to {name!r}"
             )
+        if why:
+            self.renames.append(f"{self.kind} {raw!r}{at} is named {name!r} ({why})")
         self.taken[name] = raw
         return Identifier(name)
 
     def candidate(self, raw: str) -> str:
-        name = _STYLES[self.style](raw)
-        if not name:
+        return self._shape(raw, self.compact)[0]
+
+    def _shape(self, raw: str, compact: bool) -> tuple[str, str]:
+        """The name for ``raw`` before collisions, and why words were dropped ('' if none)."""
+        words = ascii_words(raw)
+        why = []
+        if compact:
+            fewer = drop_repeated_runs(words)
+            if fewer != words:
+                words, why = fewer, ["repeated words dropped"]
+        if not words:
             name = self.fallback
-        elif name[0].isdigit():
-            name = f"{self.fallback}_{name}" if self.style != "pascal" else f"{self.fallback}{name}"
-        name = name[:MAX_LENGTH].rstrip("_") or self.fallback
+        else:
+            prefix = ""
+            if words[0][0].isdigit():
+                prefix = self.fallback if self.style == "pascal" else f"{self.fallback}_"
+            short, cut = shorten(words, self.style, MAX_LENGTH - len(prefix))
+            name = prefix + short
+            if cut:
+                why.append(f"cut at {MAX_LENGTH} characters: a word is longer")
+            elif name != prefix + join_words(self.style, words):
+                why.append(f"longer than {MAX_LENGTH} characters: words dropped")
         if self._blocked(name):
             name = f"{name}_"
-        return name
+        return name, "; ".join(why)
 
     def _blocked(self, name: str) -> bool:
         return (
@@ -179,19 +315,22 @@ def package_name(raw: str) -> tuple[Identifier, str | None]:
     """The package name for a spec file's stem (or a ``package`` option), and a
     note when it had to be renamed so as not to shadow a module (``json`` ->
     ``json_api``). Keywords, builtins and Windows devices get a ``_`` as ever."""
-    name = snake(raw) or "api"
-    if name[0].isdigit():
-        name = f"api_{name}"
+    words = ascii_words(raw) or ["api"]
+    if words[0][0].isdigit():
+        words = ["api", *words]
+    name = shorten(words, "snake", MAX_LENGTH - 1)[0]
     if keyword.iskeyword(name) or name in _BUILTINS or name in WINDOWS_RESERVED:
         name = f"{name}_"
-    name = name[:MAX_LENGTH]
+    option = "(choose the name with package = \"...\" in the spec's [[tool.specgen.specs]] entry of pyproject.toml)"
     what = shadows(name)
     if what is None:
-        return Identifier(name), None
+        full = join_words("snake", words)
+        if name.rstrip("_") == full:
+            return Identifier(name), None
+        return Identifier(name), f"the package is named {name!r}: {full!r} is longer than {MAX_LENGTH - 1} characters {option}"
     renamed = name[: MAX_LENGTH - len(PACKAGE_SUFFIX)] + PACKAGE_SUFFIX
     note = (
         f"the package is named {renamed!r}, not {name!r}: that would shadow {what} {name} for anyone "
-        f"who puts the output folder on sys.path (choose the name with package = \"...\" in the "
-        "spec's [[tool.specgen.specs]] entry of pyproject.toml)"
+        f"who puts the output folder on sys.path {option}"
     )
     return Identifier(renamed), note

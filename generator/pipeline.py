@@ -103,7 +103,7 @@ def generate_package(
     if validating and cache is not None and validated_key is not None:
         cache.put("valid", validated_key, b"ok")
     worked_around = tuple(str(w) for w in found.warnings) if found is not None else ()
-    return Generated(api.package, dict(sorted(files.items())), api.warnings, api, worked_around)
+    return Generated(api.package, dict(sorted(files.items())), api.warnings, api, worked_around, api.notes)
 
 
 def warm_up(formatter: str = "black", line_length: int = DEFAULT_LINE_LENGTH) -> None:

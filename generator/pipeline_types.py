@@ -20,3 +20,4 @@ class Generated:
     # Lenient mode: the defects it worked around, as located warnings (see lenient.py).
     # Apart from ``warnings``: --strict does not count them, the spec's lenient setting accepted them.
     worked_around: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # renamed names (naming.py's word rule): printed with --verbose

@@ -60,10 +60,10 @@ def test_colliding_enum_values_get_distinct_members() -> None:
         "LIGHT_BLUE": "light-blue",
         "LIGHT_BLUE_2": "light_blue",
         "VALUE_1_ST": "1st",
-        "VALUE": "",
+        "EMPTY": "",
     }
     assert all(m.is_known for m in Color)
-    assert Color("Red") is Color.RED_2 and Color("") is Color.VALUE
+    assert Color("Red") is Color.RED_2 and Color("") is Color.EMPTY
 
 
 def test_integer_enum_members() -> None:
