@@ -47,6 +47,7 @@ from .ir import (
     TestCase,
     TypeRef,
 )
+from .imports import STANDARD_NAMES, standard_imports
 from .load import LoadedSpec
 from .naming import Identifier, Scope, package_name, pascal, snake
 from .runtime_names import runtime_names
@@ -55,7 +56,7 @@ from .validate import HTTP_METHODS
 
 _PAGE_SIZE_NAMES = {"pagesize", "perpage", "limit"}
 _MODULE_NAMES = frozenset(
-    {"annotations", "Any", "datetime", "date", "timezone", "Client", "AsyncClient", "operations", "models", "client"}
+    {"annotations", "timezone", "Client", "AsyncClient", "operations", "models", "client", *STANDARD_NAMES}
 )
 MAX_OPTIONAL_ARGS = 8  # optional arguments a generated test passes, beyond the required ones
 _VERSION_SEGMENT = re.compile(r"^(v\d+(\.\d+)*|\d{4}-\d{2}-\d{2})$", re.IGNORECASE)
@@ -133,11 +134,12 @@ class _Builder:
         model_exports = tuple(
             sorted([*(e.name for e in self.types.enums.values()), *(m.name for m in models), *self.types.aliases])
         )
-        used = {kind for kind in ("date", "datetime") if any(_uses(f.type, kind) for m in models for f in m.fields)}
-        model_imports = [Code(f"from datetime import {', '.join(sorted(used))}")] if used else []
-        typing_names = [n for n, used in (("Any", any(_uses(f.type, "any") for m in models for f in m.fields)), ("TypeAlias", bool(self.types.aliases))) if used]
-        if typing_names:
-            model_imports.append(Code(f"from typing import {', '.join(typing_names)}"))
+        model_imports = standard_imports(
+            [
+                *(f.annotation for m in models for f in m.fields),
+                *(f"TypeAlias = {a.annotation}" for a in self.types.aliases.values()),
+            ]
+        )
         groups = self._groups(drafts, operations)
         shared = {op.name: op for group in groups for op in group.operations}
         operations = tuple(shared[op.name] for op in operations)
@@ -156,7 +158,7 @@ class _Builder:
             paginated=tuple(op for op in operations if op.pagination is not None),
             data_files=tuple(sorted(self.data_files)),
             groups=groups,
-            model_imports=tuple(model_imports),
+            model_imports=model_imports,
             test_model_imports=tuple(sorted({n for g in groups for n in g.test_model_imports})),
             warnings=tuple(str(w) for w in self.warnings),
             notes=tuple(str(n) for n in self.notes),
@@ -412,7 +414,6 @@ class _Builder:
         for title, members in sorted(by_title.items(), key=lambda pair: snake(pair[0])):
             ops, shared_params = _share_params(tuple(op for op, _ in members))
             needs = set().union(*(d["test_needs"] for _, d in members))
-            needs |= _response_names(tuple(op for op in ops if op.tests))  # the tests' return annotations
             test_models = set().union(*(d["test_models"] for _, d in members))
             test_models |= set(_operation_imports(tuple(op for op in ops if op.tests), responses_only=True))
             group_name = scope.claim(title)
@@ -432,8 +433,9 @@ class _Builder:
                     title=title,
                     operations=ops,
                     model_imports=_operation_imports(ops),
-                    imports=_std_imports(ops),
-                    test_imports=_import_lines(needs),
+                    imports=standard_imports([*(p.annotation for op in ops for p in op.parameters), *(op.return_annotation for op in ops)]),
+                    # the tests' request helpers return what the operation returns
+                    test_imports=standard_imports([op.return_annotation for op in ops if op.tests], also=needs),
                     test_model_imports=tuple(sorted(test_models)),
                     tests_use_pytest=any(op.invalid_calls or any(t.warns for t in op.tests) for op in ops),
                     tests_use_examples=any(t.body_file for op in ops for t in op.tests),
@@ -626,10 +628,6 @@ def _invalid_value(param: Parameter) -> Any:
     return None
 
 
-def _uses(t: TypeRef | None, kind: str) -> bool:
-    return t is not None and (t.kind == kind or _uses(t.item, kind) or any(_uses(v, kind) for v in t.variants))
-
-
 def _operation_imports(operations: tuple[Operation, ...], responses_only: bool = False) -> tuple[Identifier, ...]:
     names: set[Identifier] = set()
 
@@ -652,30 +650,6 @@ def _operation_imports(operations: tuple[Operation, ...], responses_only: bool =
         for param in () if responses_only else op.parameters:
             walk(param.type)
     return tuple(sorted(names))
-
-
-def _response_names(operations: tuple[Operation, ...]) -> set[str]:
-    """The standard names (``date``, ``datetime``, ``any``) the responses' annotations
-    spell: ``Request[date | int]``, ``Request[Any]``."""
-    types = [t for op in operations for t in (op.response, op.pagination.items if op.pagination else None)]
-    return {k for t in types if t is not None and t.format != "raw" for k in ("date", "datetime", "any") if _uses(t, k)}
-
-
-def _std_imports(operations: tuple[Operation, ...]) -> tuple[Code, ...]:
-    """The standard-library imports of an operations module: its arguments' and responses' types."""
-    kinds = {k for op in operations for p in op.parameters for k in ("date", "datetime", "any") if _uses(p.type, k)}
-    return _import_lines(kinds | _response_names(operations))
-
-
-def _import_lines(kinds: set[str]) -> tuple[Code, ...]:
-    """``from datetime import ...`` and ``from typing import Any`` for ``kinds``."""
-    lines = []
-    dates = sorted(kinds & {"date", "datetime"})
-    if dates:
-        lines.append(Code(f"from datetime import {', '.join(dates)}"))
-    if "any" in kinds:
-        lines.append(Code("from typing import Any"))
-    return tuple(lines)
 
 
 def _normalize_server_url(url: str) -> str:
