@@ -31,6 +31,7 @@ _DECODERS = {
 }
 MODEL_RESERVED = frozenset({"extra", "from_dict", "to_dict"})
 _NAME_IN_CODE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_UNION_OPTION = re.compile(r"Option[0-9]+$")  # the context _union gives its variants
 
 Warn = Callable[[str, str], None]
 MAX_TYPE_PARTS = 200  # parts of one shared type spelled out (see TypeBuilder._bounded)
@@ -312,7 +313,9 @@ class TypeBuilder:
         required = set(schema.get("required") or [])
         for wire_name, prop in (schema.get("properties") or {}).items():
             prop_pointer = pointer_join(pointer, "properties", wire_name)
-            prop_type = self.type_of(prop, prop_pointer, f"{name}{pascal(wire_name)}")
+            # dotted: the schema scope drops what the property repeats of the
+            # model's name (Address.address_type is AddressType; naming.path_words)
+            prop_type = self.type_of(prop, prop_pointer, f"{name}.{wire_name}")
             read_only = isinstance(prop, dict) and prop.get("readOnly") is True
             write_only = isinstance(prop, dict) and prop.get("writeOnly") is True
             draft.properties.append(
@@ -339,9 +342,12 @@ class TypeBuilder:
         if name is None and key in self._enum_index:
             return TypeRef("enum", name=self._enum_index[key])
         if name is None:
-            # An anonymous enum met in several places is named by its values
-            # (Stripe's [''] is EmptyString), not after the first of them.
-            shared = content_name([str(v) for v in values]) if key in self._shared_enums and not is_int else None
+            # A union option's enum met in several places is named by its values
+            # (Stripe's [''] to unset an address or metadata is EmptyString), not
+            # after the first place (PostAccountsBusinessProfileSupportUrlOption2).
+            # A property's keeps the property's name, which says more (Box's FileMiniType).
+            option = _UNION_OPTION.search(context) is not None and key in self._shared_enums
+            shared = content_name([str(v) for v in values]) if option and not is_int else None
             if shared is not None and self.scope.candidate(shared) in self.scope.taken:
                 shared = None  # a schema's own name wins: no number for either
             name = self.scope.claim(pascal(fmt) if fmt and not is_int else shared or context, where=pointer)

@@ -5,14 +5,15 @@ ASCII words, joined in the wanted style, kept clear of keywords, builtins and
 names the generated code itself uses, and made unique within its scope.
 Collisions are resolved deterministically (in spec order) and reported.
 
-Long names keep whole words (see :func:`shorten`): a schema name drops a run of
-words that repeats the run just before it (Twilio's
-``account.usage.usage_record.usage_record_daily`` is ``AccountUsageRecordDaily``),
-and a name still longer than ``MAX_LENGTH`` drops the words repeated anywhere,
-then the middle words, one at a time. Only a single word longer than the limit
-is cut. Such renames are notes (``specgen generate --verbose``): the name still
-says where it comes from and the user has nothing to change. Collisions, which
-give a name another's number, are warnings.
+Schema names drop what a segment of a dotted name repeats from the segments
+before (see :func:`path_words`): Twilio's ``account.usage.usage_record.usage_record_daily``
+is ``AccountUsageRecordDaily``, and an inline schema, named ``Model.property``,
+drops what the property repeats of its model's name (``Address.address_type``
+is ``AddressType``). Any name longer than ``MAX_LENGTH`` keeps whole words (see
+:func:`shorten`): it drops repeated runs of words, then middle words, one at a
+time; only a single word longer than the limit is cut. These renames are notes
+(``specgen generate --verbose``): the name still says where it comes from and
+the user has nothing to change. Collisions, which number a name, are warnings.
 """
 
 from __future__ import annotations
@@ -81,14 +82,19 @@ def join_words(style: str, words: Sequence[str]) -> str:
     return name.upper() if style == "upper" else name
 
 
-def drop_repeated_runs(words: Sequence[str]) -> list[str]:
-    """``words`` without a run of words that repeats the run just before it
-    (case-blind): ``account usage usage record usage record daily`` is
-    ``account usage record daily``. The shortest, leftmost run goes first."""
-    kept = list(words)
-    while (run := _adjacent_run([w.lower() for w in kept])) is not None:
-        del kept[run[0] : run[0] + run[1]]
-    return kept
+def path_words(raw: str) -> list[str]:
+    """The words of a dotted name, each segment without the words it repeats
+    from the end of the segments before (case-blind; one word of each stays):
+    ``account.usage.usage_record.usage_record_daily`` is account usage record
+    daily, ``Address.address_type`` address type. Words inside a segment are
+    the author's (``PayPayDetails``, ``from_number_to_number`` stay whole)."""
+    words: list[str] = []
+    for segment in raw.split("."):
+        new = ascii_words(segment)
+        keys, start = [w.lower() for w in words], [w.lower() for w in new]
+        overlap = max((k for k in range(1, len(new)) if k <= len(keys) and keys[-k:] == start[:k]), default=0)
+        words.extend(new[overlap:])
+    return words
 
 
 def shorten(words: Sequence[str], style: str, limit: int = MAX_LENGTH) -> tuple[str, bool]:
@@ -96,7 +102,7 @@ def shorten(words: Sequence[str], style: str, limit: int = MAX_LENGTH) -> tuple[
     kept; and whether a word had to be cut.
 
     A name that is too long loses, one at a time until it fits: a run of words
-    that repeats the run just before it (as :func:`drop_repeated_runs`); then
+    that repeats the run just before it; then
     the later copy of a run met anywhere before (the longest run first, then
     the leftmost); then its middle word, the first and last words always kept.
     Only a first and last word longer than the limit together are cut.
@@ -201,7 +207,7 @@ class Scope:
     fallback: str
     reserved: frozenset[str] = frozenset()
     avoid_builtins: bool = False
-    compact: bool = False  # drop repeated runs of words (names made of a path's parts)
+    compact: bool = False  # dotted names drop what a segment repeats (path_words)
     taken: dict[str, str] = field(default_factory=dict)
     collisions: list[str] = field(default_factory=list)  # warnings
     counters: dict[str, int] = field(default_factory=dict)  # base -> the next number to try
@@ -240,7 +246,7 @@ class Scope:
         words = ascii_words(raw)
         why = []
         if compact:
-            fewer = drop_repeated_runs(words)
+            fewer = path_words(raw)
             if fewer != words:
                 words, why = fewer, ["repeated words dropped"]
         if not words:

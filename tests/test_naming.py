@@ -99,7 +99,7 @@ from generator import naming  # noqa: E402
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        # Twilio's path-like schema names repeat the segment before them
+        # Twilio's dotted schema names repeat the segment before them
         ("account.usage.usage_record.usage_record_daily", "AccountUsageRecordDaily"),
         ("credential.credential_aws", "CredentialAws"),
         ("service.service_conversation.service_conversation_message.service_conversation_message_receipt", "ServiceConversationMessageReceipt"),
@@ -112,19 +112,24 @@ from generator import naming  # noqa: E402
             "account.sip.sip_domain.sip_auth.sip_auth_registrations.sip_auth_registrations_credential_list_mapping",
             "AccountSipDomainSipAuthRegistrationsCredentialListMapping",
         ),
-        # words repeated apart are meaning, kept while the name fits
+        # an inline schema is Model.property: what the property repeats of the model goes
+        ("Address.address_type", "AddressType"),
+        ("TaskAssignment.assignment_status", "TaskAssignmentStatus"),
+        ("Folder.folder", "FolderFolder"),  # one word of each segment stays
+        # words inside one segment are the author's
+        ("PayPayDetails", "PayPayDetails"),  # Adyen: PayPay, a payment method
         ("from_number_to_number", "FromNumberToNumber"),
-        ("start_date_end_date", "StartDateEndDate"),
+        ("account_usage_usage", "AccountUsageUsage"),
         ("widget", "Widget"),
     ],
 )
-def test_schema_names_drop_repeated_runs_of_words(raw: str, expected: str) -> None:
+def test_schema_names_drop_what_a_segment_repeats(raw: str, expected: str) -> None:
     assert Scope("schema", "pascal", "Model", compact=True).claim(raw) == expected
 
 
 def test_only_schema_scopes_drop_repeated_words() -> None:
-    assert Scope("property", "snake", "field").claim("usage_usage") == "usage_usage"
-    assert Scope("enum member", "upper", "VALUE").claim("no no") == "NO_NO"
+    assert Scope("property", "snake", "field").claim("usage.usage_type") == "usage_usage_type"
+    assert Scope("enum member", "upper", "VALUE").claim("no.no_no") == "NO_NO_NO"
 
 
 MACHINE = "AccountAvailablePhoneNumberCountryAvailablePhoneNumberMachineToMachine"
@@ -195,15 +200,20 @@ def test_shortening_is_stable() -> None:
 
 def test_renames_are_reported_and_collisions_still_numbered() -> None:
     scope = Scope("schema", "pascal", "Model", compact=True)
-    assert scope.claim("account.usage", where="/a") == "AccountUsage"
-    # the short form is taken: the full name rather than a number
-    assert scope.claim("account.usage.usage", where="/b") == "AccountUsageUsage"
-    # both taken: the short form numbered, and a collision warning
-    assert scope.claim("account_usage_usage") == "AccountUsage2"
+    assert scope.claim("Address") == "Address"
+    assert scope.claim("AddressType") == "AddressType"
+    # the short form is taken: the name in full rather than a number, and no rename
+    assert scope.claim("Address.address_type", where="/a") == "AddressAddressType"
+    assert scope.claim("account.usage.usage_record", where="/b") == "AccountUsageRecord"
+    # short and full forms taken: a number, and a collision warning
+    assert scope.claim("account.usage_record") == "AccountUsageRecord2"
     assert scope.claim(MACHINE + "Capabilities", where="/c") == "AccountAvailablePhoneNumberCountryMachineToMachineCapabilities"
-    assert len(scope.collisions) == 1 and "renamed to 'AccountUsage2'" in scope.collisions[0]
+    assert scope.collisions == [
+        "schema 'account.usage_record' and 'account.usage.usage_record' both map to 'AccountUsageRecord'; "
+        "renamed to 'AccountUsageRecord2'"
+    ]
     assert scope.renames == [
-        "schema 'account_usage_usage' is named 'AccountUsage2' (repeated words dropped)",
+        "schema 'account.usage.usage_record' at /b is named 'AccountUsageRecord' (repeated words dropped)",
         f"schema '{MACHINE}Capabilities' at /c is named 'AccountAvailablePhoneNumberCountryMachineToMachineCapabilities'"
         " (longer than 80 characters: words dropped)",
     ]

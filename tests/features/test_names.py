@@ -73,6 +73,7 @@ def _spec() -> dict[str, Any]:
                         "address": {"anyOf": [ref("Address"), EMPTY]},  # Stripe: '' to unset
                         "metadata": {"anyOf": [{"type": "object", "additionalProperties": {"type": "string"}}, EMPTY]},
                         "sort": {"type": "string", "enum": ["", "*", "-1", "1"]},
+                        "thing_kind": {"type": "string", "enum": ["big", "small"]},  # ThingKind, not ThingThingKind
                     },
                 },
                 "Address": {"type": "object", "properties": {"line1": {"type": "string"}}},
@@ -228,6 +229,7 @@ def test_names_drop_repeated_words_and_keep_whole_words(package: tuple[Path, Gen
     assert "AccountAvailablePhoneNumberCountryAvailablePhoneNumberMachineToMachine" in names
     assert "AccountAvailablePhoneNumberCountryMachineToMachineCapabilities" in names
     assert all(len(n) <= 80 for n in names)
+    assert "ThingKind" in {e.name for e in result.api.enums}
 
 
 def test_renames_are_notes_not_warnings(package: tuple[Path, Generated]) -> None:
