@@ -17,7 +17,7 @@ class ClientKind(_rt.OpenEnum):
 
     IMPORT = "import"
     NONE = "None"
-    VALUE = ""
+    EMPTY = ""
     CLASS = "__class__"
     A_B = "a b"
     A_B_2 = "A-B"

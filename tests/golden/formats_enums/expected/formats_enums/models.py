@@ -24,7 +24,7 @@ class Color(_rt.OpenEnum):
     LIGHT_BLUE = "light-blue"
     LIGHT_BLUE_2 = "light_blue"
     VALUE_1_ST = "1st"
-    VALUE = ""
+    EMPTY = ""
 
 
 class Priority(_rt.OpenIntEnum):

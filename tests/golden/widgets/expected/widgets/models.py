@@ -23,7 +23,7 @@ class Color(_rt.OpenEnum):
     RED_2 = "Red"
     LIGHT_BLUE = "light-blue"
     VALUE_1_ST = "1st"
-    VALUE = ""
+    EMPTY = ""
 
 
 class PageMeta(_rt.Model):

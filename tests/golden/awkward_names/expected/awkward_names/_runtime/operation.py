@@ -11,19 +11,18 @@ from __future__ import annotations
 
 import dataclasses
 import enum as _enum
+import json as _json
 import os
 import re
 import sys
 import warnings
 from collections.abc import Mapping
-from datetime import date, datetime
 from functools import cached_property
 from typing import Any, Generic, Literal, Self, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
-from . import regex
-from .decode import Decoder, describe, format_datetime
-from .model import Model
+from . import regex, wire
+from .decode import Decoder, describe
 
 __all__ = ["Param", "Operation", "Request", "PagedRequest", "Location"]
 
@@ -34,12 +33,19 @@ I = TypeVar("I")  # noqa: E741  (the item type of a paginated operation)
 FileContent = bytes | tuple[str | None, bytes] | tuple[str | None, bytes, str]
 
 Location = Literal[
-    "path", "query", "header", "form", "multipart", "file", "body", "content"
+    "path",
+    "query",
+    "header",
+    "cookie",
+    "form",
+    "multipart",
+    "file",
+    "body",
+    "content",
 ]
-"""Where an argument goes: the URL path, the query string, a header, an
-``application/x-www-form-urlencoded`` body field, or the whole JSON body."""
-
-_DELIMITERS = {"form": ",", "simple": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
+"""Where an argument goes: the URL path, the query string, a header, a
+cookie, an ``application/x-www-form-urlencoded`` body field, a multipart text
+or file part, the whole JSON body or the whole raw body."""
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 _UNSET: Any = object()
 
@@ -72,7 +78,19 @@ class Param:
     enum: tuple[object, ...] | None = None
     style: str | None = None
     explode: bool | None = None
+    allow_reserved: bool = False
+    content_type: str | None = None
     deprecated: bool = False
+
+    @property
+    def wire_style(self) -> str:
+        """The ``style``: as given, else the location's default."""
+        return self.style or wire.DEFAULT_STYLES.get(self.location, "form")
+
+    @property
+    def wire_explode(self) -> bool:
+        """The ``explode``: as given, else true for ``form`` style only."""
+        return self.wire_style == "form" if self.explode is None else self.explode
 
     @cached_property
     def _regex(self) -> regex.Matcher | None:
@@ -140,6 +158,8 @@ class Operation(Generic[T]):
     ``server`` overrides the client's base URL for this operation.
     ``security`` overrides the client's ``SECURITY``: alternatives of the
     scheme keys to send (``()``: never any credentials; see ``security``).
+    ``query`` holds fixed query pairs sent before the arguments' (from a path
+    key such as ``/files?action=copy``).
     """
 
     name: str
@@ -157,6 +177,7 @@ class Operation(Generic[T]):
     content_type: str = "application/json"
     accept: str = "application/json"
     security: tuple[tuple[str, ...], ...] | None = None
+    query: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "method", self.method.upper())
@@ -205,42 +226,6 @@ class Operation(Generic[T]):
         return None
 
 
-def _scalar(value: object) -> str:
-    """Serialize one parameter value for a URL, header or form field."""
-    if isinstance(value, _enum.Enum):
-        value = value.value
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, datetime):
-        return format_datetime(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def _json(value: object) -> object:
-    """Convert a body argument (models, enums, dates, containers) to JSON."""
-    if isinstance(value, Model):
-        return {
-            wire: _json(item)
-            for wire, item, required in value._request_items()
-            if item is not None or required
-        }
-    if isinstance(value, _enum.Enum):
-        return value.value
-    if isinstance(value, datetime):
-        return format_datetime(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, (list, tuple)):
-        return [_json(v) for v in value]
-    if isinstance(value, Mapping):
-        return {str(k): _json(v) for k, v in value.items()}
-    return value
-
-
 _THIS_PACKAGE = os.path.dirname(os.path.abspath(__file__))
 _OUTER_PACKAGE = os.path.dirname(_THIS_PACKAGE) + os.sep
 
@@ -266,17 +251,18 @@ def _caller_stacklevel() -> int:
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
 
 
-def _path_value(name: str, parts: tuple[object, ...] | list[object]) -> str:
-    """One path parameter's value, percent-encoded so that it stays one
-    segment's worth of text inside its template.
+def _path_value(param: Param, value: object) -> str:
+    """One path parameter's value in its style, percent-encoded so that it
+    stays one segment's worth of text inside its template.
 
-    Every character but the unreserved ones is escaped (``/``, ``?``, ``#``,
-    ``%``, controls, non-ASCII included); a value of only dots is escaped
-    too (``..`` becomes ``%2E%2E``), since a dot segment would move the
-    request up the path once a URL parser normalises it. An empty value is
-    refused: it would change the route (``/things/{id}`` to ``/things/``).
+    Every character of a value but the unreserved ones is escaped (``/``,
+    ``?``, ``#``, ``%``, controls, non-ASCII included); a value of only dots is
+    escaped too (``..`` becomes ``%2E%2E``), since a dot segment would move
+    the request up the path once a URL parser normalises it. An empty value
+    is refused: it would change the route (``/things/{id}`` to ``/things/``).
     """
-    value = ",".join(quote(_scalar(v), safe="") for v in parts)
+    name = param.python_name
+    value = wire.path_text(param.wire_name, value, param.wire_style, param.wire_explode)
     if not value:
         raise ValueError(f"{name}: a path parameter must not be empty")
     if value.strip(".") == "":
@@ -304,17 +290,24 @@ class Request(Generic[T]):
     """A validated call of ``operation``; send it with ``Client.send``.
 
     ``args`` maps wire names to the given (non-``None``) values. The
-    serialized parts are ``path`` (placeholders substituted, percent-encoded
-    with no safe characters), ``query`` and ``form`` (lists of pairs; lists
-    become repeated keys unless ``explode=False``), ``headers`` and ``json``.
+    serialized parts, each in its parameter's ``style`` and ``explode`` (see
+    ``wire.py``), are ``path`` (placeholders substituted, percent-encoded),
+    ``query``, ``cookies`` and ``form`` (pairs; ``wire_query`` and ``wire_form``
+    hold them percent-encoded as sent, delimiters between members raw), ``headers``, ``json``,
+    ``content`` (a raw body), and for a multipart body ``parts`` (text parts:
+    name, text, media type or ``None``) and ``files``.
     """
 
     operation: Operation[T]
     args: dict[str, object]
     path: str
     query: list[tuple[str, str]]
+    wire_query: list[tuple[str, str]]
+    wire_form: list[tuple[str, str]]
+    cookies: list[tuple[str, str]]
     headers: dict[str, str]
     form: list[tuple[str, str]] | None
+    parts: list[tuple[str, str, str | None]]
     json: object
     files: list[tuple[str, object]] | None
     multipart: bool
@@ -332,9 +325,14 @@ class Request(Generic[T]):
     def _bind(self, operation: Operation[T], args: Mapping[str, object]) -> None:
         self.operation = operation
         self.args = {}
-        self.query = []
+        self.query = list(operation.query)
+        self.wire_query = [(wire.escape(k), wire.escape(v)) for k, v in operation.query]
+        self.wire_form = []
+        self.cookies = []
         self.headers = {}
-        self.form = None
+        # a form body is sent even when no field is given
+        self.form = [] if any(p.location == "form" for p in operation.params) else None
+        self.parts = []
         self.json = _UNSET
         self.files = None
         self.content = None
@@ -363,38 +361,60 @@ class Request(Generic[T]):
         self.path = _expand_path(operation, path_values)
 
     def _place(self, param: Param, value: object, path_values: dict[str, str]) -> None:
-        items = value if isinstance(value, (list, tuple)) else None
-        if param.location == "body":
-            self.json = _json(value)
-        elif param.location == "content":
+        location = param.location
+        if location == "body":
+            self.json = wire.to_wire(value)
+        elif location == "content":
             self.content = value if isinstance(value, bytes) else str(value).encode()
-        elif param.location == "file":
+        elif location == "file":
             if self.files is None:
                 self.files = []
             self.files.append((param.wire_name, value))
-        elif param.location == "path":
-            parts = items if items is not None else (value,)
-            path_values[param.wire_name] = _path_value(param.python_name, parts)
-        elif param.location == "header":
-            parts = items if items is not None else (value,)
-            self.headers[param.wire_name] = ",".join(_scalar(v) for v in parts)
+        elif location == "path":
+            path_values[param.wire_name] = _path_value(param, value)
+        elif location == "header":
+            self.headers[param.wire_name] = wire.header_text(value, param.wire_explode)
+        elif location == "multipart":
+            self._add_parts(param, value)
         else:
-            # "form": url-encoded body fields; "multipart": text parts
-            pairs = self.query if param.location == "query" else self._form_pairs()
-            if items is None:
-                pairs.append((param.wire_name, _scalar(value)))
-            elif param.explode is False:
-                delimiter = _DELIMITERS.get(param.style or "form", ",")
-                pairs.append(
-                    (param.wire_name, delimiter.join(_scalar(v) for v in items))
-                )
+            reserved = param.allow_reserved and location == "query"
+            pairs = wire.pairs(
+                param.wire_name,
+                value,
+                param.wire_style,
+                param.wire_explode,
+                lambda text: wire.escape(text, reserved),
+            )
+            decoded = [(unquote(k), unquote(v)) for k, v in pairs]
+            if location == "query":
+                self.wire_query.extend(pairs)
+                self.query.extend(decoded)
+            elif location == "cookie":
+                self.cookies.extend(pairs)
             else:
-                pairs.extend((param.wire_name, _scalar(v)) for v in items)
+                if self.form is None:
+                    self.form = []
+                self.wire_form.extend(pairs)
+                self.form.extend(decoded)
 
-    def _form_pairs(self) -> list[tuple[str, str]]:
-        if self.form is None:
-            self.form = []
-        return self.form
+    def _add_parts(self, param: Param, value: object) -> None:
+        """Multipart text parts: in the field's ``style`` when its encoding
+        names one, else primitives (and each member of a list of primitives)
+        as text, objects as JSON (or the encoding's ``contentType``)."""
+        name, media = param.wire_name, param.content_type
+        data = wire.to_wire(value)
+        if param.style is not None or param.explode is not None:
+            pairs = wire.pairs(
+                name, value, param.wire_style, param.wire_explode, lambda text: text
+            )
+            self.parts.extend((key, text, None) for key, text in pairs)
+            return
+        items = data if isinstance(data, list) else [data]
+        if any(isinstance(item, (dict, list)) for item in items):
+            text = _json.dumps(data, separators=(",", ":"))
+            self.parts.append((name, text, media or "application/json"))
+            return
+        self.parts.extend((name, wire.scalar(item), media) for item in items)
 
     @property
     def has_json(self) -> bool:

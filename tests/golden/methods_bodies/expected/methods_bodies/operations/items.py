@@ -25,8 +25,8 @@ _LIST_ITEMS = _rt.Operation(
     params=(
         _rt.Param("X-Request-Id", "header", "x_request_id", required=True),
         _rt.Param("Tag", "query", "tag"),
-        _rt.Param("Ids", "query", "ids", style="form", explode=False),
-        _rt.Param("Colors", "query", "colors", style="pipeDelimited", explode=False),
+        _rt.Param("Ids", "query", "ids", explode=False),
+        _rt.Param("Colors", "query", "colors", style="pipeDelimited"),
         _rt.Param("Active", "query", "active"),
         _rt.Param("X-Retry-Count", "header", "x_retry_count"),
     ),

@@ -16,7 +16,6 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Generic, NamedTuple, TypeVar
-from urllib.parse import urlencode
 
 import httpx
 
@@ -29,6 +28,7 @@ from .errors import (
     redact_url,
 )
 from .limits import Deadline, check_deadline, check_max_bytes, default_deadline
+from . import wire
 from .operation import Operation, Request
 from .problems import DecodeProblem
 from .responses import Decoded, decode_error, decode_success, is_success
@@ -311,19 +311,24 @@ class BaseClient:
         elif request.multipart:
             # Text fields as parts without a file name, so the body is
             # multipart even when no file is given.
-            files = [(key, (None, value)) for key, value in request.form or ()]
+            files = [
+                (key, (None, text) if media is None else (None, text, media))
+                for key, text, media in request.parts
+            ]
             files.extend(request.files or ())
         elif request.form is not None:
-            content = urlencode(request.form).encode()
+            content = wire.join_pairs(request.wire_form).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        params: tuple[tuple[str, str], ...] | None = None
+        if request.cookies:
+            cookie = wire.cookie_header(request.cookies)
+            headers["Cookie"] = "; ".join(filter(None, (headers.get("Cookie"), cookie)))
         if url is None:
             url = self._base_for(operation) + request.path
-            params = tuple(request.query) or None
+            if request.wire_query:
+                url += "?" + wire.join_pairs(request.wire_query)
         return http.build_request(
             operation.method,
             url,
-            params=params,
             headers=headers,
             content=content,
             files=files,
