@@ -100,7 +100,7 @@ class _Builder:
             "operation", "snake", "operation", reserved=_MODULE_NAMES | client_names | {"_rt"}, avoid_builtins=True
         )
         model_reserved = bt.MODEL_RESERVED | {n for n in model_names if not n.startswith("_")}
-        self.types = bt.TypeBuilder(self.doc, self.model_scope, self.warn, model_reserved, self.note)
+        self.types = bt.TypeBuilder(self.doc, self.model_scope, self.warn, model_reserved, self.note, spec.imported)
         self.params = ParamBuilder(self.doc, self.types, self.warn)
         self.security = AuthBuilder(self.doc, self.package, self.warn, self._env_name)
         self.ignored_headers: set[str] = set()

@@ -9,6 +9,7 @@ from typing import Any, Callable
 from .errors import pointer_join, resolve_pointer
 from .filters import literal
 from .ir import Alias, Code, Enum, EnumMember, Field, Model, TypeRef
+from .load import ImportedSchema
 from .naming import Identifier, Scope, content_name, pascal, value_words
 
 SCALARS = {
@@ -66,8 +67,10 @@ class TypeBuilder:
         warn: Warn,
         model_reserved: frozenset[str] = MODEL_RESERVED,
         note: Warn | None = None,
+        imported: dict[str, ImportedSchema] | None = None,
     ) -> None:
         self.doc = document
+        self.imported = imported or {}  # schemas from other files, by key (see refs.py)
         self.model_reserved = model_reserved
         self.scope = scope
         self.warn = warn
@@ -87,11 +90,17 @@ class TypeBuilder:
     # -- components ---------------------------------------------------------
 
     def _claim_component_names(self) -> None:
+        """Name the components that become classes: the spec's own first, in spec order, then those
+        imported from other files (named after their pointer or file; a clash is renamed and reported)."""
         schemas = (self.doc.get("components") or {}).get("schemas") or {}
-        prefix = _common_dotted_prefix(list(schemas))
+        prefix = _common_dotted_prefix([name for name in schemas if name not in self.imported])
         for raw_name, schema in schemas.items():
             if isinstance(schema, dict) and (self._is_objectish(schema) or _is_enum(schema) or _is_union(schema, self.doc)):
                 ref = "#" + pointer_join("/components/schemas", raw_name)
+                imported = self.imported.get(raw_name)
+                if imported is not None:
+                    self._component_names[ref] = self.scope.claim(imported.name, where=imported.origin)
+                    continue
                 short = raw_name[len(prefix) :] if raw_name.startswith(prefix) else raw_name
                 self._component_names[ref] = self.scope.claim(short, where=ref[1:])
 
@@ -111,7 +120,7 @@ class TypeBuilder:
                 return TypeRef("any")
             self._resolving.add(ref)
             try:
-                result = self._bounded(self.type_of(schema, pointer, pascal(ref.rsplit("/", 1)[-1]) or "Schema"), pointer)
+                result = self._bounded(self.type_of(schema, pointer, pascal(self._raw_name(ref)) or "Schema"), pointer)
             finally:
                 self._resolving.discard(ref)
             self._components[ref] = result
@@ -157,6 +166,11 @@ class TypeBuilder:
             return result
         self.warn(pointer, f"type spells out to more than {MAX_TYPE_PARTS} parts (aliases repeated in unions or lists); typed as Any")
         return TypeRef("any", nullable=result.nullable)
+    def _raw_name(self, ref: str) -> str:
+        """The name a schema's ``$ref`` gives it: its key, or for an imported one, what it is named after."""
+        parts = ref.split("/")
+        imported = self.imported.get(parts[3]) if parts[:3] == ["#", "components", "schemas"] and len(parts) == 4 else None
+        return imported.name if imported is not None else parts[-1]
 
     # -- schemas ------------------------------------------------------------
 

@@ -64,9 +64,20 @@ def _join_surrogate_pairs(text: str) -> str:
     return _JSON_SURROGATE_PAIR.sub(character, text) if "\\u" in text else text
 
 
+@dataclass(frozen=True)
+class ImportedSchema:
+    """A schema ``$ref``'d from another file, imported under ``components/schemas`` (see refs.py)."""
+
+    name: str  # what to name it after: the last name in its pointer, or its file's stem
+    origin: str  # where it is, from the spec's folder: ``shared/common.yaml#/components/schemas/Money``
+
+
 @dataclass
 class LoadedSpec:
-    """A spec as plain data, plus what is needed to locate errors in it."""
+    """A spec as plain data, plus what is needed to locate errors in it.
+
+    ``imported`` holds the schemas that came from other files, by their key
+    under ``components/schemas``."""
 
     path: Path
     display: str
@@ -74,6 +85,7 @@ class LoadedSpec:
     document: dict[str, Any]
     lines: dict[str, int] = field(default_factory=dict)
     sha256: str = ""
+    imported: dict[str, ImportedSchema] = field(default_factory=dict)
 
     def line_of(self, pointer: str) -> int | None:
         """The line of ``pointer``, or of its nearest located ancestor."""
