@@ -82,6 +82,7 @@ class TypeBuilder:
         self._components: dict[str, TypeRef] = {}
         self._component_names: dict[str, Identifier] = {}
         self._resolving: set[str] = set()
+        self._expanding: dict[int, TypeRef] = {}  # inline allOf schemas being merged into models, by id
         self.aliases: dict[Identifier, Alias] = {}
         # id of a schema (kept alive beside its result) and depth -> merged allOf
         self._merged: dict[tuple[int, int], tuple[dict[str, Any], dict[str, Any] | None]] = {}
@@ -189,14 +190,26 @@ class TypeBuilder:
             return self.resolve_ref(schema["$ref"])
         parts = schema.get("allOf")
         if isinstance(parts, list):
-            non_null = [p for p in parts if not _is_null(p, self.doc)]
+            # allOf: [$ref, {description: ...}] is a $ref with a description: not a new model
+            non_null = [p for p in parts if not (_is_null(p, self.doc) or _annotation_only(p))]
             if len(non_null) == 1 and not schema.get("properties"):
                 return self.type_of(non_null[0], pointer_join(pointer, "allOf", 0), context)
             merged = self._merge_all_of(schema)
             if merged is None:
                 self.warn(pointer, "allOf of schemas that are not all objects is not supported; typed as Any")
                 return TypeRef("any")
-            return self._object(merged, pointer, context)
+            if id(schema) in self._expanding:  # met again inside its own properties: the same model
+                return self._expanding[id(schema)]
+            if not merged["properties"]:
+                return self._object(merged, pointer, context)
+            name = self.scope.claim(context, where=pointer)
+            result = TypeRef("model", name=name)
+            self._expanding[id(schema)] = result  # before the fields: recursion ends here
+            try:
+                self._model(merged, pointer, name)
+            finally:
+                del self._expanding[id(schema)]
+            return result
         for combiner in ("oneOf", "anyOf"):
             parts = schema.get(combiner)
             if isinstance(parts, list):
@@ -643,6 +656,14 @@ def _is_null(schema: Any, doc: dict[str, Any]) -> bool:
     if "const" in schema:
         return schema["const"] is None
     return schema.get("enum") == [None]
+_ANNOTATIONS_ONLY = frozenset({"description", "title", "example", "examples", "deprecated", "externalDocs", "xml", "$comment"})
+
+
+def _annotation_only(schema: Any) -> bool:
+    """A schema that only says something about a value (a description), not what the value is."""
+    return isinstance(schema, dict) and bool(schema) and all(
+        key in _ANNOTATIONS_ONLY or str(key).startswith("x-") for key in schema
+    )
 
 
 def _is_object(schema: dict[str, Any]) -> bool:
