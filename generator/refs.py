@@ -129,6 +129,14 @@ class _ExternalRefs:
         self.schema_refs: dict[tuple[Path, str], str] = {}  # (file, pointer) -> its local $ref
         self.pending: deque[tuple[str, Any, Path]] = deque()  # imported schemas still to walk
         self.visited = 0
+        self.real: dict[str, str] = {}  # lexical path -> resolved: the same file is $ref'd thousands of times
+
+    def realpath(self, path: str) -> str:
+        """``os.path.realpath(path)``, once per path and run."""
+        real = self.real.get(path)
+        if real is None:
+            real = self.real[path] = os.path.realpath(path)
+        return real
 
     def load(self, path: Path, resolved: Path, pointer: str) -> Any:
         if resolved not in self.cache:
@@ -169,7 +177,7 @@ class _ExternalRefs:
                     raise self.spec.error(
                         pointer, f"$ref {ref!r}: only .yaml, .yml and .json files can be referenced"
                     )
-                if within(os.path.realpath(target), self.real_root):
+                if within(self.realpath(target), self.real_root):
                     return Path(target)
                 why = f"{self.display(self.link_out(target))} is a symbolic link that leads out of it"
             else:
@@ -239,7 +247,7 @@ class _ExternalRefs:
         if "://" in file_part:
             raise self.spec.error(pointer, f"remote $ref {ref!r} is not supported; download the file")
         target_path = self.confined(file_part, ref, base, pointer)
-        key = (target_path.resolve(), _normal(fragment))
+        key = (Path(self.realpath(str(target_path))), _normal(fragment))
         if context == SCHEMA:
             return {"$ref": self.import_schema(key, target_path, pointer)}
         if key in self.active:
@@ -296,7 +304,7 @@ class _ExternalRefs:
             pointer = pointer_join("/components/schemas", name)
             file_part, _, fragment = ref.partition("#")
             path = self.confined(file_part, ref, self.spec.path, pointer)
-            key = (path.resolve(), _normal(fragment))
+            key = (Path(self.realpath(str(path))), _normal(fragment))
             if key in self.schema_refs or key[0] == self.spec_file:
                 continue  # walk() makes it a $ref to the first
             target = self.target(key, path, pointer)
