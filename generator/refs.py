@@ -6,7 +6,8 @@ values count toward the same caps as an alias expansion.
 
 A ``$ref`` to another file where a schema belongs (a ``schema``, a property,
 ``items``, ``additionalProperties``, ``allOf``/``oneOf``/``anyOf``, an entry of
-``components/schemas``, a ``discriminator`` mapping) imports its target once
+``components/schemas``, a ``discriminator`` mapping), or to an entry of
+another file's ``components/schemas`` wherever it is, imports its target once
 under ``components/schemas`` and becomes a local ``$ref`` to it, like a schema
 of the spec's own: the same schema reached twice, by any relative path, is one
 entry (told apart by resolved file and pointer), and a schema that refers to
@@ -248,7 +249,7 @@ class _ExternalRefs:
             raise self.spec.error(pointer, f"remote $ref {ref!r} is not supported; download the file")
         target_path = self.confined(file_part, ref, base, pointer)
         key = (Path(self.realpath(str(target_path))), _normal(fragment))
-        if context == SCHEMA:
+        if context == SCHEMA or _is_component_schema(key[1]):  # a schema by where it is or where it points
             return {"$ref": self.import_schema(key, target_path, pointer)}
         if key in self.active:
             raise self.spec.error(pointer, f"$ref cycle through {ref!r}")
@@ -344,6 +345,12 @@ class _ExternalRefs:
 def _normal(fragment: str) -> str:
     """A ``$ref``'s fragment as one JSON pointer: ``apiAgent`` and ``/apiAgent`` are the same."""
     return fragment if not fragment or fragment.startswith("/") else "/" + fragment
+
+
+def _is_component_schema(fragment: str) -> bool:
+    """Whether ``fragment`` points to an entry of a file's ``components/schemas``."""
+    parts = fragment.split("/")
+    return len(parts) == 4 and parts[1:3] == ["components", "schemas"] and bool(parts[3])
 
 
 def _is_reference(target: str) -> bool:
