@@ -116,7 +116,7 @@ def _sample(t: TypeRef, types: TypeBuilder, depth: int, request: bool, left: lis
     left[0] -= 1
     if left[0] < 0:
         raise _TooBig
-    if t.nullable and depth > 2 and not request:
+    if t.nullable and depth > 2 and (not request or depth > 8):  # deep enough: a required self-reference ends
         return None
     if t.kind == "model":
         draft = types.drafts[t.name]  # type: ignore[index]

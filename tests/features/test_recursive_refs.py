@@ -318,6 +318,38 @@ Square:
     side: {type: number}
 """,
     },
+    # A request body whose model requires a (nullable) link to itself: its
+    # test's sample ends in a null.
+    "required_link": {
+        "spec": HEADER
+        + """\
+paths:
+  /chain:
+    post:
+      operationId: postChain
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: 'chain.yaml#/Link'}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: 'chain.yaml#/Link'}
+""",
+        "chain.yaml": """\
+Link:
+  type: object
+  required: [value, next]
+  properties:
+    value: {type: integer}
+    next:
+      allOf: [{$ref: '#/Link'}]
+      nullable: true
+""",
+    },
     # A schema of the spec's own and one from another file share a name.
     "collision": {
         "spec": HEADER
@@ -578,6 +610,17 @@ def test_a_nullable_ref_to_a_union_keeps_its_choices(built: Built) -> None:
     assert drawing.shape == models.Square(side=2.0)
     assert drawing.inner.shape == models.Circle(radius=1.0)
     assert drawing.inner.inner.shape is None
+
+
+def test_a_required_nullable_link_to_itself_in_a_request_body(built: Built) -> None:
+    models = models_of(built, "required_link")
+    assert models.Link.__annotations__ == {"value": "int", "next": "Link | None"}
+    chain = {"value": 1, "next": {"value": 2, "next": None}}
+    recorder = Recorder(Reply(200, chain))
+    with load(built, "required_link").Client(transport=recorder.transport) as client:
+        result = client.post_chain(body=models.Link.from_dict(chain))
+    assert body_json(recorder.last) == chain
+    assert result == models.Link(value=1, next=models.Link(value=2, next=None))
 
 
 def test_name_collision_between_a_file_schema_and_a_component_is_renamed_and_reported(built: Built) -> None:
