@@ -299,9 +299,9 @@ class _ExternalRefs:
         if not isinstance(schemas, dict):
             return
         for name, schema in list(schemas.items()):
-            ref = schema.get("$ref") if isinstance(schema, dict) else None
+            ref = schema.get("$ref") if isinstance(schema, dict) and len(schema) == 1 else None
             if not isinstance(ref, str) or ref.startswith("#") or "://" in ref:
-                continue  # a remote ref is refused by walk()
+                continue  # a remote ref is refused by walk(), keywords beside a ref are kept there
             pointer = pointer_join("/components/schemas", name)
             file_part, _, fragment = ref.partition("#")
             path = self.confined(file_part, ref, self.spec.path, pointer)
