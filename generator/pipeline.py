@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from .format_helper import FormatHelper
 
 # What validation's verdict depends on beside validate.py (read, not imported: they import the validator, slow to import).
-_CHECK_FILES = ("validate_located.py", "validate_messages.py", "lenient.py")
+_CHECK_FILES = ("validate_located.py", "validate_messages.py", "validate_cost.py", "lenient.py")
 
 
 def generate_package(

@@ -664,3 +664,18 @@ def test_older_versions_formatting_folders_are_deleted_when_a_pack_is_written(tm
     left = {p.name for p in (tmp_path / "cache").iterdir()}
     assert "pack" in left
     assert not left & {"block", "file", "ruff"}
+
+
+def test_every_module_validate_imports_from_the_package_keys_the_verdict() -> None:
+    """validate_cost.py decides a refusal before the validator runs: a verdict cached
+    before it changed must not skip it. Every check module validate.py imports
+    from the package (validate_*.py, lenient.py) is read into the key."""
+    import ast
+
+    import generator.validate as validate_module
+    from generator import pipeline
+
+    tree = ast.parse(Path(validate_module.__file__).read_text(encoding="utf-8"))
+    imported = {f"{node.module}.py" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 1}
+    checks = {name for name in imported if name is not None and name.startswith(("validate_", "lenient"))}
+    assert checks and checks <= set(pipeline._CHECK_FILES)
