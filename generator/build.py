@@ -104,6 +104,7 @@ class _Builder:
         self.params = ParamBuilder(self.doc, self.types, self.warn)
         self.security = AuthBuilder(self.doc, self.package, self.warn, self._env_name)
         self.ignored_headers: set[str] = set()
+        self._ignored_warned: set[str] = set()  # pointers warned about: a path-level one serves every method
 
     def warn(self, pointer: str, message: str) -> None:
         self.warnings.append(self.spec.diagnostic(pointer, message, "warning"))
@@ -303,11 +304,13 @@ class _Builder:
         if param.get("in") != "header" or not isinstance(name, str) or name.lower() not in _IGNORED_HEADERS:
             return False
         self.ignored_headers.add(name)
-        self.warn(
-            pointer,
-            f"header parameter {name!r} is ignored, as OpenAPI says: the client sets {name} itself "
-            "(credentials from the security schemes; pass other values with Client(headers=...))",
-        )
+        if pointer not in self._ignored_warned:
+            self._ignored_warned.add(pointer)
+            self.warn(
+                pointer,
+                f"header parameter {name!r} is ignored, as OpenAPI says: the client sets {name} itself "
+                "(credentials from the security schemes; pass other values with Client(headers=...))",
+            )
         return True
 
     def _pagination(self, response: TypeRef | None, params: list[tuple[Parameter, Any]]) -> Pagination | None:

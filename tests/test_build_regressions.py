@@ -98,3 +98,24 @@ def test_example_date_times_in_both_twilio_formats() -> None:
     assert parse_datetime("Tue, 01 Jan 2019 12:00:00 +0000") == utc
     assert parse_datetime("Tue, 01 Jan 2019 13:00:00 +0100") == utc
     assert parse_datetime("yesterday") is None
+
+
+def test_a_path_level_header_openapi_ignores_is_warned_about_once(tmp_path: Path) -> None:
+    """A path-level Accept parameter serves every method below it: one warning at
+    its pointer, not one per method (--strict counted it three times)."""
+    spec = {
+        **SPEC,
+        "paths": {
+            "/things": {
+                "parameters": [{"name": "Accept", "in": "header", "schema": {"type": "string"}}],
+                **{
+                    method: {"operationId": f"{method}Thing", "responses": {"204": {"description": "done"}}}
+                    for method in ("get", "put", "delete")
+                },
+            }
+        },
+    }
+    path = tmp_path / "api.yaml"
+    path.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    warnings = [w for w in generate_package(path).warnings if "is ignored, as OpenAPI says" in w]
+    assert len(warnings) == 1, warnings
