@@ -130,7 +130,7 @@ def _sent(pkg: Any, call: Any) -> httpx.Request:
         seen.append(request)
         return httpx.Response(204)
 
-    with pkg.Client("u", "p", transport=httpx.MockTransport(handler)) as client:
+    with pkg.Client(transport=httpx.MockTransport(handler)) as client:
         client.send(call)
     return seen[0]
 
