@@ -18,6 +18,7 @@ from . import build_responses as br
 from . import build_types as bt
 from . import patterns
 from .build_auth import AuthBuilder
+from .build_media import expected_media_text
 from .build_params import ParamBuilder, arg_code
 from .build_tests import (
     MAX_SAMPLE_VALUES,
@@ -65,19 +66,30 @@ _IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 
 
 def build_api(
-    spec: LoadedSpec, package: str | None = None, cache: Cache | None = None, allow_env: frozenset[str] = frozenset()
+    spec: LoadedSpec,
+    package: str | None = None,
+    cache: Cache | None = None,
+    allow_env: frozenset[str] = frozenset(),
+    prefer_media_types: tuple[str, ...] = (),
 ) -> Api:
     """The IR of one validated spec. ``cache`` only makes it faster (see runtime_names.py).
 
     ``allow_env``: the environment variables the user lets a spec name for its
     credentials (``x-specgen-env``); any other name is warned about and unused.
+    ``prefer_media_types``: request body media types sent rather than the
+    spec's first (``prefer-media-types``; see build_media.py).
     """
-    return _Builder(spec, package, cache, allow_env).build()
+    return _Builder(spec, package, cache, allow_env, prefer_media_types).build()
 
 
 class _Builder:
     def __init__(
-        self, spec: LoadedSpec, package: str | None, cache: Cache | None = None, allow_env: frozenset[str] = frozenset()
+        self,
+        spec: LoadedSpec,
+        package: str | None,
+        cache: Cache | None = None,
+        allow_env: frozenset[str] = frozenset(),
+        prefer_media_types: tuple[str, ...] = (),
     ) -> None:
         self.spec = spec
         self.doc = spec.document
@@ -101,7 +113,7 @@ class _Builder:
         )
         model_reserved = bt.MODEL_RESERVED | {n for n in model_names if not n.startswith("_")}
         self.types = bt.TypeBuilder(self.doc, self.model_scope, self.warn, model_reserved, self.note, spec.imported)
-        self.params = ParamBuilder(self.doc, self.types, self.warn)
+        self.params = ParamBuilder(self.doc, self.types, self.warn, prefer_media_types)
         self.security = AuthBuilder(self.doc, self.package, self.warn, self._env_name)
         self.ignored_headers: set[str] = set()
         self._ignored_warned: set[str] = set()  # pointers warned about: a path-level one serves every method
@@ -477,7 +489,11 @@ class _Builder:
         )
         base_path = quote(urlsplit(draft["server"] or self._base_url()).path.rstrip("/"), safe=PATH_SAFE + "%")
         path_values = {
-            p.wire_name: expected_path_value(p.wire_name, s, p.serialization.style, p.serialization.explode)
+            p.wire_name: (
+                quote(expected_media_text(s, p.serialization.content_type), safe="")
+                if p.serialization.content_type is not None
+                else expected_path_value(p.wire_name, s, p.serialization.style, p.serialization.explode)
+            )
             for p, _, s in entries
             if p.location == "path" and p.serialization is not None
         }
@@ -489,13 +505,22 @@ class _Builder:
                 pair
                 for p, _, s in entries
                 if p.location == location and p.serialization is not None
-                for pair in expected_pairs(p.wire_name, s, p.serialization.style, p.serialization.explode)
+                for pair in (
+                    [(p.wire_name, expected_media_text(s, p.serialization.content_type))]
+                    if p.serialization.content_type is not None
+                    else expected_pairs(p.wire_name, s, p.serialization.style, p.serialization.explode)
+                )
             ]
             return tuple(sorted([*found, *credentials] if location == "query" else found))
 
         body = next((s for p, _, s in entries if p.location == "body"), None)
         headers = tuple(
-            (p.wire_name, expected_header(s, p.serialization.explode if p.serialization else False))
+            (
+                p.wire_name,
+                expected_media_text(s, p.serialization.content_type)
+                if p.serialization is not None and p.serialization.content_type is not None
+                else expected_header(s, p.serialization.explode if p.serialization else False),
+            )
             for p, _, s in entries
             if p.location == "header"
         )

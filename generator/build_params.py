@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from . import build_types as bt
 from . import patterns
+from .build_media import media_order, param_content, part_headers, part_media
 from .errors import pointer_join, resolve_pointer
 from .examples import sample_scalar
 from .filters import literal
@@ -55,20 +56,25 @@ def is_json_media(media: str) -> bool:
 
 
 class ParamBuilder:
-    def __init__(self, doc: dict[str, Any], types: bt.TypeBuilder, warn: Callable[[str, str], None]) -> None:
+    def __init__(
+        self, doc: dict[str, Any], types: bt.TypeBuilder, warn: Callable[[str, str], None], prefer: tuple[str, ...] = ()
+    ) -> None:
         self.doc = doc
         self.types = types
         self.warn = warn
+        self.prefer = prefer  # prefer-media-types: request body media types tried first
         self._warned_patterns: set[str] = set()
 
     def request_body(self, op: dict[str, Any], pointer: str) -> tuple[list[Raw], str | None]:
         """Pseudo parameter objects for the body, and its media type when it is
         not a form or multipart one.
 
-        The media type is the spec's first one that can be sent: a form or
-        multipart type needs an object schema with properties (one argument
-        per field), else the next type is tried; when none is left, the whole
-        form body is one ``body`` argument (its members become the fields).
+        The media type is the first one that can be sent, in the spec's order
+        (those matching ``prefer-media-types`` first): a form or multipart
+        type needs an object schema with properties (one argument per field),
+        else the next type is tried; when none is left, the whole form body is
+        one ``body`` argument (its members become the fields). With several
+        media types, a note (``--verbose``) says which one is sent.
         """
         body = op.get("requestBody")
         body_pointer = pointer_join(pointer, "requestBody")
@@ -81,8 +87,8 @@ class ParamBuilder:
             return [], None
         required = bool(body.get("required"))
         description = body.get("description") or ""
-        for media in content:
-            media = str(media)
+        order = media_order(content, self.prefer)
+        for media in order:
             entry = content[media] if isinstance(content[media], dict) else {}
             schema = entry["schema"] if isinstance(entry.get("schema"), dict) else {}
             schema_pointer = pointer_join(body_pointer, "content", media, "schema")
@@ -90,6 +96,7 @@ class ParamBuilder:
             if base in (FORM, MULTIPART):
                 fields = self._form_fields(base, entry, schema, schema_pointer)
                 if fields:
+                    self._note_choice(order, media, body_pointer)
                     return fields, None
                 continue
             if is_json_media(media):
@@ -97,6 +104,7 @@ class ParamBuilder:
                           "description": description or "The request body."}
                 if "example" in entry:
                     pseudo["example"] = entry["example"]
+                self._note_choice(order, media, body_pointer)
                 return [(pseudo, schema_pointer)], media
             pseudo = {
                 "name": "body",
@@ -105,8 +113,10 @@ class ParamBuilder:
                 "schema": {"type": "string", "format": "text" if media.startswith("text/") else "binary"},
                 "description": description or f"The request body, sent as {media}.",
             }
+            self._note_choice(order, media, body_pointer)
             return [(pseudo, pointer_join(body_pointer, "content", media))], media
-        media = next(str(m) for m in content if str(m).split(";")[0].strip().lower() in (FORM, MULTIPART))
+        media = next(m for m in order if m.split(";")[0].strip().lower() in (FORM, MULTIPART))
+        self._note_choice(order, media, body_pointer)
         entry = content[media] if isinstance(content[media], dict) else {}
         schema = entry["schema"] if isinstance(entry.get("schema"), dict) else {}
         location = "form" if media.split(";")[0].strip().lower() == FORM else "multipart"
@@ -114,9 +124,19 @@ class ParamBuilder:
                   "explode": True, "description": description or "The request body; its members are sent as the form's fields."}
         return [(pseudo, pointer_join(body_pointer, "content", media, "schema"))], None
 
+    def _note_choice(self, order: list[str], media: str, pointer: str) -> None:
+        """A note of the media type sent when the spec lists several (once per body)."""
+        if len(order) > 1:
+            others = ", ".join(m for m in order if m != media)
+            self.types.note(pointer, f"request body sent as {media} (also accepted: {others}; see prefer-media-types)")
+
     def _form_fields(self, media: str, entry: dict[str, Any], schema: dict[str, Any], schema_pointer: str) -> list[Raw]:
         """One pseudo parameter per property of a form or multipart body, with
-        the ``encoding`` entry of the field as its serialization."""
+        the ``encoding`` entry of the field as its serialization: ``style``,
+        ``explode``, ``allowReserved``; ``contentType`` (a form field's when
+        JSON and no style is named: its value is JSON text; a multipart part's
+        first concrete one) and a part's fixed ``headers``. A binary string,
+        or an array of them, is a file part (an array: one part each)."""
         resolved = self._object_schema(schema)
         if resolved is None or not resolved.get("properties"):
             return []
@@ -126,7 +146,9 @@ class ParamBuilder:
         for name, prop in resolved["properties"].items():
             prop = prop if isinstance(prop, dict) else {}
             location = "form" if media == FORM else "multipart"
-            if media == MULTIPART and _is_binary(self._follow(prop)):
+            flat = self._follow(prop)
+            items = self._follow(flat["items"]) if flat.get("type") == "array" and isinstance(flat.get("items"), dict) else {}
+            if media == MULTIPART and (_is_binary(flat) or _is_binary(items)):
                 location = "file"
             pseudo: dict[str, Any] = {
                 "name": name,
@@ -136,10 +158,18 @@ class ParamBuilder:
                 "description": self._follow(prop).get("description") or "",
             }
             field_encoding = encoding.get(name)
-            if isinstance(field_encoding, dict):
-                for key in ("style", "explode", "allowReserved", "contentType"):
-                    if key in field_encoding:
-                        pseudo[key] = field_encoding[key]
+            field_encoding = field_encoding if isinstance(field_encoding, dict) else {}
+            for key in ("style", "explode", "allowReserved"):
+                if key in field_encoding:
+                    pseudo[key] = field_encoding[key]
+            content_type = field_encoding.get("contentType")
+            if media == MULTIPART:
+                default = (flat if _is_binary(flat) else items).get("contentMediaType")
+                pseudo["contentType"] = part_media(content_type) or part_media(default)
+                where = pointer_join(schema_pointer[: -len("/schema")], "encoding", name)
+                pseudo["partHeaders"] = part_headers(self.doc, field_encoding, where, name, location == "file", self.warn)
+            elif isinstance(content_type, str) and is_json_media(content_type) and not {"style", "explode"} & set(field_encoding):
+                pseudo["contentType"] = content_type.split(",")[0].strip()  # JSON text (no style: contentType rules)
             fields.append((pseudo, pointer_join(schema_pointer, "properties", name)))
         return fields
 
@@ -186,19 +216,24 @@ class ParamBuilder:
     ) -> tuple[Parameter, Any]:
         schema = param["schema"] if isinstance(param.get("schema"), dict) else {}
         wire = str(param.get("name"))
-        if location == "file":
-            t = TypeRef("file")
+        content = param_content(param, pointer) if location in ("path", "query", "header", "cookie") else None
+        schema_pointer = pointer if location in ("body", "form", "multipart") else pointer_join(pointer, "schema")
+        if content is not None:  # serialized as its media type says; typed by its schema
+            param = {**param, "contentType": content[0]}
+            schema, schema_pointer = content[1], content[2]
+        if location == "file":  # an array of files: a list, one part each
+            is_list = self._follow(schema).get("type") == "array"
+            t = TypeRef("list", item=TypeRef("file")) if is_list else TypeRef("file")
         elif location == "content":
             t = TypeRef("str" if schema.get("format") == "text" else "bytes")
         else:
             suffix = "Request" if location == "body" else pascal(wire)
-            schema_pointer = pointer if location in ("body", "form", "multipart") else pointer_join(pointer, "schema")
             t = self.types.type_of(schema, schema_pointer, f"{context}{suffix}")
         required = bool(param.get("required")) or location == "path"
         py_name = scope.claim(wire, where=pointer)
         flat = self._follow(schema)
         constraints, rules = _constraints(flat)
-        self._check_pattern(schema, pointer if location in ("body", "form", "multipart") else pointer_join(pointer, "schema"))
+        self._check_pattern(schema, schema_pointer)
         serialization = self._serialization(param, pointer, location)
         if param.get("deprecated") is True:
             constraints.append(Constraint(Identifier("deprecated"), True))
@@ -248,6 +283,10 @@ class ParamBuilder:
         and files. A style the location does not allow is warned about and
         the default used."""
         styles = _STYLES.get(location)
+        content_type = param.get("contentType") if isinstance(param.get("contentType"), str) else None
+        headers = tuple(param.get("partHeaders") or ())
+        if location == "file":  # no style; a media type and headers, if any
+            return Serialization("form", True, False, content_type, False, headers) if content_type or headers else None
         if styles is None:
             return None
         style = param.get("style")
@@ -257,13 +296,14 @@ class ParamBuilder:
         style = style or styles[0]
         explode = param.get("explode")
         explode = style == "form" if not isinstance(explode, bool) else explode
-        content_type = param.get("contentType") if isinstance(param.get("contentType"), str) else None
         explicit = "style" in param or "explode" in param
-        return Serialization(style, explode, param.get("allowReserved") is True, content_type, explicit)
+        return Serialization(style, explode, param.get("allowReserved") is True, content_type, explicit, headers)
 
     def _sample(self, param: dict[str, Any], schema: dict[str, Any], t: TypeRef) -> Any:
         from .build_tests import sample_body
 
+        if t.kind == "list" and t.item is not None and t.item.kind == "file":
+            return [b"example"]
         if t.kind == "list" and "example" not in param and t.item is not None and t.item.kind not in _COMPOUND:
             items = self._follow(schema["items"]) if isinstance(schema.get("items"), dict) else {}
             item = sample_body(t.item, self.types, request=True) if t.item.kind == "enum" else sample_scalar(t.item, items)
@@ -292,7 +332,10 @@ def _runtime_param(
     if required:
         args.append(Code("required=True"))
     args += [Code(f"{c.keyword}={literal(c.value)}") for c in constraints]
-    if serialization is not None:  # only what differs from the runtime's defaults
+    if serialization is not None and location == "file":
+        if serialization.content_type is not None:
+            args.append(Code(f"content_type={literal(serialization.content_type)}"))
+    elif serialization is not None:  # only what differs from the runtime's defaults
         default_style = _STYLES[location][0]
         if serialization.style != default_style or (location == "multipart" and serialization.explicit):
             args.append(Code(f"style={literal(serialization.style)}"))
@@ -302,6 +345,8 @@ def _runtime_param(
             args.append(Code("allow_reserved=True"))
         if serialization.content_type is not None:
             args.append(Code(f"content_type={literal(serialization.content_type)}"))
+    if serialization is not None and serialization.part_headers:
+        args.append(Code(f"part_headers={literal(serialization.part_headers)}"))
     return Code(f"_rt.Param({', '.join(args)})")
 
 
@@ -331,7 +376,10 @@ def _constraints(schema: dict[str, Any]) -> tuple[list[Constraint], list[str]]:
 
 
 def _is_binary(schema: dict[str, Any]) -> bool:
-    return schema.get("type") == "string" and schema.get("format") == "binary"
+    """A file's content: ``format: binary``, or (OpenAPI 3.1) a ``contentMediaType`` without ``contentEncoding``."""
+    if schema.get("type") != "string":
+        return False
+    return schema.get("format") == "binary" or ("contentMediaType" in schema and "contentEncoding" not in schema)
 
 
 def arg_code(t: TypeRef, sample: Any, types: bt.TypeBuilder, needs: set[str], models: set[Identifier]) -> Code | None:

@@ -603,6 +603,7 @@ class Target:
     note: str = ""
     allow_env: frozenset[str] = frozenset()  # environment variables the spec may name (config allow-env)
     lenient: bool = False
+    prefer_media_types: tuple[str, ...] = ()  # config prefer-media-types
 
 
 @dataclass
@@ -684,6 +685,7 @@ def _targets(args: argparse.Namespace, config: Config, for_check: bool) -> list[
                     out,
                     allow_env=_allow_env(config, entry),
                     lenient=lenient_for(args, config, path),
+                    prefer_media_types=entry.prefer_media_types if entry else config.prefer_media_types,
                 )
             )
         return targets
@@ -696,7 +698,16 @@ def _targets(args: argparse.Namespace, config: Config, for_check: bool) -> list[
             targets.append(Target(None, package, out, note))
         else:
             lenient = chosen if chosen is not None else entry.lenient
-            targets.append(Target(entry.path, entry.package, out, allow_env=entry.allow_env, lenient=lenient))
+            targets.append(
+                Target(
+                    entry.path,
+                    entry.package,
+                    out,
+                    allow_env=entry.allow_env,
+                    lenient=lenient,
+                    prefer_media_types=entry.prefer_media_types,
+                )
+            )
     if not targets and for_check:
         root = out_override or config.out
         if root.is_dir():
@@ -840,6 +851,7 @@ def _generate_cached(target: Target, settings: Settings, helper: _RunHelper | No
             f"{sys.implementation.name} {sys.version_info[0]}.{sys.version_info[1]}",
             ",".join(sorted(target.allow_env)),
             "lenient" if target.lenient else "strict",
+            ",".join(target.prefer_media_types),
         )
         hit = cache.get("package", key)
         if hit is not None:
@@ -872,6 +884,7 @@ def _generate_cached(target: Target, settings: Settings, helper: _RunHelper | No
         format_helper=format_helper,
         allow_env=target.allow_env,
         lenient=target.lenient,
+        prefer_media_types=target.prefer_media_types,
     )
     if cache is not None and key is not None:
         entry = {

@@ -17,6 +17,7 @@ Example::
     lenient = false                # harmless spec defects are warnings (default false)
     changelog = "CHANGELOG.md"     # `generate` prepends API changes here (optional)
     allow-env = ["TWILIO_AUTH_TOKEN"]  # variables a spec's x-specgen-env may name (optional)
+    prefer-media-types = ["application/json"]  # request bodies sent in these first (optional)
 
     [[tool.specgen.specs]]
     path = "spec/twilio_trunking_v1.yaml"
@@ -24,12 +25,18 @@ Example::
     out = "generated"              # optional; default the top-level `out`
     allow-env = ["TWILIO_ACCOUNT_SID"]  # optional; added to the top-level list for this spec
     lenient = true                 # optional; default the top-level `lenient`
+    prefer-media-types = ["multipart/form-data"]  # optional; default the top-level list
 
 A generated client reads its credentials from environment variables named
 after its package (``<PACKAGE>_TOKEN``, ``<PACKAGE>_USERNAME``, ...). A spec
 may ask for other names (``x-specgen-env`` on a security scheme); the client
 reads such a name only if ``allow-env`` lists it, as spec files may come from
 anyone and an environment holds other secrets.
+
+A request body the spec offers in several media types is sent in the spec's
+first one the client can send, unless ``prefer-media-types`` names others:
+those are tried first, in the list's order (``*`` matches anything:
+``"application/*+json"``).
 """
 
 from __future__ import annotations
@@ -41,6 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .build_media import MEDIA_PATTERN
 from .naming import shadows
 from .terminal import escape
 
@@ -61,9 +69,10 @@ _TOP_KEYS = (
     "lenient",
     "changelog",
     "allow-env",
+    "prefer-media-types",
     "specs",
 )
-_SPEC_KEYS = ("path", "package", "out", "allow-env", "lenient")
+_SPEC_KEYS = ("path", "package", "out", "allow-env", "lenient", "prefer-media-types")
 ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,100}")  # an environment variable a client may read
 
 
@@ -80,6 +89,7 @@ class SpecEntry:
     out: Path
     allow_env: frozenset[str] = frozenset()  # the top-level allow-env and this spec's own
     lenient: bool = False  # the entry's own setting, else the top-level one
+    prefer_media_types: tuple[str, ...] = ()  # the entry's own list, else the top-level one
 
 
 @dataclass(frozen=True)
@@ -100,6 +110,7 @@ class Config:
     formatter: str = "black"
     allow_env: frozenset[str] = frozenset()  # environment variables specs may name (x-specgen-env)
     lenient: bool = False  # for specs without an entry (or whose entry does not say)
+    prefer_media_types: tuple[str, ...] = ()  # likewise
 
     @property
     def label(self) -> str:
@@ -114,7 +125,9 @@ class Config:
         if not folder.is_dir():
             return []
         found = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SPEC_SUFFIXES)
-        return [SpecEntry(_display(p), None, self.out, self.allow_env, self.lenient) for p in found]
+        return [
+            SpecEntry(_display(p), None, self.out, self.allow_env, self.lenient, self.prefer_media_types) for p in found
+        ]
 
     def entry_for(self, path: Path) -> SpecEntry | None:
         """The configured entry for a spec named on the command line, if any."""
@@ -193,6 +206,7 @@ def parse_section(section: Any, root: Path, where: str = PYPROJECT, file: Path |
     strict = _bool(section, "strict", f"{where}: {table}", False)
     lenient = _bool(section, "lenient", f"{where}: {table}", False)
     allow_env = _env_names(section, f"{where}: {table}")
+    prefer = _media_types(section, f"{where}: {table}", ())
     specs: tuple[SpecEntry, ...] | None = None
     if "specs" in section:
         raw = section["specs"]
@@ -227,6 +241,7 @@ def parse_section(section: Any, root: Path, where: str = PYPROJECT, file: Path |
                     _rel(root, spec_out) if spec_out else out,
                     allow_env | _env_names(item, label),
                     spec_lenient,
+                    _media_types(item, label, prefer),
                 )
             )
         specs = tuple(entries)
@@ -245,6 +260,7 @@ def parse_section(section: Any, root: Path, where: str = PYPROJECT, file: Path |
         formatter=formatter,
         allow_env=allow_env,
         lenient=lenient,
+        prefer_media_types=prefer,
     )
 
 
@@ -267,6 +283,21 @@ def _env_names(table: dict[str, Any], label: str) -> frozenset[str]:
         if not isinstance(name, str) or not ENV_NAME.fullmatch(name):
             raise ConfigError(f"{label} allow-env: expected an environment variable name, got {_show(name)}")
     return frozenset(value)
+
+
+def _media_types(table: dict[str, Any], label: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    """The ``prefer-media-types`` array of ``table``: ``type/subtype`` patterns."""
+    if "prefer-media-types" not in table:
+        return default
+    value = table["prefer-media-types"]
+    if not isinstance(value, list):
+        raise ConfigError(f"{label} prefer-media-types: expected an array of media types, got {_show(value)}")
+    for media in value:
+        if not isinstance(media, str) or not MEDIA_PATTERN.fullmatch(media):
+            raise ConfigError(
+                f'{label} prefer-media-types: expected a media type such as "application/json", got {_show(media)}'
+            )
+    return tuple(value)
 
 
 def _bool(table: dict[str, Any], key: str, label: str, default: bool) -> bool:

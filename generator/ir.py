@@ -94,14 +94,17 @@ class Constraint:
 @dataclass(frozen=True)
 class Serialization:
     """How an argument goes on the wire (OpenAPI ``style``, ``explode``,
-    ``allowReserved``; an encoding's ``contentType`` for a multipart part).
-    ``style`` and ``explode`` are resolved: the spec's, else the location's defaults."""
+    ``allowReserved``; ``content_type``: a parameter's ``content`` media type,
+    a form field's JSON ``contentType``, a multipart part's; a part's fixed
+    headers). ``style`` and ``explode`` are resolved: the spec's, else the
+    location's defaults (a file part has only a media type and headers)."""
 
     style: str
     explode: bool
     allow_reserved: bool = False
     content_type: str | None = None
     explicit: bool = False  # the spec named style or explode (a multipart part is then not JSON)
+    part_headers: tuple[tuple[str, str], ...] = ()  # a multipart part's fixed headers
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,7 @@ class Parameter:
     constraints: tuple[Constraint, ...]
     doc: str  # description plus rules, for the docstring
     runtime_param: Code  # the ``_rt.Param(...)`` call that declares it to the runtime
-    serialization: Serialization | None = None  # None for whole bodies and files
+    serialization: Serialization | None = None  # None for whole bodies, and files without media type or headers
     # The module-level constant holding this ``_rt.Param`` when several
     # operations of its module declare the same one (see OperationGroup).
     shared: Identifier | None = None

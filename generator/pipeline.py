@@ -39,6 +39,7 @@ def generate_package(
     format_helper: FormatHelper | None = None,
     allow_env: frozenset[str] = frozenset(),
     lenient: bool = False,
+    prefer_media_types: tuple[str, ...] = (),
 ) -> Generated:
     """One spec's package in memory. ``cache`` and ``jobs`` only make it faster:
     with or without them the bytes are the same (the CLI passes them).
@@ -58,7 +59,10 @@ def generate_package(
 
     ``lenient``: harmless defects are warnings, the spec mended where needed
     (see lenient.py); validation then runs first, inline: the mended spec is
-    what the later stages read."""
+    what the later stages read.
+
+    ``prefer_media_types``: request body media types to send rather than the
+    spec's first (``prefer-media-types`` in ``[tool.specgen]``); none by default."""
     spec = load_spec(spec_path)
     if lenient:
         found = lenient_module.validate_lenient(spec, cache, lambda mended: _validated_key(mended, lenient=True))
@@ -71,7 +75,7 @@ def generate_package(
         if validating and background is None:
             validate(spec)
     try:
-        api = build_api(spec, package, cache, allow_env)
+        api = build_api(spec, package, cache, allow_env, prefer_media_types)
         env = environment(templates, cache.root / "jinja" if cache is not None else None)
         used = record_templates(env)  # the manifest hashes the templates actually loaded
         rendered = render(api, env)
@@ -85,6 +89,8 @@ def generate_package(
         options: dict[str, object] = {"line_length": line_length, **formatter_options(formatter)}
         if lenient:
             options["lenient"] = True  # absent otherwise: packages generated before lenient mode stay fresh
+        if prefer_media_types:
+            options["prefer_media_types"] = list(prefer_media_types)  # absent when none, likewise
         manifest = build_manifest(api, spec.sha256, files, templates_digest(used.sources), options)
         files[manifest_path(api.package)] = manifest
         if background is not None:

@@ -84,6 +84,14 @@ def test_config_is_found_from_a_subdirectory(tmp_path: Path, cli: CliRunner) -> 
             '[[tool.specgen.specs]]\npath = "a.yaml"\npackage = "not-a-name"',
             '#1 package: expected a Python package name, got "not-a-name"',
         ),
+        (
+            'prefer-media-types = "application/json"',
+            'pyproject.toml: [tool.specgen] prefer-media-types: expected an array of media types, got "application/json"',
+        ),
+        (
+            '[[tool.specgen.specs]]\npath = "a.yaml"\nprefer-media-types = ["json"]',
+            '#1 prefer-media-types: expected a media type such as "application/json", got "json"',
+        ),
     ],
 )
 def test_bad_config_is_a_clear_error(tmp_path: Path, cli: CliRunner, section: str, message: str) -> None:
@@ -94,6 +102,34 @@ def test_bad_config_is_a_clear_error(tmp_path: Path, cli: CliRunner, section: st
         assert message in result.err, result.err
         assert "Traceback" not in result.err
     assert not (repo / "generated").exists()
+
+
+PREFER = """\
+[tool.specgen]
+prefer-media-types = ["multipart/*"]
+
+[[tool.specgen.specs]]
+path = "spec/wire_media.yaml"
+{entry}
+"""
+
+
+def test_prefer_media_types_reaches_the_package_and_its_manifest(tmp_path: Path, cli: CliRunner) -> None:
+    """The top-level list, then a spec entry's own; a change regenerates
+    (the cache key holds it) and ``check`` names it."""
+    repo = make_repo(tmp_path / "r", PREFER.format(entry=""), spec=ROOT / "tests" / "oracle" / "specs" / "wire_media.yaml")
+    notes = repo / "generated" / "wire_media" / "operations" / "notes.py"
+    manifest = repo / "generated" / "wire_media" / "_specgen.json"
+    assert cli("generate", cwd=repo).code == 0
+    assert json.loads(manifest.read_text())["options"]["prefer_media_types"] == ["multipart/*"]
+    assert '"multipart"' in notes.read_text() and '"form"' not in notes.read_text()
+    (repo / "pyproject.toml").write_text(PREFER.format(entry='prefer-media-types = ["application/x-www-form-urlencoded"]'))
+    stale = cli("check", cwd=repo)
+    assert stale.code == 1 and "prefer_media_types ['multipart/*'] -> ['application/x-www-form-urlencoded']" in stale.err
+    assert cli("generate", cwd=repo).code == 0
+    assert json.loads(manifest.read_text())["options"]["prefer_media_types"] == ["application/x-www-form-urlencoded"]
+    assert '"form"' in notes.read_text() and '"multipart"' not in notes.read_text()
+    assert cli("check", cwd=repo).code == 0
 
 
 def test_invalid_toml_is_an_input_error(tmp_path: Path, cli: CliRunner) -> None:
