@@ -1,6 +1,6 @@
 """Every request a generated package's tests send is valid for its spec, by an independent oracle.
 
-For each spec in ``spec/``, each golden case and (when ``../shared/specs/`` is
+For each spec in ``spec/``, each golden case, each of ``tests/oracle/specs/`` and (when ``../shared/specs/`` is
 present) each spec of the Twilio and wild corpora: generate the package, run
 its own tests while ``tests/oracle/oracle_capture.py`` records every request,
 then ask openapi-core (pinned, in ``.venv-oracle``: ``make
@@ -23,7 +23,8 @@ sys.path.insert(0, str(ROOT / "tests" / "oracle"))
 import known_gaps  # noqa: E402
 import oracle_run  # noqa: E402
 
-OWN = [*SPECS, *sorted(GOLDEN.glob("*/*.yaml"))]
+# the oracle's own specs (tests/oracle/specs/): features no other spec here uses
+OWN = [*SPECS, *sorted(GOLDEN.glob("*/*.yaml")), *sorted((ROOT / "tests" / "oracle" / "specs").glob("*.yaml"))]
 CORPUS = oracle_run.corpus_specs()
 WILD = oracle_run.SHARED / "wild"
 

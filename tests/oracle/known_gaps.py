@@ -14,6 +14,12 @@ corrected view of the spec), not listed here:
 - a 3.1 parameter type ``[T, "null"]`` is read as ``T`` (openapi-core
   crashes on a type list; a parameter value on the wire is never null);
 - a path key's ``#...``/``?...`` suffix is cut (the request goes to the plain path).
+
+What the oracle does not judge at all (it accepts any): a multipart part's
+headers and the media type of a file part (``encoding`` ``headers`` and
+``contentType``). tests/runtime/test_wire_media.py checks those (the parts
+read back by the standard library's MIME parser), and
+tests/features/test_wire_media.py from a spec.
 """
 
 from __future__ import annotations
@@ -49,6 +55,14 @@ GAPS: tuple[Gap, ...] = (
         "openapi-core validates the bytes of a non-JSON, non-form body (image/jpeg, text) against"
         " the schema's type: string, and bytes are not a str",
         "tests/runtime/test_wire_styles.py: test_raw_body_is_sent_as_given",
+    ),
+    Gap(
+        "cookie parameters with content",
+        r"^ParameterValidationError: Cookie parameter error: \S+ <- MediaTypeDeserializeError",
+        "openapi-core parses a cookie's value as its media type (JSON) without percent-decoding it;"
+        " a JSON text cannot go raw in a cookie (RFC 6265 has no quotes, commas, spaces), so the"
+        " client percent-encodes it",
+        "tests/runtime/test_wire_media.py: test_cookie_content_parameter_is_json_text_percent_encoded",
     ),
 )
 

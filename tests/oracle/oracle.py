@@ -171,7 +171,7 @@ def describe(exc: BaseException) -> str:
         if item is None or id(item) in seen:
             continue
         seen.add(id(item))
-        message = getattr(item, "message", None) or str(item)
+        message = getattr(item, "message", None) or _text(item)
         parts.append(f"{type(item).__name__}: {message}")
         if isinstance(item, BaseException):
             todo.append(item.__cause__)
@@ -179,6 +179,15 @@ def describe(exc: BaseException) -> str:
     # a long value would push the reason out of the text: keep its start
     parts = [_LONG_VALUE.sub(lambda m: f"Value {m.group(1)[:150]}... not valid for schema", p) for p in parts]
     return " <- ".join(parts)[:MAX_ERROR]
+
+
+def _text(item: object) -> str:
+    """``str(item)``, or its type and ``repr`` when that crashes (openapi-core's
+    MediaTypeDeserializeError decodes a value that may already be text)."""
+    try:
+        return str(item)
+    except Exception:  # noqa: BLE001
+        return f"{type(item).__name__}{getattr(item, 'args', ())!r}: value {getattr(item, 'value', None)!r}"[:MAX_ERROR]
 
 
 def main(argv: list[str]) -> int:
