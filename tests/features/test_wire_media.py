@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import subprocess
 import sys
 import typing
 from collections.abc import Iterator
@@ -155,6 +156,19 @@ def test_prefer_media_types_chooses_the_body(tmp_path: Path, prefer: tuple[str, 
         assert manifest["options"]["prefer_media_types"] == list(prefer)
 
 
+def test_the_packages_own_tests_expect_the_same(media: tuple[ModuleType, Any]) -> None:
+    """The generated tests' expected query, header, path and form values
+    (build.py, written apart from the runtime) agree with what is sent."""
+    package, _ = media
+    out = Path(package.__file__).parent.parent
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "wire_media"],
+        cwd=out, capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert "5 passed" in proc.stdout
+
+
 def test_no_preference_leaves_the_manifest_as_before(media: tuple[ModuleType, Any]) -> None:
     _, result = media
     assert "prefer_media_types" not in json.loads(result.files["wire_media/_specgen.json"])["options"]
@@ -187,7 +201,12 @@ PART = {
                                         "Content-Type": {"schema": {"type": "string", "enum": ["text/html"]}},
                                     },
                                 },
-                                "note": {"headers": {"X-Lang": {"$ref": "#/components/headers/Lang"}}},
+                                "note": {
+                                    "headers": {
+                                        "X-Lang": {"$ref": "#/components/headers/Lang"},
+                                        "X-Evil": {"schema": {"type": "string", "enum": ["a\r\nInjected: 1"]}},
+                                    }
+                                },
                             },
                         }
                     },
@@ -204,12 +223,15 @@ def test_part_headers_without_a_fixed_value_are_warned_about(tmp_path: Path) -> 
     """A required header the spec fixes no value for is the caller's (a file
     part's 4-tuple); an encoding's Content-Type header is ignored, as OpenAPI
     says; a wildcard contentType leaves the media type to the file; a
-    ``$ref``'d header is followed."""
+    ``$ref``'d header is followed; a value that is not one line (spec text is
+    untrusted) is warned about and never sent."""
     for package, warnings in generated(tmp_path, "wire_parts", PART):
+        encoding = "/paths/~1up/post/requestBody/content/multipart~1form-data/encoding"
         assert [w.split(": ", 1)[1] for w in warnings if "part header" in w] == [
-            "/paths/~1up/post/requestBody/content/multipart~1form-data/encoding/doc/headers/X-Sum: warning: part"
-            " header 'X-Sum' of 'doc' has no fixed value in the spec: pass it with the file:"
-            " (name, content, media type, {header: value})"
+            f"{encoding}/doc/headers/X-Sum: warning: part header 'X-Sum' of 'doc' has no fixed value in the"
+            " spec: pass it with the file: (name, content, media type, {header: value})",
+            f"{encoding}/note/headers/X-Evil: warning: part header 'X-Evil' of 'note' is not a valid header"
+            " name and one-line value; it is not sent",
         ], warnings
         ops = importlib.import_module("wire_parts.operations")
         sent = _sent(package, ops.up(doc=("a.gif", b"GIF", None, {"X-Sum": "abc"}), note="n"))
@@ -217,3 +239,4 @@ def test_part_headers_without_a_fixed_value_are_warned_about(tmp_path: Path) -> 
         assert [(p.name, p.content_type) for p in parts] == [("note", None), ("doc", "image/gif")]
         body = sent.content.decode()
         assert "X-Sum: abc\r\n" in body and "X-Lang: en\r\n" in body and "text/html" not in body
+        assert "Injected" not in body and "X-Evil" not in body
