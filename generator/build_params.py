@@ -147,8 +147,8 @@ class ParamBuilder:
             prop = prop if isinstance(prop, dict) else {}
             location = "form" if media == FORM else "multipart"
             flat = self._follow(prop)
-            items = self._follow(flat["items"]) if flat.get("type") == "array" and isinstance(flat.get("items"), dict) else {}
-            if media == MULTIPART and (_is_binary(flat) or _is_binary(items)):
+            shape = self._file_shape(flat)
+            if media == MULTIPART and shape is not None:
                 location = "file"
             pseudo: dict[str, Any] = {
                 "name": name,
@@ -164,14 +164,33 @@ class ParamBuilder:
                     pseudo[key] = field_encoding[key]
             content_type = field_encoding.get("contentType")
             if media == MULTIPART:
-                default = (flat if _is_binary(flat) else items).get("contentMediaType")
+                default = shape[1].get("contentMediaType") if shape is not None else None
                 pseudo["contentType"] = part_media(content_type) or part_media(default)
+                pseudo["fileShape"] = shape[0] if shape is not None else None
                 where = pointer_join(schema_pointer[: -len("/schema")], "encoding", name)
                 pseudo["partHeaders"] = part_headers(self.doc, field_encoding, where, name, location == "file", self.warn)
             elif isinstance(content_type, str) and is_json_media(content_type) and not {"style", "explode"} & set(field_encoding):
                 pseudo["contentType"] = content_type.split(",")[0].strip()  # JSON text (no style: contentType rules)
             fields.append((pseudo, pointer_join(schema_pointer, "properties", name)))
         return fields
+
+    def _file_shape(self, schema: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+        """Whether a multipart property is a file part, and its shape with the
+        binary schema: ``one`` (a binary string), ``list`` (an array of them)
+        or ``either`` (a oneOf/anyOf of both: OpenAI's ``image``); None: not a file."""
+        if _is_binary(schema):
+            return "one", schema
+        items = self._follow(schema["items"]) if schema.get("type") == "array" and isinstance(schema.get("items"), dict) else {}
+        if _is_binary(items):
+            return "list", items
+        choices = schema.get("oneOf") or schema.get("anyOf")
+        if isinstance(choices, list) and choices and all(isinstance(c, dict) for c in choices):
+            shapes = [self._file_shape(self._follow(c)) for c in choices]
+            kinds = {shape[0] for shape in shapes if shape is not None}
+            if None not in shapes and kinds <= {"one", "list"}:
+                binary = next(shape[1] for shape in shapes if shape is not None)
+                return ("either" if len(kinds) > 1 else kinds.pop()), binary
+        return None
 
     def _follow(self, schema: dict[str, Any]) -> dict[str, Any]:
         for _ in range(50):
@@ -222,8 +241,9 @@ class ParamBuilder:
             param = {**param, "contentType": content[0]}
             schema, schema_pointer = content[1], content[2]
         if location == "file":  # an array of files: a list, one part each
-            is_list = self._follow(schema).get("type") == "array"
-            t = TypeRef("list", item=TypeRef("file")) if is_list else TypeRef("file")
+            shape = param.get("fileShape") or "one"
+            listed = TypeRef("list", item=TypeRef("file"))
+            t = {"one": TypeRef("file"), "list": listed}.get(shape, TypeRef("union", variants=(TypeRef("file"), listed)))
         elif location == "content":
             t = TypeRef("str" if schema.get("format") == "text" else "bytes")
         else:
@@ -304,6 +324,8 @@ class ParamBuilder:
 
         if t.kind == "list" and t.item is not None and t.item.kind == "file":
             return [b"example"]
+        if t.kind == "union" and t.variants and t.variants[0].kind == "file":
+            return b"example"  # one file, or a list of them
         if t.kind == "list" and "example" not in param and t.item is not None and t.item.kind not in _COMPOUND:
             items = self._follow(schema["items"]) if isinstance(schema.get("items"), dict) else {}
             item = sample_body(t.item, self.types, request=True) if t.item.kind == "enum" else sample_scalar(t.item, items)

@@ -111,6 +111,19 @@ def test_multipart_encoding_content_types_headers_and_file_arrays(media: tuple[M
     assert not result.warnings
 
 
+def test_one_file_or_a_list_of_them(media: tuple[ModuleType, Any]) -> None:
+    """A oneOf/anyOf of a binary string and an array of them (OpenAI's image
+    edits): a file or a list of files, never the bytes' repr as text."""
+    package, _ = media
+    ops = importlib.import_module("wire_media.operations")
+    hints = typing.get_type_hints(ops.upload, vars(importlib.import_module("wire_media.models")))
+    assert "list[" in str(hints["cover"]) and "bytes" in str(hints["cover"])
+    for cover, expected in ((b"c1", [b"c1"]), ([b"c1", ("c2.png", b"c2")], [b"c1", b"c2"])):
+        parts = multipart(_sent(package, ops.upload(meta={"album": "a"}, pics=[], cover=cover)))
+        assert [p.data for p in parts if p.name == "cover"] == expected
+        assert all(p.filename for p in parts if p.name == "cover")
+
+
 def test_form_field_with_json_content_type(media: tuple[ModuleType, Any]) -> None:
     package, _ = media
     ops = importlib.import_module("wire_media.operations")
@@ -166,7 +179,7 @@ def test_the_packages_own_tests_expect_the_same(media: tuple[ModuleType, Any]) -
         cwd=out, capture_output=True, text=True, timeout=300,
     )
     assert proc.returncode == 0, proc.stdout[-3000:]
-    assert "5 passed" in proc.stdout
+    assert "5 passed" in proc.stdout, proc.stdout[-3000:]
 
 
 def test_no_preference_leaves_the_manifest_as_before(media: tuple[ModuleType, Any]) -> None:
