@@ -174,10 +174,13 @@ class ParamBuilder:
             fields.append((pseudo, pointer_join(schema_pointer, "properties", name)))
         return fields
 
-    def _file_shape(self, schema: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    def _file_shape(self, schema: dict[str, Any], depth: int = 0) -> tuple[str, dict[str, Any]] | None:
         """Whether a multipart property is a file part, and its shape with the
         binary schema: ``one`` (a binary string), ``list`` (an array of them)
-        or ``either`` (a oneOf/anyOf of both: OpenAI's ``image``); None: not a file."""
+        or ``either`` (a oneOf/anyOf of both: OpenAI's ``image``); None: not a
+        file (nor a oneOf nested deeper than a few levels, or cyclic)."""
+        if depth > 3:
+            return None
         if _is_binary(schema):
             return "one", schema
         items = self._follow(schema["items"]) if schema.get("type") == "array" and isinstance(schema.get("items"), dict) else {}
@@ -185,7 +188,7 @@ class ParamBuilder:
             return "list", items
         choices = schema.get("oneOf") or schema.get("anyOf")
         if isinstance(choices, list) and choices and all(isinstance(c, dict) for c in choices):
-            shapes = [self._file_shape(self._follow(c)) for c in choices]
+            shapes = [self._file_shape(self._follow(c), depth + 1) for c in choices]
             kinds = {shape[0] for shape in shapes if shape is not None}
             if None not in shapes and kinds <= {"one", "list"}:
                 binary = next(shape[1] for shape in shapes if shape is not None)

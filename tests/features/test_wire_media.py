@@ -253,3 +253,33 @@ def test_part_headers_without_a_fixed_value_are_warned_about(tmp_path: Path) -> 
         body = sent.content.decode()
         assert "X-Sum: abc\r\n" in body and "X-Lang: en\r\n" in body and "text/html" not in body
         assert "Injected" not in body and "X-Evil" not in body
+
+
+def test_a_cyclic_one_of_in_a_multipart_field_ends(tmp_path: Path) -> None:
+    """Looking for a file through oneOf stops after a few levels: a schema
+    that is a oneOf of itself still generates."""
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "c", "version": "1"},
+        "servers": [{"url": "https://api.example.com"}],
+        "paths": {
+            "/u": {
+                "post": {
+                    "operationId": "u",
+                    "requestBody": {
+                        "content": {
+                            "multipart/form-data": {
+                                "schema": {"type": "object", "properties": {"f": {"$ref": "#/components/schemas/A"}}}
+                            }
+                        }
+                    },
+                    "responses": {"204": {"description": "done"}},
+                }
+            }
+        },
+        "components": {
+            "schemas": {"A": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"type": "string", "format": "binary"}]}}
+        },
+    }
+    for package, _warnings in generated(tmp_path, "wire_cycle", document):
+        assert importlib.import_module("wire_cycle.operations").u is not None
