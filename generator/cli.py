@@ -1099,6 +1099,7 @@ class _Verdict:
     reason: str = ""
     lines: list[str] = field(default_factory=list)  # per-file findings for stdout
     diffs: list[str] = field(default_factory=list)
+    intact_only: bool = False  # fresh against its manifest; no spec was compared
 
 
 def _cmd_check(args: argparse.Namespace, ui: Ui) -> int:
@@ -1171,11 +1172,18 @@ def _check(args: argparse.Namespace, ui: Ui, settings: Settings, folders: list[P
             worst = EXIT_EDITED
     if worst == EXIT_OK:
         roots = sorted({str(t.out) for t in targets})
-        verb = "is" if len(verdicts) == 1 else "are"
-        ui.info(
-            f"specgen: {_plural(len(verdicts), 'package')} in {', '.join(r + '/' for r in roots)} {verb} up to date"
-        )
+        ui.info(f"specgen: {_summary(verdicts, ', '.join(r + '/' for r in roots))}")
     return worst
+
+
+def _summary(verdicts: list[_Verdict], where: str) -> str:
+    """The closing line: "up to date" only where a spec was compared, else "intact"."""
+    packages = f"{_plural(len(verdicts), 'package')} in {where}"
+    intact = sum(1 for v in verdicts if v.intact_only)
+    if intact and intact < len(verdicts):
+        return f"{packages}: {len(verdicts) - intact} up to date, {intact} intact (no spec to compare with)"
+    verb = "is" if len(verdicts) == 1 else "are"
+    return f"{packages} {verb} {'intact (no spec to compare with)' if intact else 'up to date'}"
 
 
 def _integrity_lines(label: str, integrity: Integrity) -> list[str]:
@@ -1241,7 +1249,10 @@ def _check_against_manifest(target: Target) -> _Verdict:
     if not integrity.intact:
         return _Verdict(label, "edited", _edit_reason(integrity), _integrity_lines(label, integrity))
     return _Verdict(
-        label, "fresh", f" (intact; generated from {manifest.spec_source} by specgen {manifest.generator_version})"
+        label,
+        "fresh",
+        f" (intact; generated from {manifest.spec_source} by specgen {manifest.generator_version})",
+        intact_only=True,
     )
 
 

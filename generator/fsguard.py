@@ -178,7 +178,7 @@ class PackageScan:
     """A package folder as found, links never followed.
 
     ``files``: each regular file's bytes by its path inside the folder
-    (byte-code caches left out); ``odd``: what is there instead of a regular
+    (byte-code caches and OS or editor leftovers, :func:`is_junk`, left out); ``odd``: what is there instead of a regular
     file or folder, by path (a symbolic link, a FIFO...), neither followed
     nor opened; ``folder``: what the package path itself is when it is not a
     real folder ("" when it is one, or missing); ``read_only``: folders whose
@@ -191,8 +191,22 @@ class PackageScan:
     read_only: tuple[str, ...] = ()
 
 
+#: Files that operating systems and editors drop into any folder (Finder's
+#: ``.DS_Store`` and ``._*`` resource forks, Explorer's ``Thumbs.db`` and
+#: ``desktop.ini``, vim's swap files, backup files ending in ``~``). Like
+#: byte-code caches they are neither read, nor hand edits, nor kept when
+#: ``generate`` replaces the folder.
+_JUNK_NAMES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
+_JUNK_SUFFIXES = (".swp", ".swo", "~")
+
+
 def _bytecode(name: str) -> bool:
     return name == "__pycache__" or name.endswith((".pyc", ".pyo"))
+
+
+def is_junk(name: str) -> bool:
+    """Whether a file name is a byte-code cache or an OS or editor leftover."""
+    return _bytecode(name) or name in _JUNK_NAMES or name.startswith("._") or name.endswith(_JUNK_SUFFIXES)
 
 
 def scan_package(folder: Path) -> PackageScan:
@@ -228,8 +242,8 @@ def scan_package(folder: Path) -> PackageScan:
                 continue  # gone meanwhile
             if stat.S_ISLNK(mode):
                 odd[relative] = f"a symbolic link (to {link_text(entry.path)})"
-            elif _bytecode(entry.name):
-                continue  # made by Python from the files below, removed with them
+            elif _bytecode(entry.name) or (is_junk(entry.name) and not stat.S_ISDIR(mode)):
+                continue  # made by Python, the OS or an editor from the files below, removed with them
             elif stat.S_ISDIR(mode):
                 pending.append(relative)
             elif stat.S_ISREG(mode):

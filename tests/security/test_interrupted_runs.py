@@ -113,7 +113,7 @@ def test_a_run_killed_at_any_point_is_recovered_by_the_next(work: tuple[Path, Pa
         assert "the next `specgen generate` puts back" in checked.stderr
     else:
         assert checked.returncode == 0, checked.stdout + checked.stderr
-        assert "specgen: 1 package in out/ is up to date" in checked.stdout + checked.stderr
+        assert "specgen: 1 package in out/ is intact (no spec to compare with)" in checked.stdout + checked.stderr
 
     # the next run recovers first, then does its own work
     again = _generate(folder, cache, "a")
@@ -142,7 +142,7 @@ def test_check_never_counts_staging_folders_as_packages(work: tuple[Path, Path])
     _copy_package(out, f".{PACKAGE}.old-efgh5678")
     checked = _specgen("check", "out", cwd=folder, cache=cache)
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert "specgen: 1 package in out/ is up to date" in checked.stderr + checked.stdout
+    assert "specgen: 1 package in out/ is intact (no spec to compare with)" in checked.stderr + checked.stdout
     assert f"{PACKAGE}.new-abcd1234 was left by an interrupted run; the next `specgen generate` removes it" in (
         checked.stderr
     )
@@ -294,7 +294,7 @@ def test_concurrent_generates_and_checks_take_turns(work: tuple[Path, Path]) -> 
         if proc.returncode == 2:  # only a lock given up on is a clean failure here
             assert "still holds" in stderr, said
         elif kind == "check":
-            assert "specgen: 1 package in out/ is up to date" in said, said
+            assert "specgen: 1 package in out/ is intact (no spec to compare with)" in said, said
     out = folder / "out"
     assert sorted(p.name for p in out.iterdir()) == [PACKAGE]
     final = _specgen("check", "out", cwd=folder, cache=cache)

@@ -157,6 +157,45 @@ def test_vendored_package_without_its_spec(generated_repo: Path, tmp_path: Path,
     assert f"vendor/{PACKAGE}/client.py: edited by hand" in edited.out
 
 
+def test_vendored_package_is_reported_intact_not_up_to_date(generated_repo: Path, tmp_path: Path, cli: CliRunner) -> None:
+    consumer = make_repo(tmp_path / "consumer", None, spec=None)
+    shutil.copytree(_package(generated_repo), consumer / "vendor" / PACKAGE)
+    result = cli("check", "vendor", cwd=consumer)
+    assert result.code == EXIT_OK, result.err
+    # No spec was compared: the package matches its manifest, which says nothing of freshness.
+    assert "1 package in vendor/ is intact (no spec to compare with)" in result.out + result.err
+    assert "up to date" not in result.out + result.err
+    # With the spec beside it as well, both kinds are told apart.
+    both = cli("check", cwd=generated_repo)
+    assert "1 package in generated/ is up to date" in both.out
+
+
+OS_JUNK = (".DS_Store", "Thumbs.db", "desktop.ini", "._client.py", "client.py.swp", ".client.py.swo", "client.py~")
+
+
+def test_os_and_editor_junk_is_not_a_hand_edit(generated_repo: Path, tmp_path: Path, cli: CliRunner) -> None:
+    consumer = make_repo(tmp_path / "consumer", None, spec=None)
+    vendored = consumer / "vendor" / PACKAGE
+    shutil.copytree(_package(generated_repo), vendored)
+    package = _package(generated_repo)
+    for folder in (vendored, vendored / "_runtime", package, package / "_runtime"):
+        for name in OS_JUNK:
+            (folder / name).write_bytes(b"\x00\x01junk")
+    vendored_check = cli("check", "vendor", cwd=consumer)
+    assert vendored_check.code == EXIT_OK, vendored_check.out + vendored_check.err
+    spec_check = cli("check", "--diff", cwd=generated_repo)
+    assert spec_check.code == EXIT_OK, spec_check.out + spec_check.err
+    # A real hand-added file next to the junk is still found.
+    (vendored / "extra.py").write_text("x = 1\n")
+    added = cli("check", "vendor", cwd=consumer)
+    assert added.code == EXIT_EDITED
+    assert f"vendor/{PACKAGE}/extra.py: added by hand" in added.out
+    assert not any(name in added.out for name in OS_JUNK)
+    # generate replaces a package folder that holds junk (it is not a hand-added file).
+    regenerated = cli("generate", cwd=generated_repo)
+    assert regenerated.code == EXIT_OK, regenerated.err
+
+
 def test_configured_spec_missing_falls_back_to_the_manifest(generated_repo: Path, cli: CliRunner) -> None:
     (generated_repo / "spec" / SEED.name).unlink()
     result = cli("check", cwd=generated_repo)
