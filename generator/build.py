@@ -33,6 +33,7 @@ from .build_tests import (
 )
 from .cache import Cache
 from .config import ENV_NAME
+from .error_tree import error_tree
 from .errors import Diagnostic, pointer_join, resolve_pointer
 from .filters import literal
 from .ir import (
@@ -180,6 +181,7 @@ class _Builder:
                 runtime_exports,
                 model_exports,
                 tuple(sorted([*runtime_exports, Identifier("AsyncClient"), Identifier("Client"), *model_exports])),
+                error_tree(self.exports),
             ),
             clients=(
                 ClientClass(Identifier("Client"), Identifier("Client"), Identifier("method"), f"Synchronous client for {title}."),

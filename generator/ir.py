@@ -279,10 +279,25 @@ class ClientClass:
 
 
 @dataclass(frozen=True)
+class ErrorClass:
+    """One exception class of the runtime, in the README's tree of them."""
+
+    name: Identifier
+    depth: int  # 0 for the base of them all
+    summary: Code  # the first sentence of its docstring, as Markdown
+
+    @property
+    def indent(self) -> Code:
+        """Its list item's indent in Markdown: two spaces a level."""
+        return Code("  " * self.depth)
+
+
+@dataclass(frozen=True)
 class Exports:
     runtime: tuple[Identifier, ...]
     models: tuple[Identifier, ...]
     all: tuple[Identifier, ...]
+    errors: tuple[ErrorClass, ...] = ()  # every exported exception class, depth first
 
 
 @dataclass(frozen=True)
