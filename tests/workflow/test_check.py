@@ -196,6 +196,20 @@ def test_os_and_editor_junk_is_not_a_hand_edit(generated_repo: Path, tmp_path: P
     assert regenerated.code == EXIT_OK, regenerated.err
 
 
+def test_bare_check_in_a_repo_that_only_vendors_points_to_the_packages(
+    generated_repo: Path, tmp_path: Path, cli: CliRunner
+) -> None:
+    consumer = make_repo(tmp_path / "consumer", None, spec=None)
+    shutil.copytree(_package(generated_repo), consumer / "third_party" / PACKAGE)
+    result = cli("check", cwd=consumer)
+    assert result.code == EXIT_INPUT
+    assert "no specs given and none found" in result.err
+    assert "`specgen check third_party/`" in result.err  # where the vendored packages are
+    empty = cli("check", cwd=make_repo(tmp_path / "empty", None, spec=None))
+    assert empty.code == EXIT_INPUT
+    assert "`specgen check <folder of packages>`" in empty.err and "`specgen init`" in empty.err
+
+
 def test_configured_spec_missing_falls_back_to_the_manifest(generated_repo: Path, cli: CliRunner) -> None:
     (generated_repo / "spec" / SEED.name).unlink()
     result = cli("check", cwd=generated_repo)
