@@ -56,7 +56,7 @@ def _tree(classes: dict[str, tuple[str, str]], exported: frozenset[str]) -> tupl
     out: list[ErrorClass] = []
 
     def visit(name: str, depth: int) -> None:
-        out.append(ErrorClass(Identifier(name), depth, Code(classes[name][1].replace("``", "`"))))
+        out.append(ErrorClass(Identifier(name), Code("  " * depth), Code(classes[name][1].replace("``", "`"))))
         for child in sorted(children.get(name, ())):
             if child in exported:
                 visit(child, depth + 1)

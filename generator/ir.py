@@ -283,13 +283,8 @@ class ErrorClass:
     """One exception class of the runtime, in the README's tree of them."""
 
     name: Identifier
-    depth: int  # 0 for the base of them all
+    indent: Code  # its list item's indent in Markdown: two spaces a level below the base
     summary: Code  # the first sentence of its docstring, as Markdown
-
-    @property
-    def indent(self) -> Code:
-        """Its list item's indent in Markdown: two spaces a level."""
-        return Code("  " * self.depth)
 
 
 @dataclass(frozen=True)
