@@ -52,6 +52,7 @@ from .cache import SPEC_SUFFIXES
 from .errors import pointer_join, resolve_pointer
 from .fsguard import kind_of, within
 from .load import ImportedSchema, LoadedSpec
+from .suggest import ref_suggestion
 
 _DRIVE = re.compile(r"[A-Za-z]:")
 _NOT_KEY = re.compile(r"[^A-Za-z0-9._-]+")  # what OpenAPI allows in a components key
@@ -372,5 +373,6 @@ def _follow(document: Any, fragment: str, fail: Any) -> Any:
         return document
     node = resolve_pointer(document, "#" + ("" if fragment.startswith("/") else "/") + fragment)
     if node is None:
-        raise fail(f"$ref target #{fragment} does not exist")
+        target = "#" + ("" if fragment.startswith("/") else "/") + fragment
+        raise fail(f"$ref target #{fragment} does not exist{ref_suggestion(document, target)}")
     return node

@@ -16,6 +16,7 @@ from typing import Any
 
 from .errors import Diagnostic, SpecError, pointer_join, resolve_pointer
 from .load import LoadedSpec
+from .suggest import ref_suggestion
 from .validate_cost import check_all_of_cost
 from .validate_messages import OTHER, Finding, findings, shorten
 
@@ -164,7 +165,9 @@ def _check_refs(spec: LoadedSpec, node: Any, pointer: str, doc: dict[str, Any]) 
             ref = node.get("$ref")
             if isinstance(ref, str):
                 if resolve_pointer(doc, ref) is None:
-                    yield spec.diagnostic(pointer_join(pointer, "$ref"), f"$ref target {ref!r} does not exist")
+                    yield spec.diagnostic(
+                        pointer_join(pointer, "$ref"), f"$ref target {ref!r} does not exist{ref_suggestion(doc, ref)}"
+                    )
                 else:
                     problem = _ref_chain_problem(doc, ref, reported)
                     if problem:

@@ -107,7 +107,7 @@ def test_ref_to_missing_file(tmp_path: Path) -> None:
 
 def test_dangling_ref(tmp_path: Path) -> None:
     [error] = errors_of(write(tmp_path, MINIMAL.replace("schemas/Thing'", "schemas/Thingy'")))
-    assert error.endswith("$ref target '#/components/schemas/Thingy' does not exist")
+    assert error.endswith("$ref target '#/components/schemas/Thingy' does not exist; did you mean '#/components/schemas/Thing'?")
     assert ":21: " in error or ":20: " in error
 
 
