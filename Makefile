@@ -11,7 +11,7 @@ BENCH_ARGS ?=
 ORACLE_VENV := .venv-oracle
 ORACLE_INSTALLED := $(ORACLE_VENV)/.installed
 
-.PHONY: generate test check lint fuzz coverage clean bench
+.PHONY: generate test test-quick check lint fuzz coverage clean bench
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,12 @@ test: $(INSTALLED) $(NODE_INSTALLED) $(ORACLE_INSTALLED)
 	$(BIN)/mypy --strict --no-incremental generated/ $(wildcard tests/golden/*/expected/)
 	$(BIN)/mypy --strict --no-incremental generator/
 	$(BIN)/pytest -q
+
+# The generator's own tests, for contributors: no Prism, no corpora, no
+# oracle, not the tests inside generated/ (`make test` runs them all).
+test-quick: $(INSTALLED)
+	$(BIN)/mypy --strict generator/
+	$(BIN)/pytest -q tests --ignore=tests/test_corpus.py --ignore=tests/test_oracle.py --ignore=tests/contract --ignore=tests/test_lenient_wild.py
 
 # 500 examples of the property-based fuzz (make test runs 15), 300 of the
 # union fuzz (make test runs 10).
