@@ -41,24 +41,29 @@ MAX_DEPTH = 4
 MAX_PATTERN_EXAMPLE = 10_000  # characters of a string made to match a pattern
 
 
-def string_for_pattern(pattern: str) -> str | None:
-    """The shortest simple string matching ``pattern`` (search semantics), or None.
+def string_for_pattern(pattern: str, min_length: int = 0, variant: int = 0) -> str | None:
+    """A simple string matching ``pattern`` (search semantics), or None.
 
-    At most :data:`MAX_PATTERN_EXAMPLE` characters, built in time linear in
-    the pattern; checked with the linear-time matcher (a pattern it cannot
-    check keeps the string as built: the client does not check it either).
+    The shortest one, or with repeats stretched towards ``min_length``
+    characters. At most :data:`MAX_PATTERN_EXAMPLE` characters, built in
+    time linear in the pattern; checked with the linear-time matcher (a
+    pattern it cannot check keeps the string as built: the client does not
+    check it either).
     """
     if len(pattern) > patterns.MAX_PATTERN:
         return None
     try:
         parsed = sre_parse.parse(pattern)
-        text = _emit(parsed)
+        text = _emit(parsed, [0], variant)
+        if len(text) < min_length:
+            text = _emit(parsed, [min(min_length, MAX_PATTERN_EXAMPLE) - len(text)], variant)
     except Exception:
         return None
     return None if patterns.search(pattern, text) is False else text
 
 
-def _emit(items: Any) -> str:
+def _emit(items: Any, need: list[int], variant: int = 0) -> str:
+    """The text of ``items``; ``need[0]`` characters still wanted beyond the shortest match."""
     out = []
     size = 0
     for op, arg in items:
@@ -69,17 +74,22 @@ def _emit(items: Any) -> str:
         elif op is ANY:
             out.append("a")
         elif op is IN:
-            out.append(_from_set(arg))
+            out.append(_from_set(arg, variant))
         elif op in (MAX_REPEAT, MIN_REPEAT):
-            low, _high, sub = arg
-            once = _emit(sub)
-            if len(once) * low > MAX_PATTERN_EXAMPLE:
+            low, high, sub = arg
+            once = _emit(sub, [0], variant)
+            count = low
+            if need[0] > 0 and once and high > low:
+                extra = min(high - low, -(-need[0] // len(once)))
+                count += extra
+                need[0] -= extra * len(once)
+            if len(once) * count > MAX_PATTERN_EXAMPLE:
                 raise ValueError("the shortest match is too long")
-            out.append(once * low)
+            out.append(once * count)
         elif op is SUBPATTERN:
-            out.append(_emit(arg[-1]))
+            out.append(_emit(arg[-1], need, variant))
         elif op is BRANCH:
-            out.append(_emit(arg[1][0]))
+            out.append(_emit(arg[1][0], need, variant))
         elif op is AT:
             continue
         else:
@@ -90,20 +100,31 @@ def _emit(items: Any) -> str:
     return "".join(out)
 
 
-def _from_set(items: Any) -> str:
-    if items and items[0][0] is NEGATE:
-        for candidate in "a0_-":
-            if not any(_set_has(op, arg, candidate) for op, arg in items[1:]):
-                return candidate
-        raise ValueError("negated set")
-    op, arg = items[0]
-    if op is LITERAL:
-        return chr(arg)
-    if op is RANGE:
-        return chr(arg[0])
-    if op is CATEGORY:
-        return {CATEGORY_DIGIT: "0", CATEGORY_SPACE: " ", CATEGORY_WORD: "a"}.get(arg, "a")
-    raise ValueError("unsupported set")
+def _from_set(items: Any, variant: int = 0) -> str:
+    """A character of the class ``items``: its first member, else a common one it accepts
+    (another one for another ``variant``)."""
+    negated = bool(items) and items[0][0] is NEGATE
+    members = items[1:] if negated else items
+    firsts: list[str] = []
+    if not negated and members:
+        op, arg = members[0]
+        firsts = [chr(arg)] if op is LITERAL else [chr(arg[0]), chr(arg[1])] if op is RANGE else []
+    accepted: list[str] = [
+        c for c in dict.fromkeys([*firsts, *"a0A_-. x9Zb1B"]) if any(_set_has(op, arg, c) for op, arg in members) != negated
+    ]
+    if not accepted:
+        raise ValueError("unsupported set")
+    return accepted[variant % len(accepted)]
+
+
+_CATEGORY_TESTS = {
+    "CATEGORY_DIGIT": r"\d",
+    "CATEGORY_NOT_DIGIT": r"\D",
+    "CATEGORY_SPACE": r"\s",
+    "CATEGORY_NOT_SPACE": r"\S",
+    "CATEGORY_WORD": r"\w",
+    "CATEGORY_NOT_WORD": r"\W",
+}
 
 
 def _set_has(op: Any, arg: Any, char: str) -> bool:
@@ -112,8 +133,11 @@ def _set_has(op: Any, arg: Any, char: str) -> bool:
     if op is RANGE:
         return bool(arg[0] <= ord(char) <= arg[1])
     if op is CATEGORY:
-        return bool(re.match({CATEGORY_DIGIT: r"\d", CATEGORY_SPACE: r"\s"}.get(arg, r"\w"), char))
-    return False
+        test = _CATEGORY_TESTS.get(str(arg))
+        if test is None:
+            raise ValueError("unsupported category")
+        return re.match(test, char) is not None
+    raise ValueError("unsupported set member")
 
 
 def satisfies(value: Any, t: TypeRef, schema: dict[str, Any]) -> bool:
