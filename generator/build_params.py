@@ -14,10 +14,11 @@ from . import build_types as bt
 from . import patterns
 from .build_media import media_order, param_content, part_headers, part_media
 from .errors import pointer_join, resolve_pointer
-from .examples import sample_scalar
+from .examples import parse_date, parse_datetime
 from .filters import literal
 from .ir import Code, Constraint, Parameter, Serialization, TypeRef
 from .naming import Identifier, Scope, pascal
+from .sample_values import NoValue, synthesise
 
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
@@ -323,31 +324,22 @@ class ParamBuilder:
         return Serialization(style, explode, param.get("allowReserved") is True, content_type, explicit, headers)
 
     def _sample(self, param: dict[str, Any], schema: dict[str, Any], t: TypeRef) -> Any:
-        from .build_tests import sample_body
-
+        """The test's value of an argument, valid for its schema (see sample_values.py);
+        None when no value is known to be valid (the argument is left out, or the test)."""
         if t.kind == "list" and t.item is not None and t.item.kind == "file":
             return [b"example"]
         if t.kind == "union" and t.variants and t.variants[0].kind == "file":
             return b"example"  # one file, or a list of them
-        if t.kind == "list" and "example" not in param and t.item is not None and t.item.kind not in _COMPOUND:
-            items = self._follow(schema["items"]) if isinstance(schema.get("items"), dict) else {}
-            item = sample_body(t.item, self.types, request=True) if t.item.kind == "enum" else sample_scalar(t.item, items)
-            return None if item is None else [item]  # one member, keeping the items' rules
-        if t.kind == "any" and param.get("in") in ("form", "multipart") and "example" not in param:
-            return "example"  # an untyped form field: text goes as it is (an object would be spread into fields)
-        if t.kind in _COMPOUND:
-            if "example" in param and t.kind != "model":
-                return param["example"]
-            return sample_body(t, self.types, request=True)
         if t.kind in ("file", "bytes"):
             return b"example"
-        if t.kind == "enum":
-            return self.types.enums[t.name].members[0].value  # type: ignore[index]
+        if t.kind == "any" and param.get("in") in ("form", "multipart") and "example" not in param:
+            return "example"  # an untyped form field: text goes as it is (an object would be spread into fields)
         examples = schema.get("examples") if isinstance(schema.get("examples"), list) else []
-        extra = {"example": param["example"]} if "example" in param else {}
-        if not extra and examples:
-            extra = {"example": examples[0]}
-        return sample_scalar(t, {**schema, **extra})
+        extra = {"example": param["example"]} if "example" in param else {"example": examples[0]} if examples else {}
+        try:
+            return synthesise({**schema, **extra}, self.doc, use_example=t.kind not in _COMPOUND)
+        except NoValue:
+            return None
 
 
 def _runtime_param(
@@ -434,5 +426,26 @@ def arg_code(t: TypeRef, sample: Any, types: bt.TypeBuilder, needs: set[str], mo
     if t.kind in ("file", "bytes"):
         return Code('b"example"')
     if t.kind == "union" and t.variants:
-        return arg_code(t.variants[0], sample, types, needs, models)
+        variant = next((v for v in t.variants if _fits(v, sample, types)), t.variants[0])
+        return arg_code(variant, sample, types, needs, models)
     return None
+
+
+def _fits(t: TypeRef, sample: Any, types: bt.TypeBuilder) -> bool:
+    """Whether ``sample`` can be a value of the union variant ``t`` (its shape, and a model's fields)."""
+    if t.kind == "model" and isinstance(sample, dict):
+        fields = types.drafts[t.name].properties  # type: ignore[index]
+        names = {p.wire_name for p in fields}
+        return all(p.wire_name in sample for p in fields if p.required) and set(sample) <= names
+    if t.kind == "enum":
+        return any(m.value == sample for m in types.enums[t.name].members)  # type: ignore[index]
+    if t.kind in ("datetime", "date"):
+        return isinstance(sample, str) and (parse_datetime if t.kind == "datetime" else parse_date)(sample) is not None
+    shapes: dict[str, tuple[type[Any], ...]] = {
+        "str": (str,), "int": (int,), "float": (int, float), "bool": (bool,),
+        "list": (list,), "dict": (dict,),
+    }
+    expected = shapes.get(t.kind)
+    if expected is None:
+        return t.kind == "any"
+    return isinstance(sample, expected) and (t.kind == "bool" or not isinstance(sample, bool))

@@ -1,0 +1,64 @@
+"""The generated tests call the client with arguments and bodies that keep their schemas."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from openapi_schema_validator import OAS30Validator, oas30_format_checker
+
+from generator.pipeline import generate_package
+
+
+def _valid(value: Any, schema: dict[str, Any]) -> bool:
+    return not list(OAS30Validator(schema, format_checker=oas30_format_checker).iter_errors(value))
+
+
+SPEC = """
+openapi: 3.0.3
+info: {title: t, version: "1"}
+servers: [{url: "https://api.example.com"}]
+paths:
+  /payments/{id}:
+    post:
+      operationId: pay
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string, format: uuid}}
+        - {name: ref, in: query, required: true, schema: {type: string, pattern: "^[A-Z]{2}[0-9]{4}$"}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [amount]
+              properties:
+                amount:
+                  type: object
+                  required: [currency, value]
+                  properties:
+                    currency: {type: string, maxLength: 3, minLength: 3, pattern: "^[A-Z]{3}$"}
+                    value: {type: integer, minimum: 100}
+                metadata: {}
+      responses:
+        "204": {description: done}
+"""
+
+
+def test_generated_test_arguments_keep_their_schemas(tmp_path: Path) -> None:
+    """Fails on the old builder: "example" for a uuid, a pattern and a nested currency code,
+    {"any": "value"} for an untyped field, 1 for a minimum of 100."""
+    path = tmp_path / "pay.yaml"
+    path.write_text(SPEC)
+    api = generate_package(str(path)).api
+    assert api is not None
+    (test,) = api.operations[0].tests
+    args = dict(test.args)
+    assert args[None] == '"123e4567-e89b-42d3-a456-426614174000"'
+    assert args["ref"] == '"AA0000"'
+    body = yaml.safe_load(str(test.expected_json))
+    assert body == {"amount": {"currency": "AAA", "value": 100}, "metadata": "example"}
+    assert _valid(body, yaml.safe_load(SPEC)["paths"]["/payments/{id}"]["post"]["requestBody"]["content"]["application/json"]["schema"])
+    assert json.dumps(body)
