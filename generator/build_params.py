@@ -13,6 +13,7 @@ from typing import Any, Callable
 from . import build_types as bt
 from . import patterns
 from .build_media import media_order, param_content, part_headers, part_media
+from .build_rules import body_rules
 from .errors import pointer_join, resolve_pointer
 from .examples import parse_date, parse_datetime
 from .filters import literal
@@ -277,7 +278,10 @@ class ParamBuilder:
             description=description,
             constraints=tuple(constraints),
             doc=doc,
-            runtime_param=_runtime_param(wire, location, py_name, required, constraints, serialization),
+            runtime_param=_runtime_param(
+                wire, location, py_name, required, constraints, serialization,
+                body_rules(schema, self.doc) if location == "body" else None,
+            ),
             serialization=serialization,
         )
         return parameter, self._sample(param, flat, t)
@@ -343,12 +347,20 @@ class ParamBuilder:
 
 
 def _runtime_param(
-    wire: str, location: str, name: Identifier, required: bool, constraints: list[Constraint], serialization: Serialization | None
+    wire: str,
+    location: str,
+    name: Identifier,
+    required: bool,
+    constraints: list[Constraint],
+    serialization: Serialization | None,
+    rules: Code | None = None,
 ) -> Code:
     args = [literal(wire), literal(location), literal(name)]
     if required:
         args.append(Code("required=True"))
     args += [Code(f"{c.keyword}={literal(c.value)}") for c in constraints]
+    if rules is not None:  # inside a JSON body (build_rules.py)
+        args.append(Code(f"rules={rules}"))
     if serialization is not None and location == "file":
         if serialization.content_type is not None:
             args.append(Code(f"content_type={literal(serialization.content_type)}"))

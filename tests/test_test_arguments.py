@@ -62,3 +62,37 @@ def test_generated_test_arguments_keep_their_schemas(tmp_path: Path) -> None:
     assert body == {"amount": {"currency": "AAA", "value": 100}, "metadata": "example"}
     assert _valid(body, yaml.safe_load(SPEC)["paths"]["/payments/{id}"]["post"]["requestBody"]["content"]["application/json"]["schema"])
     assert json.dumps(body)
+
+
+def test_body_rules_are_decided_by_the_ir_and_checked_before_sending(tmp_path: Path) -> None:
+    """Fails on the old generator: a body's nested rules were not checked at all."""
+    import importlib
+    import sys
+
+    import pytest
+
+    from generator.write import write_packages
+
+    path = tmp_path / "pay.yaml"
+    path.write_text(SPEC)
+    generated = generate_package(str(path))
+    assert generated.api is not None
+    body = next(p for p in generated.api.operations[0].parameters if p.location == "body")
+    assert 'fields=(("currency", _rt.Rules(min_length=3, max_length=3, pattern="^[A-Z]{3}$"))' in body.runtime_param
+    write_packages(tmp_path / "out", generated.files)
+    sys.path.insert(0, str(tmp_path / "out"))
+    try:
+        package = importlib.import_module(generated.package)
+        ops = importlib.import_module(f"{generated.package}.operations")
+        names = [n for n in dir(ops) if not n.startswith("_")]
+        module = next(getattr(ops, n) for n in names if hasattr(getattr(ops, n), "pay"))
+        good = {"amount": {"currency": "EUR", "value": 100}}
+        bad = {"amount": {"currency": "eur", "value": 100}}
+        model = next(t for t in vars(package.models).values() if isinstance(t, type) and hasattr(t, "from_dict") and "amount" in getattr(t, "__annotations__", {}))
+        module.pay("123e4567-e89b-42d3-a456-426614174000", ref="AA0000", body=model.from_dict(good))
+        with pytest.raises(ValueError, match=r"^body\.amount\.currency: must match pattern \^\[A-Z\]\{3\}\$, got 'eur'$"):
+            module.pay("123e4567-e89b-42d3-a456-426614174000", ref="AA0000", body=model.from_dict(bad))
+    finally:
+        sys.path.remove(str(tmp_path / "out"))
+        for name in [m for m in sys.modules if m.startswith(generated.package)]:
+            del sys.modules[name]

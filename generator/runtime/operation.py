@@ -22,6 +22,7 @@ from urllib.parse import quote, unquote
 
 from . import regex, wire
 from .decode import Decoder, describe
+from .rules import Rules
 
 __all__ = ["Param", "Operation", "Request", "PagedRequest", "Location"]
 
@@ -95,6 +96,7 @@ class Param:
     content_type: str | None = None
     part_headers: tuple[tuple[str, str], ...] = ()
     deprecated: bool = False
+    rules: Rules | None = None  # inside a body: checked on its JSON form
 
     @property
     def wire_style(self) -> str:
@@ -411,6 +413,8 @@ class Request(Generic[T]):
             self._place_media(param, value, path_values)
         elif location == "body":
             self.json = wire.to_wire(value)
+            if param.rules is not None:
+                param.rules.check(self.json, param.python_name)
         elif location == "content":
             self.content = value if isinstance(value, bytes) else str(value).encode()
         elif location == "file":
