@@ -302,6 +302,8 @@ def _string(schema: dict[str, Any], salt: int) -> str:
 
 def _numeric(schema: dict[str, Any], is_int: bool, salt: int) -> int | float:
     value = _number(is_int, schema)
+    if not is_int and conforms(1.5, schema, {}) is True:
+        value = 1.5  # a fraction: a number read as an int would show
     raw_step = schema.get("multipleOf")
     step = raw_step if isinstance(raw_step, (int, float)) and not isinstance(raw_step, bool) and raw_step > 0 else None
     if step is not None:  # a multiple near the value, else the first ones above the lower bound
