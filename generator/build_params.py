@@ -174,6 +174,11 @@ class ParamBuilder:
             elif isinstance(content_type, str) and is_json_media(content_type) and not {"style", "explode"} & set(field_encoding):
                 pseudo["contentType"] = content_type.split(",")[0].strip()  # JSON text (no style: contentType rules)
             fields.append((pseudo, pointer_join(schema_pointer, "properties", name)))
+        for name in sorted(required - set(resolved["properties"])):  # a valid request must send these too
+            if isinstance(name, str):
+                self.warn(pointer_join(schema_pointer, "required"), f"required field {name!r} is not among the properties; it is an untyped argument")
+                untyped: dict[str, Any] = {"name": name, "in": "form" if media == FORM else "multipart", "required": True, "schema": {}}
+                fields.append((untyped, pointer_join(schema_pointer, "required")))
         return fields
 
     def _file_shape(self, schema: dict[str, Any], depth: int = 0) -> tuple[str, dict[str, Any]] | None:

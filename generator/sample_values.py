@@ -202,6 +202,11 @@ class _Maker:
                 except NoValue:
                     continue
         extra = schema.get("additionalProperties")
+        for name in required:  # required but not among the properties: any value the schema allows
+            if name not in properties and isinstance(name, str):
+                if extra is False:
+                    raise NoValue(f"{name!r} is required but no property may be added")
+                value[name] = self.make(extra if isinstance(extra, dict) else {}, depth + 1, 0)
         wanted = max(_int(schema.get("minProperties"), 0), 1 if not properties and depth < _OPTIONAL_DEPTH else 0)
         if extra is not False:
             number = 0

@@ -144,6 +144,8 @@ DOC = {
             {"kind": "cat", "lives": 1},
         ),
         ({"type": "array", "minItems": 2, "uniqueItems": True, "items": {"type": "integer", "maximum": 5}}, [1, 2]),
+        # box.json: "required": ["id"] beside properties without one
+        ({"type": "object", "required": ["id"], "properties": {"login": {"type": "string"}}}, {"login": "example", "id": "example"}),
     ],
 )
 def test_values(schema: dict[str, Any], expected: Any) -> None:

@@ -96,3 +96,32 @@ def test_body_rules_are_decided_by_the_ir_and_checked_before_sending(tmp_path: P
         sys.path.remove(str(tmp_path / "out"))
         for name in [m for m in sys.modules if m.startswith(generated.package)]:
             del sys.modules[name]
+
+
+FORM_SPEC = """
+openapi: 3.0.3
+info: {title: t, version: "1"}
+servers: [{url: "https://api.example.com"}]
+paths:
+  /revoke:
+    post:
+      operationId: revoke
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema: {type: object, required: [grant_type], properties: {token: {type: string}}}
+      responses:
+        "204": {description: done}
+"""
+
+
+def test_a_required_form_field_missing_from_the_properties_is_an_argument(tmp_path: Path) -> None:
+    """box.json's /oauth2/revoke requires grant_type, which its properties leave out:
+    the old client had no way to send it, so no valid request."""
+    path = tmp_path / "revoke.yaml"
+    path.write_text(FORM_SPEC)
+    generated = generate_package(str(path))
+    assert generated.api is not None
+    (test,) = generated.api.operations[0].tests
+    assert ("grant_type", "example") in test.expected_form
+    assert any("'grant_type' is not among the properties" in w for w in generated.warnings)
