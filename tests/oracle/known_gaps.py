@@ -67,29 +67,5 @@ GAPS: tuple[Gap, ...] = (
 )
 
 
-#: Not oracle gaps but test data: the generated tests' synthesised request
-#: bodies (build_tests.sample_body) ignore string patterns, formats and
-#: enums, nested required properties and union discriminators, so the oracle
-#: rightly rejects some bodies. Their count per spec is pinned here: more
-#: fails the test (a serialization error of a body would show up the same
-#: way), fewer asks for the number to be lowered. Parameters are not covered
-#: by this budget.
-SAMPLE_BODY = re.compile(
-    r"^(InvalidRequestBody: Request body validation error: Value .* not valid for schema|MissingRequestBody)", re.DOTALL
-)
-SAMPLE_BODY_BUDGET: dict[str, int] = {
-    "external_refs.yaml": 1,  # "example" for a ^[A-Z]{2}$ country code
-    "schemas.yaml": 1,  # "example" for a discriminator
-    "adyen_checkout.yaml": 35,  # "example" longer than maxLength 3 (currency codes), patterns
-    "box.json": 14,  # patterns, enums of oneOf members, a required body with no test value
-    "twilio_assistants_v1.yaml": 5,  # patterns, a maximum, {"any": "value"} for oneOf members
-    "twilio_iam_organizations.yaml": 1,  # SID patterns
-    "twilio_knowledge_v1.yaml": 2,  # {"any": "value"} for oneOf members
-    "twilio_marketplace_v1.yaml": 1,  # a SID pattern
-    "twilio_messaging_v3.yaml": 1,  # a SID pattern
-    "twilio_numbers_v1.yaml": 2,  # patterns in nested objects
-}
-
-
 def gap_for(spec: str, error: str) -> Gap | None:
     return next((g for g in GAPS if g.matches(spec, error)), None)
