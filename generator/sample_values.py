@@ -184,7 +184,8 @@ class _Maker:
     def object(self, schema: dict[str, Any], depth: int, salt: int) -> dict[str, Any]:
         found = schema.get("properties")
         properties: dict[str, Any] = found if isinstance(found, dict) else {}
-        required = set(schema.get("required") or [])
+        listed = schema.get("required")
+        required = [n for n in listed if isinstance(n, str)] if isinstance(listed, list) else []  # in spec order
         value: dict[str, Any] = {}
         for name, sub in properties.items():
             flat = follow(sub, self.doc)
@@ -203,7 +204,7 @@ class _Maker:
                     continue
         extra = schema.get("additionalProperties")
         for name in required:  # required but not among the properties: any value the schema allows
-            if name not in properties and isinstance(name, str):
+            if name not in properties:
                 if extra is False:
                     raise NoValue(f"{name!r} is required but no property may be added")
                 value[name] = self.make(extra if isinstance(extra, dict) else {}, depth + 1, 0)
