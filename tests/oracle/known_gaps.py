@@ -64,6 +64,16 @@ GAPS: tuple[Gap, ...] = (
         " client percent-encodes it",
         "tests/runtime/test_wire_media.py: test_cookie_content_parameter_is_json_text_percent_encoded",
     ),
+    Gap(
+        "form fields the schema's properties leave out",
+        r"""^InvalidRequestBody: .*"'grant_type' is a required property""",
+        "openapi-core decodes a form body into the schema's declared properties only, so a"
+        " required field missing from them (box.json /oauth2/revoke requires grant_type) is"
+        " dropped before validation, though the client sends it (the captured body has"
+        " grant_type=example)",
+        "tests/test_test_arguments.py: test_a_required_form_field_missing_from_the_properties_is_an_argument",
+        spec=r"^box\.json$",
+    ),
 )
 
 
