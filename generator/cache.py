@@ -51,10 +51,15 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .fsguard import within
 from .paths import PACKAGE_DIR, templates_dir
+
+if TYPE_CHECKING:
+    from .options import Options
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 _MAX_SPEC_FILES = 500
@@ -242,6 +247,15 @@ def generator_fingerprint(templates: Path | None) -> str:
     if templates is not None:
         parts += _tree_bytes(templates)
     return digest(*parts)
+
+
+def package_key(options: Options, spec: str, *names: str) -> str:
+    """The ``package`` entry's key: the spec's fingerprint, the names it is
+    read by, the generator's fingerprint (with the templates folder's bytes),
+    the interpreter (naming.py avoids its builtins and soft keywords) and
+    every field of ``options``, listed by :meth:`Options.key_text` itself."""
+    interpreter = f"{sys.implementation.name} {sys.version_info[0]}.{sys.version_info[1]}"
+    return digest("package", spec, generator_fingerprint(options.templates), interpreter, *names, options.key_text())
 
 
 _EXTERNAL_REF = re.compile(rb"""\$ref["']?\s*:\s*["']?(?!#)[^\s"']""")

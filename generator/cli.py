@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, NoReturn, Sequence, TextIO
 
 from . import __version__
-from .cache import PACKAGE_GENERATIONS, Cache, digest, generator_fingerprint, spec_fingerprint
+from .cache import PACKAGE_GENERATIONS, Cache, digest, package_key, spec_fingerprint
 from .config import Config, ConfigError, SpecEntry, load_config
 from .errors import Diagnostic, SpecError
 from .fsguard import (
@@ -39,6 +39,7 @@ from .fsguard import (
 from .manifest import MANIFEST_NAME, Integrity, Manifest, ManifestError, parse_manifest, verify
 from .lock import LockError, hold
 from .naming import module_name
+from .options import Options
 from .pipeline_types import Generated
 from .ruff_format import FORMATTERS, RuffNotFound, find_ruff
 from .terminal import escape
@@ -683,16 +684,30 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings(config, templates, line_length, strict, cache, jobs, formatter, origin, not resident)
 
 
-def _formatter_id(settings: Settings) -> str:
-    """The formatter and its version; UsageError if ruff is missing."""
+def _formatter_version(settings: Settings) -> str:
+    """The formatter's version; UsageError if ruff is missing."""
     if settings.formatter != "ruff":
         from .versions import black_version
 
-        return f"{settings.formatter} {black_version()}"
+        return black_version()
     try:
-        return f"ruff {find_ruff().version}"
+        return find_ruff().version
     except RuffNotFound as exc:
         raise UsageError(f"{settings.formatter_origin}: {exc}") from None
+
+
+def _options(target: Target, settings: Settings) -> Options:
+    """What shapes ``target``'s package: the run's settings and the spec's own."""
+    return Options(
+        package=target.package,
+        line_length=settings.line_length,
+        formatter=settings.formatter,
+        formatter_version=_formatter_version(settings),
+        templates=settings.templates,
+        allow_env=target.allow_env,
+        lenient=target.lenient,
+        prefer_media_types=target.prefer_media_types,
+    )
 
 
 def lenient_for(args: argparse.Namespace, config: Config, path: Path) -> bool:
@@ -794,7 +809,7 @@ def _generate_targets(
     seen: dict[tuple[Path, str], Path] = {}
     with_spec = [t for t in targets if t.spec is not None]
     if with_spec:
-        _formatter_id(settings)  # a missing ruff stops the run before any work
+        _formatter_version(settings)  # a missing ruff stops the run before any work
     helper = _RunHelper(settings)
     try:
         for index, target in enumerate(with_spec, 1):
@@ -872,23 +887,15 @@ def _generate_cached(target: Target, settings: Settings, helper: _RunHelper | No
     if problem is not None:
         raise SpecError([result_diag(target.spec, problem)])
     cache = settings.cache
+    options = _options(target, settings)
     key = None
     if cache is not None and target.spec.is_file():
         resolved = target.spec.resolve()
-        key = digest(
-            "package",
+        key = package_key(
+            options,
             spec_fingerprint(target.spec),
-            generator_fingerprint(settings.templates),
-            str(target.package),
-            str(settings.line_length),
-            _formatter_id(settings),
             str(target.spec),  # the package is named from this file name; warnings name the path
             f"{resolved.parent.name}/{resolved.name}",  # the manifest and the headers name the spec so
-            # keyword.softkwlist and builtins (naming.py) are the interpreter's
-            f"{sys.implementation.name} {sys.version_info[0]}.{sys.version_info[1]}",
-            ",".join(sorted(target.allow_env)),
-            "lenient" if target.lenient else "strict",
-            ",".join(target.prefer_media_types),
         )
         hit = cache.get("package", key)
         if hit is not None:
@@ -910,19 +917,7 @@ def _generate_cached(target: Target, settings: Settings, helper: _RunHelper | No
     format_helper = helper.get() if helper is not None else None  # before the imports it overlaps
     from .pipeline import generate_package  # imports Jinja2, PyYAML...: only on a cache miss
 
-    result = generate_package(
-        target.spec,
-        package=target.package,
-        templates=settings.templates,
-        line_length=settings.line_length,
-        cache=cache,
-        jobs=settings.jobs,
-        formatter=settings.formatter,
-        format_helper=format_helper,
-        allow_env=target.allow_env,
-        lenient=target.lenient,
-        prefer_media_types=target.prefer_media_types,
-    )
+    result = generate_package(target.spec, options, cache=cache, jobs=settings.jobs, format_helper=format_helper)
     if cache is not None and key is not None:
         entry = {
             "package": result.package,
@@ -1514,7 +1509,7 @@ def _cmd_watch(args: argparse.Namespace, ui: Ui) -> int:
     # bad options, a broken pyproject.toml, no specs, ruff missing.
     settings = _settings(args)
     if any(t.spec is not None for t in _targets(args, settings.config, for_check=False)):
-        _formatter_id(settings)
+        _formatter_version(settings)
     if isinstance(ui.out, io.TextIOWrapper):
         ui.out.reconfigure(line_buffering=True)  # each run's lines show at once, also in a pipe
     code_at_start = code_fingerprint()

@@ -465,14 +465,6 @@ def _assemble(layout: list[_Entry], blocks: dict[str, str]) -> str | None:
     return "".join(pieces)
 
 
-def formatter_options(formatter: str) -> dict[str, str]:
-    """What the manifest records of the formatter: nothing for black (the default,
-    pinned by specgen's dependencies), the name and version for ruff."""
-    if formatter == "ruff":
-        return {"formatter": "ruff", "ruff_version": find_ruff().version}
-    return {}
-
-
 def _ruff_key(ruff: Ruff, text: str, line_length: int) -> str:
     from .cache import digest
     from .ruff_format import command

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .build import build_api
 from .cache import Cache, digest
 from .errors import SpecError
-from .format import DEFAULT_LINE_LENGTH, format_files, formatter_options
+from .format import DEFAULT_LINE_LENGTH, format_files
 from .pipeline_types import Generated
 from .load import LoadedSpec, dump_json, load_spec
+from .options import Options
+from .ruff_format import find_ruff
 from .manifest import build_manifest, manifest_path, templates_digest
 from .render import environment, record_templates, render
 from . import lenient as lenient_module
@@ -29,21 +32,17 @@ _CHECK_FILES = ("validate_located.py", "validate_messages.py", "validate_cost.py
 
 def generate_package(
     spec_path: str | Path,
+    options: Options | None = None,
     *,
-    package: str | None = None,
-    templates: Path | None = None,
-    line_length: int = DEFAULT_LINE_LENGTH,
     cache: Cache | None = None,
     jobs: int = 1,
-    formatter: str = "black",
     format_helper: FormatHelper | None = None,
-    allow_env: frozenset[str] = frozenset(),
-    lenient: bool = False,
-    prefer_media_types: tuple[str, ...] = (),
+    **settings: Any,
 ) -> Generated:
-    """One spec's package in memory. ``cache`` and ``jobs`` only make it faster:
-    with or without them the bytes are the same (the CLI passes them).
-    ``formatter`` is "black" or "ruff" (found at run time; see ruff_format.py).
+    """One spec's package in memory, made as ``options`` say (see options.py);
+    ``settings`` replace fields of it (``package="x"``, ``lenient=True``...).
+    ``cache`` and ``jobs`` only make it faster: with or without them the bytes
+    are the same (the CLI passes them).
     ``format_helper`` (the CLI's; see format_helper.py) formats small batches of
     blocks in a child that imported black while this process did the rest.
 
@@ -54,17 +53,14 @@ def generate_package(
     pipeline's: an invalid spec raises the same :class:`SpecError`, even if a
     later stage failed on it meanwhile (that failure is its ``__cause__``).
 
-    ``allow_env``: the environment variables a spec may name for its credentials
-    (``allow-env`` in ``[tool.specgen]``; see config.py). None by default.
-
-    ``lenient``: harmless defects are warnings, the spec mended where needed
+    ``options.lenient``: harmless defects are warnings, the spec mended where needed
     (see lenient.py); validation then runs first, inline: the mended spec is
-    what the later stages read.
-
-    ``prefer_media_types``: request body media types to send rather than the
-    spec's first (``prefer-media-types`` in ``[tool.specgen]``); none by default."""
+    what the later stages read."""
+    options = replace(options or Options(), **settings)
+    if options.formatter == "ruff" and not options.formatter_version:
+        options = replace(options, formatter_version=find_ruff().version)  # the manifest records it
     spec = load_spec(spec_path)
-    if lenient:
+    if options.lenient:
         found = lenient_module.validate_lenient(spec, cache, lambda mended: _validated_key(mended, lenient=True))
         validating, background = False, None
     else:
@@ -75,23 +71,24 @@ def generate_package(
         if validating and background is None:
             validate(spec)
     try:
-        api = build_api(spec, package, cache, allow_env, prefer_media_types)
-        env = environment(templates, cache.root / "jinja" if cache is not None else None)
+        api = build_api(spec, options.package, cache, options.allow_env, options.prefer_media_types)
+        env = environment(options.templates, cache.root / "jinja" if cache is not None else None)
         used = record_templates(env)  # the manifest hashes the templates actually loaded
         rendered = render(api, env)
         if background is not None and background.ready():
             wait_for_validation(background)  # an invalid spec stops here, before the longest stage
         formatted = format_files(
-            dict(sorted(rendered.items())), line_length, cache, jobs, formatter, group=api.package, helper=format_helper
+            dict(sorted(rendered.items())),
+            options.line_length,
+            cache,
+            jobs,
+            options.formatter,
+            group=api.package,
+            helper=format_helper,
         )
         files = {f"{api.package}/{path}": text for path, text in formatted.items()}
         # Last: the manifest records the hash of every file above (see manifest.py).
-        options: dict[str, object] = {"line_length": line_length, **formatter_options(formatter)}
-        if lenient:
-            options["lenient"] = True  # absent otherwise: packages generated before lenient mode stay fresh
-        if prefer_media_types:
-            options["prefer_media_types"] = list(prefer_media_types)  # absent when none, likewise
-        manifest = build_manifest(api, spec.sha256, files, templates_digest(used.sources), options)
+        manifest = build_manifest(api, spec.sha256, files, templates_digest(used.sources), options.manifest_options())
         files[manifest_path(api.package)] = manifest
         if background is not None:
             wait_for_validation(background)

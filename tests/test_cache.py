@@ -552,10 +552,16 @@ def test_the_package_key_names_the_formatters_version(monkeypatch: pytest.Monkey
 
     from generator import cli, versions
 
-    settings: Any = SimpleNamespace(formatter="black", formatter_origin="--formatter")
-    assert cli._formatter_id(settings) == f"black {black.__version__}"
+    from generator.cache import package_key
+
+    settings: Any = SimpleNamespace(formatter="black", formatter_origin="--formatter", line_length=88, templates=None)
+    target = cli.Target(Path("api.yaml"), None, Path("out"))
+    options = cli._options(target, settings)
+    assert (options.formatter, options.formatter_version) == ("black", black.__version__)
     monkeypatch.setattr(versions, "black_version", lambda: "0.0.0")
-    assert cli._formatter_id(settings) == "black 0.0.0"
+    other = cli._options(target, settings)
+    assert other.formatter_version == "0.0.0"
+    assert package_key(options, "spec") != package_key(other, "spec")
 
 
 def test_a_verdict_is_keyed_by_specgens_own_checks_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -33,9 +33,9 @@ def cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     misses: list[str] = []
     real = pipeline.generate_package
 
-    def counting(spec_path: object, **kwargs: object) -> pipeline.Generated:
+    def counting(spec_path: object, *args: object, **kwargs: object) -> pipeline.Generated:
         misses.append(str(spec_path))
-        return real(spec_path, **kwargs)  # type: ignore[arg-type]
+        return real(spec_path, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(pipeline, "generate_package", counting)
     return misses
