@@ -8,13 +8,15 @@ template that forgets a filter fails loudly instead of emitting spec text.
 
 from __future__ import annotations
 
+import functools
 import math
 import textwrap
 import unicodedata
-from typing import Any
+from typing import Any, Callable
 
 from .ir import Code
 from .naming import Identifier
+from .options import DEFAULT_LINE_LENGTH
 
 # Categories escaped everywhere: controls, format (bidi overrides, zero-width),
 # line and paragraph separators, surrogates, private use, unassigned.
@@ -112,7 +114,8 @@ def _docstring_text(text: str) -> str:
     return escaped
 
 
-def _paragraphs(text: str, width: int) -> list[str]:
+def _paragraphs(text: str, width: int, first: int | None = None) -> list[str]:
+    """Paragraphs wrapped at ``width``; the very first line at ``first`` if given."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines: list[str] = []
     for para in text.split("\n\n"):
@@ -121,19 +124,28 @@ def _paragraphs(text: str, width: int) -> list[str]:
             continue
         if lines:
             lines.append("")
-        lines.extend(textwrap.wrap(para, width=max(width, 20), break_long_words=False, break_on_hyphens=False))
+        # the first line's narrower width as an indent textwrap counts, then takes off again
+        lead = " " * max(width - first, 0) if first is not None and not lines else ""
+        wrapped = textwrap.wrap(
+            para, width=max(width, 20), initial_indent=lead, break_long_words=False, break_on_hyphens=False
+        )
+        if lead:
+            wrapped[0] = wrapped[0][len(lead) :]
+        lines.extend(wrapped)
     return lines
 
 
-def docstring_lines(text: str, width: int = 80) -> list[str]:
-    """Spec text as wrapped, escaped docstring lines (no quotes, no indent)."""
-    return [_docstring_text(line) for line in _paragraphs(text, width)]
+def docstring_lines(text: str, width: int = 80, first: int | None = None) -> list[str]:
+    """Spec text as wrapped, escaped docstring lines (no quotes, no indent);
+    ``first``: the first line's width, if it differs."""
+    return [_docstring_text(line) for line in _paragraphs(text, width, first)]
 
 
-def docstring(text: str, indent: int = 0) -> Code:
-    """A complete docstring (with quotes) for text, indented for its block."""
+def docstring(text: str, indent: int = 0, line_length: int = DEFAULT_LINE_LENGTH) -> Code:
+    """A complete docstring (with quotes) for text, indented for its block,
+    its lines and quotes within ``line_length``."""
     pad = " " * indent
-    lines = docstring_lines(text, 88 - indent - 6)
+    lines = docstring_lines(text, line_length - indent - 6)
     if not lines:
         lines = ["(No description.)"]
     if lines[-1].endswith('"'):
@@ -144,13 +156,18 @@ def docstring(text: str, indent: int = 0) -> Code:
     return Code(f'"""{lines[0]}\n{body}\n{pad}"""')
 
 
-def doctext(text: str, indent: int = 0, width: int = 88, hanging: bool = False) -> Code:
-    """Lines to embed inside a docstring that the template opens and closes.
+def doctext(
+    text: str, indent: int = 0, width: int = DEFAULT_LINE_LENGTH, hanging: bool = False, lead: int | None = None
+) -> Code:
+    """Lines to embed inside a docstring that the template opens and closes,
+    within ``width`` columns (the line length).
 
-    With ``hanging``, the first line is not indented (it follows other text).
+    With ``hanging``, the first line is not indented (it follows other text);
+    ``lead`` is then the column it starts at (default ``indent``).
     """
     pad = " " * indent
-    lines = docstring_lines(text, width - indent)
+    first = width - lead if hanging and lead is not None else None
+    lines = docstring_lines(text, width - indent, first)
     out = "\n".join(f"{pad}{line}" if line else "" for line in lines)
     return Code(out[indent:] if hanging and lines else out)
 
@@ -227,7 +244,7 @@ def markdown(text: Any, code: bool = False) -> Code:
     return Code("\n\n".join(_md_text(p) for p in folded_paragraphs if p))
 
 
-FILTERS = {
+FILTERS: dict[str, Callable[..., Code]] = {
     "literal": literal,
     "docstring": docstring,
     "doctext": doctext,
@@ -235,3 +252,12 @@ FILTERS = {
     "ident": ident,
     "markdown": markdown,
 }
+
+
+def filters(line_length: int = DEFAULT_LINE_LENGTH) -> dict[str, Callable[..., Code]]:
+    """The filters for one package: the docstring ones wrap at its ``line_length``."""
+    return {
+        **FILTERS,
+        "docstring": functools.partial(docstring, line_length=line_length),
+        "doctext": functools.partial(doctext, width=line_length),
+    }

@@ -27,6 +27,7 @@ from .docmask import MARK, is_string, mask, string_statements, unmask
 from .preshape import preshape
 from .versions import black_version
 from .killpoint import reached
+from .options import DEFAULT_LINE_LENGTH
 from .ruff_format import FORMATTERS, Ruff, RuffError, find_ruff, format_with_ruff
 
 if TYPE_CHECKING:
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
 # black is imported where it first formats (~80 ms): a regeneration whose blocks
 # are all cached never imports it, and with a helper (format_helper.py) the
 # parent does not either.
-DEFAULT_LINE_LENGTH = 88
 _TARGET = "py311"  # black's target version, pinned: part of every cache key
 _PARALLEL_MIN_LINES = 1000  # below this, worker start-up (a fork: black is imported) saves little
 

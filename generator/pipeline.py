@@ -10,10 +10,10 @@ from . import __version__
 from .build import build_api
 from .cache import Cache, digest
 from .errors import SpecError
-from .format import DEFAULT_LINE_LENGTH, format_files
+from .format import format_files
 from .pipeline_types import Generated
 from .load import LoadedSpec, dump_json, load_spec
-from .options import Options
+from .options import DEFAULT_LINE_LENGTH, Options
 from .ruff_format import find_ruff
 from .manifest import build_manifest, manifest_path, templates_digest
 from .render import environment, record_templates, render
@@ -72,7 +72,7 @@ def generate_package(
             validate(spec)
     try:
         api = build_api(spec, options.package, cache, options.allow_env, options.prefer_media_types)
-        env = environment(options.templates, cache.root / "jinja" if cache is not None else None)
+        env = environment(options.templates, cache.root / "jinja" if cache is not None else None, options.line_length)
         used = record_templates(env)  # the manifest hashes the templates actually loaded
         rendered = render(api, env)
         if background is not None and background.ready():

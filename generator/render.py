@@ -13,9 +13,10 @@ from typing import Any
 import jinja2
 
 from .errors import TemplateSafetyError
-from .filters import FILTERS
+from .filters import filters
 from .ir import Api, Code
 from .naming import Identifier
+from .options import DEFAULT_LINE_LENGTH
 from .paths import RUNTIME_DIR, templates_dir
 
 
@@ -47,9 +48,12 @@ def finalize(value: Any) -> Any:
     )
 
 
-def environment(override: Path | None = None, bytecode_dir: Path | None = None) -> jinja2.Environment:
+def environment(
+    override: Path | None = None, bytecode_dir: Path | None = None, line_length: int = DEFAULT_LINE_LENGTH
+) -> jinja2.Environment:
     """The Jinja2 environment; ``bytecode_dir`` keeps compiled templates between
-    runs (Jinja2 keys them by the template's source, so an edit recompiles it)."""
+    runs (Jinja2 keys them by the template's source, so an edit recompiles it).
+    Its docstring filters wrap at ``line_length``."""
     search = [str(override)] if override is not None else []
     search.append(str(templates_dir()))
     bytecode = None
@@ -69,7 +73,7 @@ def environment(override: Path | None = None, bytecode_dir: Path | None = None) 
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(FILTERS)
+    env.filters.update(filters(line_length))
     return env
 
 

@@ -169,8 +169,8 @@ class BaseClient:
         self.strict = _check_strict(strict)
         version = f"{sys.version_info.major}.{sys.version_info.minor}"
         self._headers = {
-            "User-Agent": f"{_token(self.PACKAGE)}/{_token(self.VERSION)} specgen-runtime"
-            f" python/{version} httpx/{httpx.__version__}",
+            "User-Agent": f"{_token(self.PACKAGE)}/{_token(self.VERSION)}"
+            f" specgen-runtime python/{version} httpx/{httpx.__version__}",
             "Accept": "application/json",
             **(headers or {}),
         }

@@ -199,7 +199,8 @@ class Operation(Generic[T]):
         object.__setattr__(self, "method", self.method.upper())
         if self.page_size_param is not None and self.page_size is None:
             raise ValueError(
-                f"{self.name}: page_size_param {self.page_size_param!r} is not a parameter"
+                f"{self.name}: page_size_param {self.page_size_param!r}"
+                " is not a parameter"
             )
 
     def success_decoder(self, status: int) -> Decoder[Any] | None:
@@ -332,10 +333,10 @@ class Request(Generic[T]):
     serialized parts, each in its parameter's ``style`` and ``explode`` (see
     ``wire.py``), are ``path`` (placeholders substituted, percent-encoded),
     ``query``, ``cookies`` and ``form`` (pairs; ``wire_query`` and ``wire_form``
-    hold them percent-encoded as sent, delimiters between members raw), ``headers``, ``json``,
-    ``content`` (a raw body), and for a multipart body ``parts`` (text parts:
-    name, text, media type or ``None``; ``part_headers`` holds a part's
-    headers by its name) and ``files``.
+    hold them percent-encoded as sent, delimiters between members raw),
+    ``headers``, ``json``, ``content`` (a raw body), and for a multipart body
+    ``parts`` (text parts: name, text, media type or ``None``; ``part_headers``
+    holds a part's headers by its name) and ``files``.
     """
 
     operation: Operation[T]
