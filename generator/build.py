@@ -31,7 +31,7 @@ from .build_tests import (
     expected_path_value,
     sample_body,
 )
-from .cache import Cache
+from .store import Store
 from .config import ENV_NAME
 from .error_tree import error_tree
 from .errors import Diagnostic, pointer_join, resolve_pointer
@@ -69,7 +69,7 @@ _IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 def build_api(
     spec: LoadedSpec,
     package: str | None = None,
-    cache: Cache | None = None,
+    cache: Store | None = None,
     allow_env: frozenset[str] = frozenset(),
     prefer_media_types: tuple[str, ...] = (),
 ) -> Api:
@@ -88,7 +88,7 @@ class _Builder:
         self,
         spec: LoadedSpec,
         package: str | None,
-        cache: Cache | None = None,
+        cache: Store | None = None,
         allow_env: frozenset[str] = frozenset(),
         prefer_media_types: tuple[str, ...] = (),
     ) -> None:

@@ -48,7 +48,6 @@ no cache); the default is ``$XDG_CACHE_HOME/specgen`` or ``~/.cache/specgen``.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import sys
@@ -56,12 +55,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .fsguard import within
-from .paths import PACKAGE_DIR, templates_dir
+from .paths import PACKAGE_DIR, SPEC_SUFFIXES as SPEC_SUFFIXES, templates_dir
+from .store import digest as digest  # the keys of every kind of entry
 
 if TYPE_CHECKING:
     from .options import Options
 
-SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 _MAX_SPEC_FILES = 500
 PACKAGE_GENERATIONS = 4  # package entries kept per spec path and package name
 _KEY = re.compile(r"[0-9a-f]{64}")
@@ -91,6 +90,12 @@ class Cache:
 
     def put(self, kind: str, key: str, data: bytes) -> None:
         self._write(self._path(kind, key), data)
+        if kind == "pack":
+            self.drop_legacy()
+
+    def folder(self, kind: str) -> Path | None:
+        """``root/kind``, for a cache that keeps its own files there (Jinja2's)."""
+        return self.root / kind
 
 
     def keep_recent(self, kind: str, slot: str, key: str, keep: int) -> None:
@@ -161,15 +166,6 @@ class Cache:
             os.replace(temp, path)
         except OSError:
             pass
-
-
-def digest(*parts: bytes | str) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "big"))
-        h.update(data)
-    return h.hexdigest()
 
 
 def tree_files(

@@ -33,7 +33,7 @@ from .ruff_format import FORMATTERS, Ruff, RuffError, find_ruff, format_with_ruf
 if TYPE_CHECKING:
     import black
 
-    from .cache import Cache
+    from .store import Store
     from .format_helper import FormatHelper
 
 # black is imported where it first formats (~80 ms): a regeneration whose blocks
@@ -264,7 +264,7 @@ def format_block(item: tuple[str, int]) -> str:
 
 
 def _block_key(text: str, line_length: int) -> str:
-    from .cache import digest
+    from .store import digest
 
     return digest(black_version(), _mode_id(line_length), text)
 
@@ -276,7 +276,7 @@ _Entry = tuple[int, str, tuple[str, ...]]  # a file's block in a pack: blank lin
 
 
 def _pack_key(line_length: int, group: str | None) -> str:
-    from .cache import digest
+    from .store import digest
 
     return digest("pack", black_version(), _mode_id(line_length), "" if group is None else group)
 
@@ -294,14 +294,13 @@ def _load_pack(raw: bytes | None, version: str) -> dict[str, Any] | None:
     return pack if isinstance(pack, dict) and pack.get("version") == version else None
 
 
-def _store_pack(cache: Cache, key: str, raw: bytes | None, pack: dict[str, Any]) -> None:
+def _store_pack(cache: Store, key: str, raw: bytes | None, pack: dict[str, Any]) -> None:
     """``pack`` written as ``key``, atomically, unless ``raw`` (what was read) is already it."""
     import json
 
     data = json.dumps(pack, sort_keys=True, separators=(",", ":")).encode("ascii")  # same content, same bytes
     if data != raw:
-        cache.put("pack", key, data)
-        cache.drop_legacy()
+        cache.put("pack", key, data)  # a disk cache drops older versions' folders then (cache.py)
 
 
 def _read_pack(raw: bytes | None) -> tuple[dict[str, str], dict[str, list[_Entry]]]:
@@ -337,7 +336,7 @@ def _read_pack(raw: bytes | None) -> tuple[dict[str, str], dict[str, list[_Entry
 
 
 def _write_pack(
-    cache: Cache, key: str, raw: bytes | None, blocks: dict[str, str], files: dict[str, list[_Entry]]
+    cache: Store, key: str, raw: bytes | None, blocks: dict[str, str], files: dict[str, list[_Entry]]
 ) -> None:
     layouts = {file: [[gap, block, list(docs)] for gap, block, docs in layout] for file, layout in files.items()}
     _store_pack(cache, key, raw, {"version": _PACK_VERSION, "blocks": blocks, "files": layouts})
@@ -346,7 +345,7 @@ def _write_pack(
 def format_files(
     files: dict[str, str],
     line_length: int = DEFAULT_LINE_LENGTH,
-    cache: Cache | None = None,
+    cache: Store | None = None,
     jobs: int = 1,
     formatter: str = "black",
     *,
@@ -466,7 +465,7 @@ def _assemble(layout: list[_Entry], blocks: dict[str, str]) -> str | None:
 
 
 def _ruff_key(ruff: Ruff, text: str, line_length: int) -> str:
-    from .cache import digest
+    from .store import digest
     from .ruff_format import command
 
     options = command(ruff, line_length)[1:]  # the exact flags, not where ruff is
@@ -474,7 +473,7 @@ def _ruff_key(ruff: Ruff, text: str, line_length: int) -> str:
 
 
 def _ruff_pack_key(ruff: Ruff, line_length: int, group: str | None) -> str:
-    from .cache import digest
+    from .store import digest
     from .ruff_format import command
 
     options = command(ruff, line_length)[1:]
@@ -482,7 +481,7 @@ def _ruff_pack_key(ruff: Ruff, line_length: int, group: str | None) -> str:
 
 
 def _format_files_ruff(
-    files: dict[str, str], line_length: int, cache: Cache | None, group: str | None = None
+    files: dict[str, str], line_length: int, cache: Store | None, group: str | None = None
 ) -> dict[str, str]:
     ruff = find_ruff()
     pack_key = _ruff_pack_key(ruff, line_length, group)

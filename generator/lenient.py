@@ -33,7 +33,7 @@ from .load import LoadedSpec
 from .validate_messages import BAD_DEFAULT, Finding
 
 if TYPE_CHECKING:
-    from .cache import Cache
+    from .store import Store
 
 # Keys whose values are data, not schema keywords: never mended.
 _VALUE_KEYS = frozenset({"default", "example", "examples", "enum", "const"})
@@ -73,7 +73,7 @@ class Verdict:
 
 
 def validate_lenient(
-    spec: LoadedSpec, cache: Cache | None = None, key_of: Callable[[LoadedSpec], str | None] | None = None
+    spec: LoadedSpec, cache: Store | None = None, key_of: Callable[[LoadedSpec], str | None] | None = None
 ) -> Verdict:
     """Validate ``spec`` in lenient mode: mend it, validate it, drop the defaults
     that fail their schema. Returns every warning (ordered by line); raises

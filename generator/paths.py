@@ -10,6 +10,7 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).parent
 RUNTIME_DIR = PACKAGE_DIR / "runtime"
+SPEC_SUFFIXES = (".yaml", ".yml", ".json")  # what a spec file and a $ref'd file may be
 
 
 def templates_dir() -> Path:

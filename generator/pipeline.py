@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .build import build_api
-from .cache import Cache, digest
+from .store import Store, digest
 from .errors import SpecError
 from .format import format_files
 from .pipeline_types import Generated
@@ -34,7 +34,7 @@ def generate_package(
     spec_path: str | Path,
     options: Options | None = None,
     *,
-    cache: Cache | None = None,
+    cache: Store | None = None,
     jobs: int = 1,
     format_helper: FormatHelper | None = None,
     **settings: Any,
@@ -72,7 +72,7 @@ def generate_package(
             validate(spec)
     try:
         api = build_api(spec, options.package, cache, options.allow_env, options.prefer_media_types)
-        env = environment(options.templates, cache.root / "jinja" if cache is not None else None, options.line_length)
+        env = environment(options.templates, cache.folder("jinja") if cache is not None else None, options.line_length)
         used = record_templates(env)  # the manifest hashes the templates actually loaded
         rendered = render(api, env)
         if background is not None and background.ready():

@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from . import load
-from .cache import SPEC_SUFFIXES
+from .paths import SPEC_SUFFIXES
 from .errors import pointer_join, resolve_pointer
 from .fsguard import kind_of, within
 from .load import ImportedSchema, LoadedSpec

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import Cache, digest
+from .store import Store, digest
 from .paths import RUNTIME_DIR
 
 _CLIENT_CLASSES = ("Client", "AsyncClient", "BaseClient")
@@ -33,7 +33,7 @@ class RuntimeNames:
 _memo: dict[str, RuntimeNames] = {}
 
 
-def runtime_names(cache: Cache | None = None) -> RuntimeNames:
+def runtime_names(cache: Store | None = None) -> RuntimeNames:
     """The runtime's exports, client attributes and model attributes."""
     sources = [(path.name, path.read_bytes()) for path in sorted(RUNTIME_DIR.glob("*.py"))]
     this = Path(__file__).read_bytes()  # how the names are read is part of the key too
