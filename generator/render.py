@@ -84,12 +84,18 @@ def render(api: Api, env: jinja2.Environment | None = None) -> dict[str, str]:
     for group in api.groups:
         for pattern, name in GROUP_OUTPUTS:
             files[pattern.format(group=group.name)] = env.get_template(name).render(api=api, group=group)
-    header = env.get_template(HEADER_TEMPLATE).render(api=api)
-    for source in sorted(RUNTIME_DIR.glob("*.py")):
-        files[f"_runtime/{source.name}"] = header + source.read_text(encoding="utf-8")
+    files.update(runtime_files(env.get_template(HEADER_TEMPLATE).render(api=api)))
     files["py.typed"] = ""
     files.update(api.data_files)  # JSON example bodies: data, not code, so no template
     return files
+
+
+def runtime_files(header: str) -> dict[str, str]:
+    """The runtime's copy in a package: each module of ``generator/runtime/`` after ``header``."""
+    return {
+        f"_runtime/{source.name}": header + source.read_text(encoding="utf-8")
+        for source in sorted(RUNTIME_DIR.glob("*.py"))
+    }
 
 
 class RecordingLoader(jinja2.BaseLoader):

@@ -5,6 +5,9 @@ Two kinds: the checked-in ``generated/`` for every spec in ``spec/``, and
 ``<case>/expected/`` out). Refresh them all with ``UPDATE_GOLDEN=1 pytest
 tests/test_golden.py`` (or ``specgen generate`` for ``generated/``).
 
+A case's ``expected/`` holds no ``_runtime/`` but in one case (see
+golden_runtime.py); a test checks that copy against ``generator/runtime/``.
+
 Each is generated with its configuration: the repository's ``[tool.specgen]``
 for ``generated/``, and a case's own ``<case>/pyproject.toml`` if it has one
 (its ``allow-env``: the environment variables its spec may name).
@@ -14,6 +17,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -22,6 +27,7 @@ import pytest
 from conftest import GOLDEN, ROOT, SPECS
 from generator.config import load_config, parse_section
 from generator.pipeline import generate_package
+from golden_runtime import RUNTIME, RUNTIME_CASE, assemble, header_of, runtime_files, without_runtime
 from generator.write import diff, read_package, write_packages
 
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
@@ -68,7 +74,39 @@ def test_golden_case(case: str) -> None:
     assert len(specs) == 1, f"{folder} must hold exactly one spec named {case}.yaml"
     result = generate_package(specs[0], allow_env=_case_allow_env(folder))
     assert result.package == case
-    _compare(folder / "expected", result.files, result.package, REFRESH)
+    _compare(folder / "expected", without_runtime(result.files, case), result.package, REFRESH)
+
+
+def test_the_kept_runtime_copy_is_the_runtime_with_its_header() -> None:
+    package = GOLDEN / RUNTIME_CASE / "expected" / RUNTIME_CASE
+    kept = {
+        p.relative_to(package).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted((package / RUNTIME).iterdir())
+        if p.name != "__pycache__"
+    }
+    assert kept == runtime_files(header_of(package)), f"the runtime changed: {REFRESH}"
+
+
+def test_the_golden_packages_own_tests_pass_with_the_runtime_put_back(tmp_path: Path) -> None:
+    """Each package's generated tests (``<case>/tests/``), run on a copy with its runtime."""
+    for case in CASES:
+        assemble(case, tmp_path / case)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(tmp_path), str(tmp_path)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-2000:]
+    assert " passed" in done.stdout.splitlines()[-1]
+
+
+def test_the_other_cases_hold_no_runtime() -> None:
+    for case in CASES:
+        if case != RUNTIME_CASE:
+            assert not (GOLDEN / case / "expected" / case / RUNTIME).exists(), f"{case}: {REFRESH}"
 
 
 def test_golden_cases_exist() -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import json
+import shutil
 import sys
+import tempfile
 from dataclasses import dataclass
 from email.message import Message
 from email.parser import BytesParser
@@ -19,14 +22,22 @@ import httpx
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 
 
+_ASSEMBLED: list[Path] = []  # this process's copies of the golden packages, runtime included
+
+
 def load_case(case: str) -> ModuleType:
-    """Import the package generated for golden case ``case`` (each has a unique name)."""
-    expected = GOLDEN / case / "expected"
-    assert (
-        expected / case / "__init__.py"
-    ).is_file(), f"no golden output for {case}; refresh the goldens"
-    if str(expected) not in sys.path:
-        sys.path.insert(0, str(expected))
+    """Import the package generated for golden case ``case`` (each has a unique name),
+    from a copy with its runtime put back (see tests/golden_runtime.py)."""
+    from golden_runtime import assemble
+
+    if not _ASSEMBLED:
+        _ASSEMBLED.append(Path(tempfile.mkdtemp(prefix="specgen-goldens-")))
+        atexit.register(shutil.rmtree, _ASSEMBLED[0], True)
+    root = _ASSEMBLED[0] / case
+    if not root.exists():
+        assemble(case, root)
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
     return importlib.import_module(case)
 
 
