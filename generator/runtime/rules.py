@@ -1,4 +1,4 @@
-"""The rules inside a request body, checked before sending (as ``Param`` checks its own).
+"""The rules inside a request body, checked before sending, as ``Param`` checks its own.
 
 A ``Rules`` tree mirrors the body's schema where it has rules: a value's
 string, number, enum and item-count constraints, its properties' rules by
@@ -101,11 +101,10 @@ class Rules:
             if rule is not None:
                 raise ValueError(f"{path}: must be {rule}, got {value}")
         elif isinstance(value, list):
-            if self.min_items is not None and len(value) < self.min_items:
-                raise ValueError(
-                    f"{path}: must have at least {self.min_items} items, got {len(value)}"
-                )
-            if self.max_items is not None and len(value) > self.max_items:
-                raise ValueError(
-                    f"{path}: must have at most {self.max_items} items, got {len(value)}"
-                )
+            count = len(value)
+            if self.min_items is not None and count < self.min_items:
+                least = f"at least {self.min_items}"
+                raise ValueError(f"{path}: must have {least} items, got {count}")
+            if self.max_items is not None and count > self.max_items:
+                most = f"at most {self.max_items}"
+                raise ValueError(f"{path}: must have {most} items, got {count}")
