@@ -68,7 +68,8 @@ clean:
 # The benchmark suite (issue 7; not part of `make test`): its own venv with the
 # pinned reference tools and specgen installed from this checkout, then a run
 # that writes docs/benchmarks.md and docs/benchmarks.png (5-15 minutes on 2 cores).
-# `make bench BENCH_ARGS=--quick` is a short smoke run.
+# `make bench BENCH_ARGS=--quick` is a short smoke run; `make bench BENCH_ARGS='--rows wild'`
+# measures only the published specs of ../shared/specs/wild/ (issue 16; report in bench/.work/).
 $(BENCH_INSTALLED): bench/requirements.txt pyproject.toml
 	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt -e .

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from . import wild
 from .common import (
     CORPUS,
     ROOT,
@@ -55,10 +56,57 @@ class Case:
     repeats: int
     timeout: float  # seconds, per process
     modes: tuple[str, ...] = SPECGEN_MODES
+    group: str = "twilio"  # "wild": a row of the published specs' section (see wild.py)
+    specgen_args: tuple[str, ...] = ()  # beyond the specs and --out
+    copy_root: Path | None = None  # a multi-file spec: this folder is copied whole, not the spec alone
 
 
 def cases(args: Any) -> tuple[list[Case], list[str]]:
-    """The specs to measure, and messages about those skipped."""
+    """The specs to measure (``args.rows``: all, twilio or wild), and messages about those skipped."""
+    rows = getattr(args, "rows", "all")
+    chosen: list[Case] = []
+    skipped: list[str] = []
+    if rows != "wild":
+        chosen, skipped = _twilio_cases(args)
+    else:
+        skipped.append("--rows wild: skipped the Twilio rows and the generated-client measurements")
+    if rows == "twilio":
+        skipped.append("--rows twilio: skipped the published specs of other companies")
+    elif args.quick:
+        skipped.append("--quick: skipped the published specs of other companies")
+    else:
+        chosen += _wild_cases(args, skipped)
+    return chosen, skipped
+
+
+def _wild_cases(args: Any, skipped: list[str]) -> list[Case]:
+    if not wild.WILD.is_dir():
+        skipped.append(f"folder {wild.WILD} is absent: skipped the published specs of other companies")
+        return []
+    chosen = []
+    for spec in wild.selected(getattr(args, "wild", None)):
+        entry = wild.WILD / spec.entry
+        if not entry.exists():
+            skipped.append(f"{entry} is absent: skipped its row")
+            continue
+        chosen.append(
+            Case(
+                f"wild_{spec.key}",
+                spec.short,
+                f"{spec.entry} (published, {entry.stat().st_size / 1e6:.1f} MB)",
+                [entry],
+                getattr(args, "repeat_wild", None) or spec.repeats,
+                600,
+                modes=("cold",),
+                group="wild",
+                specgen_args=("--lenient",) if spec.lenient else (),
+                copy_root=wild.copy_root(spec),
+            )
+        )
+    return chosen
+
+
+def _twilio_cases(args: Any) -> tuple[list[Case], list[str]]:
     chosen = [
         Case(
             "fragment",
@@ -202,14 +250,17 @@ def run_specgen(case: Case, between: Callable[[str, int], None] | None = None) -
     specs_dir = fresh_dir(base / "spec")
     out = base / "out"
     cache = base / "cache"
-    copies = []
-    for spec in case.specs:  # copies: the change edits one, and all modes use the same paths
-        copy = specs_dir / spec.name
-        shutil.copyfile(spec, copy)
-        copies.append(copy)
+    copies = []  # copies: the change edits one, and all modes use the same paths
+    if case.copy_root is not None:  # a multi-file spec: its files $ref each other by relative paths
+        shutil.copytree(case.copy_root, specs_dir / case.copy_root.name)
+        copies = [specs_dir / case.copy_root.name / spec.relative_to(case.copy_root) for spec in case.specs]
+    else:
+        for spec in case.specs:
+            copies.append(specs_dir / spec.name)
+            shutil.copyfile(spec, copies[-1])
     specgen = tool("specgen")
     env = tool_env(SPECGEN_CACHE_DIR=str(cache))
-    generate = [specgen, "generate", *copies, "--out", out]
+    generate = [specgen, "generate", *copies, "--out", out, *case.specgen_args]
     results = {mode: ModeResult() for mode in case.modes}
 
     def measure(cmd: list[Any]) -> Measured:
@@ -244,7 +295,7 @@ def run_specgen(case: Case, between: Callable[[str, int], None] | None = None) -
             paired("warm", i)
     if "check" in results:
         for i in range(case.repeats):
-            m = measure([specgen, "check", *copies, "--out", out])
+            m = measure([specgen, "check", *copies, "--out", out, *case.specgen_args])
             log(f"  specgen check #{i + 1}: {m.seconds:.2f}s (exit {m.returncode})")
             results["check"].record(m, f"check #{i + 1}")
             paired("check", i)
@@ -267,7 +318,7 @@ def run_specgen(case: Case, between: Callable[[str, int], None] | None = None) -
         finally:
             copies[0].write_text(original, encoding="utf-8")
     if "watch" in results:
-        _measure_watch(case, [specgen, "watch", *copies, "--out", out], base, env, copies[0], results["watch"], paired)
+        _measure_watch(case, [specgen, "watch", *copies, "--out", out, *case.specgen_args], base, env, copies[0], results["watch"], paired)
     if "change" in results or "watch" in results:
         # Untimed: leave the output matching the spec again (later steps import it).
         m = measure(generate)
@@ -483,6 +534,8 @@ def run_all(chosen: list[Case]) -> dict[str, Any]:
         results[case.key] = {
             "label": case.label,
             "short": case.short,
+            "group": case.group,
+            "specgen_args": list(case.specgen_args),
             "specs": [str(s) for s in case.specs],
             "repeats": case.repeats,
             "specgen": specgen,

@@ -6,6 +6,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
+from . import wild
 from .common import ROOT, ratio
 from .stages import STAGE_ORDER
 
@@ -154,7 +155,8 @@ def _rel(path: Path) -> str:
 
 def render(results: dict[str, Any], out: Path, png: Path | None) -> tuple[str, list[Verdict]]:
     machine = results["machine"]
-    processes = results.get("processes", {})
+    # Issue 7's rows and targets are the Twilio specs'; the wild specs have a section of their own.
+    processes = {k: v for k, v in results.get("processes", {}).items() if v.get("group", "twilio") == "twilio"}
     verdicts: list[Verdict] = []
     body: list[str] = []
 
@@ -282,6 +284,10 @@ def render(results: dict[str, Any], out: Path, png: Path | None) -> tuple[str, l
         line_rows,
     )
     body.append("")
+
+    # -- the published specs of other companies (issue 16)
+    wild_body, wild_rows = wild.render(results.get("processes", {}))
+    body += wild_body
 
     # -- stages
     stages = results.get("stages", {})
@@ -608,13 +614,36 @@ def render(results: dict[str, Any], out: Path, png: Path | None) -> tuple[str, l
     n_missed = sum(1 for v in verdicts if v.met is False)
     n_unmeasured = sum(1 for v in verdicts if v.met is None)
     head += [f"{n_met} met, {n_missed} missed, {n_unmeasured} not measured.", ""]
+    wild_verdicts = [
+        Verdict(f"{r.short}: {what}", measured, status, met)
+        for r in wild_rows
+        for what, measured, status, met in (
+            ("cold generation (published spec)", r.time_measured, r.time_status, r.time_met),
+            ("peak memory (published spec)", r.memory_measured, r.memory_status, r.memory_met),
+        )
+    ]
+    if wild_verdicts:
+        head += ["## Targets (issue 16, item 10): published specs of other companies", ""]
+        head += _table(
+            ["spec", "cold generation", "status", "peak memory", "status"],
+            [[r.short, r.time_measured, r.time_status, r.memory_measured, r.memory_status] for r in wild_rows],
+        )
+        head += [
+            "",
+            "Ratios against openapi-python-client in the same run; where it fails, specgen's own figures "
+            f"against {wild.ALONE_SECONDS:g} s and {wild.ALONE_MIB:g} MiB. Figures: the section on published "
+            "specs below.",
+            "",
+        ]
+    verdicts = verdicts + wild_verdicts
     tail = [
         "## Method",
         "",
         "- Run: `make bench` (creates `bench/.venv` with the pinned tools of `bench/requirements.txt` and specgen "
         "installed from this checkout with `pip install -e .`, then runs `python -m bench.run`). `make bench "
-        "BENCH_ARGS=--quick` is a one-repeat smoke run on the small specs; `python -m bench.run --help` lists the "
-        "repeat counts. Work files go to `bench/.work/` (git-ignored), all results to `bench/.work/results.json`.",
+        "BENCH_ARGS=--quick` is a one-repeat smoke run on the small specs; `make bench BENCH_ARGS='--rows wild'` "
+        "measures only the published specs (`--wild KEYS` picks some of them; a partial run writes its report to "
+        "`bench/.work/benchmarks.md`); `python -m bench.run --help` lists the repeat counts. Work files go to `bench/.work/` (git-ignored), all results to `bench/.work/results.json`.",
         "- specgen's cache: every measured specgen process gets `SPECGEN_CACHE_DIR`; cold runs point it at a new "
         "empty folder, warm, check and one-line-change runs reuse the cold run's folder and output. A specgen "
         'without a cache ignores the variable, so until the cache exists, warm means "in-memory regeneration '

@@ -89,11 +89,15 @@ def _stage_for(name: str, value: Any) -> str | None:
     return None
 
 
-def _cli_like_arguments(params: Any) -> tuple[dict[str, Any], list[str]]:
+def _cli_like_arguments(params: Any, lenient: bool = False) -> tuple[dict[str, Any], list[str]]:
     """The optional arguments the CLI passes, for those ``generate_package`` takes:
-    ``cache`` from ``SPECGEN_CACHE_DIR`` and ``jobs`` as the number of CPUs."""
+    ``cache`` from ``SPECGEN_CACHE_DIR``, ``jobs`` as the number of CPUs, and
+    ``lenient`` when asked for (``--lenient``)."""
     kwargs: dict[str, Any] = {}
     described = []
+    if lenient and "lenient" in params:
+        kwargs["lenient"] = True
+        described.append("lenient=True")
     if "cache" in params:
         try:
             from generator.cache import Cache  # type: ignore[import-not-found,unused-ignore]
@@ -141,14 +145,14 @@ def _normalise_hook(timings: dict[str, Any]) -> dict[str, float]:
     return stages
 
 
-def measure(spec: Path, out_dir: Path) -> dict[str, Any]:
+def measure(spec: Path, out_dir: Path, lenient: bool = False) -> dict[str, Any]:
     result: dict[str, Any] = {"spec": str(spec)}
     started = time.perf_counter()
     pipeline = importlib.import_module("generator.pipeline")
     result_import = time.perf_counter() - started
     generate_package = pipeline.generate_package
     params = inspect.signature(generate_package).parameters
-    kwargs, described = _cli_like_arguments(params)
+    kwargs, described = _cli_like_arguments(params, lenient)
     result["arguments"] = ", ".join(described) or "none"
     stages: dict[str, float]
     if "timings" in params:
@@ -199,8 +203,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("spec", type=Path)
     parser.add_argument("--out-dir", type=Path, required=True)
     parser.add_argument("--json", type=Path, required=True)
+    parser.add_argument("--lenient", action="store_true", help="generate as `specgen generate --lenient` does")
     args = parser.parse_args(argv)
-    result = measure(args.spec, args.out_dir)
+    result = measure(args.spec, args.out_dir, args.lenient)
     args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
     return 0
 
