@@ -12,8 +12,9 @@ whole Twilio corpus: 9,670 blocks, 0 differences, 98% of them left unchanged
 by black after this pass).
 
 Only single-line statements (and single-line ``def`` and ``class`` headers),
-single-line arguments and items of a bracket, and one-item tuples black would
-join are touched, only on ASCII lines (ast's offsets are in bytes), and only
+single-line arguments and items of a bracket (calls, and dict, list and set
+displays, which black always explodes one item per line), and one-item tuples
+black would join are touched, only on ASCII lines (ast's offsets are in bytes), and only
 when every resulting line fits; anything else is left to black.
 """
 
@@ -32,13 +33,13 @@ def preshape(block: str, limit: int = 88) -> str:
         return block
     lines = block.split("\n")
     edits: dict[int, _Shape] = {}
-    elements: list[ast.Call | ast.keyword] = []
+    elements: list[ast.expr | ast.keyword] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.stmt):
             shape = _shape(node, lines, limit) if lines[node.lineno - 1].isascii() else None
             if shape is not None:
                 edits[node.lineno - 1] = shape
-        elif isinstance(node, (ast.Call, ast.keyword)):
+        elif isinstance(node, (ast.Call, ast.keyword, *_DISPLAYS)):
             elements.append(node)
         elif isinstance(node, ast.Tuple) and len(node.elts) == 1 and node.end_lineno == node.lineno + 2:
             _join_one_tuple(node, lines, limit, edits)
@@ -117,9 +118,14 @@ def _bracketed(
         if isinstance(call, (ast.Constant, ast.Name, ast.Attribute)):  # nothing to split: black leaves it long
             out.append(f"{inner}{item},")
             continue
-        if not isinstance(call, ast.Call):
+        if node is None or not isinstance(call, (ast.Call, *_DISPLAYS)):
             return None
-        split = _split_call(call, line, inner + line[node.col_offset : call.col_offset], inner, ",", limit)  # type: ignore[union-attr]
+        # what comes before the call or display in the item: ``name=``, ``"key": `` or nothing
+        prefix = inner + item[: len(item) - ((call.end_col_offset or 0) - call.col_offset)]
+        if isinstance(call, ast.Call):
+            split = _split_call(call, line, prefix, inner, ",", limit)
+        else:
+            split = _split_display(call, line, prefix, inner, ",", limit)
         if split is None:
             return None
         out.extend(split)
@@ -196,11 +202,47 @@ def _shape_collection(value: ast.List | ast.Tuple | ast.Set, line: str, indent: 
     return _bracketed(line[: start + 1], items, indent + line[-1], indent, limit, exploded=False)
 
 
-def _shape_element(node: ast.Call | ast.keyword, lines: list[str], limit: int, edits: dict[int, _Shape]) -> None:
-    """A call alone on its line as an argument or item of a bracket already split
-    (``f(a),`` or ``name=f(a),``): black splits it at its own brackets."""
+_DISPLAYS = (ast.Dict, ast.List, ast.Set)  # black always explodes these (an "atom" with commas)
+
+
+def _display_items(value: ast.expr, line: str) -> list[str] | None:
+    """The items of a one-line dict, list or set display of two items or more, as
+    written; None for anything else (``**``, ``*``, a magic trailing comma, ...)."""
+    if not isinstance(value, _DISPLAYS) or value.lineno != value.end_lineno:
+        return None
+    if isinstance(value, ast.Dict):
+        if any(k is None for k in value.keys):
+            return None
+        items = [_text(line, k, v) for k, v in zip(value.keys, value.values) if k is not None]
+    else:
+        if any(isinstance(e, ast.Starred) for e in value.elts):
+            return None
+        items = [_text(line, e) for e in value.elts]
+    start, end = value.col_offset, value.end_col_offset or 0
+    if len(items) < 2 or ", ".join(items) != line[start + 1 : end - 1]:
+        return None
+    return items
+
+
+def _split_display(value: ast.expr, line: str, prefix: str, indent: str, suffix: str, limit: int) -> _Shape | None:
+    """``prefix`` + a dict, list or set display + ``suffix``, split at its own
+    brackets: black puts its items one per line, each with a comma (an item too
+    long for its line split at its own brackets, when it is a call or a display)."""
+    items = _display_items(value, line)
+    if items is None:
+        return None
+    start, end = value.col_offset, value.end_col_offset or 0
+    nodes: list[ast.expr | ast.keyword] = [*value.values] if isinstance(value, ast.Dict) else [*value.elts]  # type: ignore[attr-defined]
+    head, tail = prefix + line[start], indent + line[end - 1] + suffix
+    return _bracketed(head, items, tail, indent, limit, exploded=True, nodes=nodes, line=line)
+
+
+def _shape_element(node: ast.expr | ast.keyword, lines: list[str], limit: int, edits: dict[int, _Shape]) -> None:
+    """A call or a dict, list or set display alone on its line as an argument or
+    item of a bracket already split (``f(a),``, ``name=f(a),``, ``name={a: b},``):
+    black splits it at its own brackets."""
     call = node.value if isinstance(node, ast.keyword) else node
-    if not isinstance(call, ast.Call) or node.lineno != call.end_lineno or node.lineno - 1 in edits:
+    if not isinstance(call, (ast.Call, *_DISPLAYS)) or node.lineno != call.end_lineno or node.lineno - 1 in edits:
         return
     if isinstance(node, ast.keyword) and node.arg is None:
         return
@@ -210,7 +252,10 @@ def _shape_element(node: ast.Call | ast.keyword, lines: list[str], limit: int, e
     indent = line[: len(line) - len(line.lstrip())]
     if node.col_offset != len(indent):
         return
-    split = _split_call(call, line, line[: call.col_offset], indent, ",", limit)
+    if isinstance(call, ast.Call):
+        split = _split_call(call, line, line[: call.col_offset], indent, ",", limit)
+    else:
+        split = _split_display(call, line, line[: call.col_offset], indent, ",", limit)
     if split is not None:
         edits[node.lineno - 1] = split
 
@@ -332,7 +377,9 @@ def _shape_assert(node: ast.Assert, line: str, indent: str, limit: int) -> _Shap
             items = [_text(line, e) for e in right.elts]
         if ", ".join(items) != line[right.col_offset + 1 : -1]:
             return None
-        return _bracketed(line[: right.col_offset + 1], items, indent + line[-1], indent, limit, exploded=True)
+        nodes: list[ast.expr | ast.keyword] = [*(right.values if isinstance(right, ast.Dict) else right.elts)]
+        head = line[: right.col_offset + 1]
+        return _bracketed(head, items, indent + line[-1], indent, limit, exploded=True, nodes=nodes, line=line)
     if not isinstance(right, (ast.Constant, ast.Name, ast.Attribute)):
         return None
     if len(inner + _text(line, test)) <= limit:

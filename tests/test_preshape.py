@@ -68,6 +68,10 @@ CASES = {
     "argument line of a split call": '    x = f(\n        _rt.Param("PublicApplicationConnectEnabled", "form", "public_application_connect_enabled"),\n        other,\n    )\n',
     "keyword argument line of a split call": "    x = f(\n        response=_rt.model(AccountSipSipDomainSipAuthSipAuthCallsSipAuthCallsCredentialListMapping),\n        other=1,\n    )\n",
     "ASCII line of a non-ASCII block": '    """Ménage à trois: ast offsets are in bytes on this line only."""\n    recorder = _Recorder(200, _example(__file__, "list_available_phone_number_local.json"))\n',
+    "dict argument line of a split call": '    x = f(\n        errors={"401": _rt.model(GetRecommendationsError401), "403": _rt.model(GetRecommendationsError403)},\n        other=1,\n    )\n',
+    "dict argument of a call, exploded": '    return _rt.Request(_GET_RECOMMENDATIONS, {"limit": limit, "market": market, "seed_artists": seed_artists, "seed_genres": seed_genres})\n',
+    "dict in a call in a call": '    item: TrackObject | EpisodeObject | None = _rt.field("item", _rt.one_of(_rt.model(TrackObject), _rt.model(EpisodeObject), discriminator="type", mapping={"TrackObject": _rt.model(TrackObject), "EpisodeObject": _rt.model(EpisodeObject)}), default=None)\n',
+    "assert, dict of dicts": '    assert recorder.json() == {"accountInfo": {"accountAgeIndicator": "notApplicable", "accountChangeDate": "2020-01-02T03:04:05Z", "accountType": "x"}, "amount": {"currency": "example", "value": 1}}\n',
     "one-item tuple joined": '    x = f(\n        params=(\n            _rt.Param("FriendlyName", "form", "friendly_name"),\n        ),\n        other=1,\n    )\n',
 }
 
