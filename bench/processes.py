@@ -59,6 +59,7 @@ class Case:
     group: str = "twilio"  # "wild": a row of the published specs' section (see wild.py)
     specgen_args: tuple[str, ...] = ()  # beyond the specs and --out
     copy_root: Path | None = None  # a multi-file spec: this folder is copied whole, not the spec alone
+    stages: bool = True  # also split one cold run into specgen's stages (bench.stages)
 
 
 def cases(args: Any) -> tuple[list[Case], list[str]]:
@@ -101,6 +102,7 @@ def _wild_cases(args: Any, skipped: list[str]) -> list[Case]:
                 group="wild",
                 specgen_args=("--lenient",) if spec.lenient else (),
                 copy_root=wild.copy_root(spec),
+                stages=getattr(args, "wild_stages", False),
             )
         )
     return chosen

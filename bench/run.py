@@ -70,6 +70,11 @@ def _parser() -> argparse.ArgumentParser:
         + ")",
     )
     parser.add_argument(
+        "--wild-stages",
+        action="store_true",
+        help="also split one cold run of each wild spec into specgen's stages (one more run each: minutes)",
+    )
+    parser.add_argument(
         "--repeat-wild",
         type=int,
         default=None,
@@ -112,8 +117,8 @@ def _ensure_bench_venv(argv: list[str]) -> None:
 def _stages(chosen: list[processes.Case], timeout_scale: float = 1.0) -> dict[str, Any]:
     results: dict[str, Any] = {}
     for case in chosen:
-        if len(case.specs) != 1:
-            continue  # per spec: the corpus row has no stage split
+        if len(case.specs) != 1 or not case.stages:
+            continue  # per spec: the corpus row has no stage split; the wild rows only with --wild-stages
         base = fresh_dir(WORK / "stages" / case.key)
         out_json = base / "stages.json"
         log(f"stages: {case.label}")
