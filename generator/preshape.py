@@ -107,30 +107,36 @@ def _bracketed(
     if not exploded and len(inner + body) <= limit:
         return [head, inner + body, tail]
     if len(items) == 1:  # no comma to split at: black adds none
-        return [head, inner + body, tail] if len(inner + body) <= limit else None
+        if len(inner + body) <= limit:
+            return [head, inner + body, tail]
+        split = _split_item(items[0], nodes[0] if nodes else None, line, inner, "", limit)
+        return [head, *split, tail] if split is not None else None
     out = [head]
     for index, item in enumerate(items):
         if len(inner + item) + 1 <= limit:
             out.append(f"{inner}{item},")
             continue
-        node = nodes[index] if nodes is not None else None
-        call = node.value if isinstance(node, ast.keyword) else node
-        if isinstance(call, (ast.Constant, ast.Name, ast.Attribute)):  # nothing to split: black leaves it long
-            out.append(f"{inner}{item},")
-            continue
-        if node is None or not isinstance(call, (ast.Call, *_DISPLAYS)):
-            return None
-        # what comes before the call or display in the item: ``name=``, ``"key": `` or nothing
-        prefix = inner + item[: len(item) - ((call.end_col_offset or 0) - call.col_offset)]
-        if isinstance(call, ast.Call):
-            split = _split_call(call, line, prefix, inner, ",", limit)
-        else:
-            split = _split_display(call, line, prefix, inner, ",", limit)
+        split = _split_item(item, nodes[index] if nodes is not None else None, line, inner, ",", limit)
         if split is None:
             return None
         out.extend(split)
     out.append(tail)
     return out
+
+
+def _split_item(item: str, node: ast.expr | ast.keyword | None, line: str, indent: str, suffix: str, limit: int) -> _Shape | None:
+    """An item too long for its line: a call or display split at its own brackets,
+    a name or constant left long (black has nothing to split), else None."""
+    call = node.value if isinstance(node, ast.keyword) else node
+    if isinstance(call, (ast.Constant, ast.Name, ast.Attribute)):  # nothing to split: black leaves it long
+        return [f"{indent}{item}{suffix}"]
+    if call is None or not isinstance(call, (ast.Call, *_DISPLAYS)):
+        return None
+    # what comes before the call or display in the item: ``name=``, ``"key": `` or nothing
+    prefix = indent + item[: len(item) - ((call.end_col_offset or 0) - call.col_offset)]
+    if isinstance(call, ast.Call):
+        return _split_call(call, line, prefix, indent, suffix, limit)
+    return _split_display(call, line, prefix, indent, suffix, limit)
 
 
 def _shape_call(call: ast.Call, line: str, indent: str, limit: int) -> _Shape | None:
@@ -206,8 +212,8 @@ _DISPLAYS = (ast.Dict, ast.List, ast.Set)  # black always explodes these (an "at
 
 
 def _display_items(value: ast.expr, line: str) -> list[str] | None:
-    """The items of a one-line dict, list or set display of two items or more, as
-    written; None for anything else (``**``, ``*``, a magic trailing comma, ...)."""
+    """The items of a one-line dict, list or set display, as written; None for
+    anything else (empty, ``**``, ``*``, a magic trailing comma, ...)."""
     if not isinstance(value, _DISPLAYS) or value.lineno != value.end_lineno:
         return None
     if isinstance(value, ast.Dict):
@@ -219,7 +225,7 @@ def _display_items(value: ast.expr, line: str) -> list[str] | None:
             return None
         items = [_text(line, e) for e in value.elts]
     start, end = value.col_offset, value.end_col_offset or 0
-    if len(items) < 2 or ", ".join(items) != line[start + 1 : end - 1]:
+    if not items or ", ".join(items) != line[start + 1 : end - 1]:
         return None
     return items
 

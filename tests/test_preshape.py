@@ -72,6 +72,7 @@ CASES = {
     "dict argument of a call, exploded": '    return _rt.Request(_GET_RECOMMENDATIONS, {"limit": limit, "market": market, "seed_artists": seed_artists, "seed_genres": seed_genres})\n',
     "dict in a call in a call": '    item: TrackObject | EpisodeObject | None = _rt.field("item", _rt.one_of(_rt.model(TrackObject), _rt.model(EpisodeObject), discriminator="type", mapping={"TrackObject": _rt.model(TrackObject), "EpisodeObject": _rt.model(EpisodeObject)}), default=None)\n',
     "assert, dict of dicts": '    assert recorder.json() == {"accountInfo": {"accountAgeIndicator": "notApplicable", "accountChangeDate": "2020-01-02T03:04:05Z", "accountType": "x"}, "amount": {"currency": "example", "value": 1}}\n',
+    "assert, one-item list of a long dict": '    assert recorder.json() == {"lineItems": [{"amountExcludingTax": 1, "amountIncludingTax": 1, "description": "example"}], "x": 1}\n',
     "one-item tuple joined": '    x = f(\n        params=(\n            _rt.Param("FriendlyName", "form", "friendly_name"),\n        ),\n        other=1,\n    )\n',
 }
 
