@@ -53,6 +53,7 @@ from .model import Model, field, lazy, model
 from .operation import FileContent, Operation, PagedRequest, Param, Request
 from .pagination import AsyncPaginator, Page, Paginator
 from .problems import DecodeProblem
+from .rules import Rules
 from .security import MissingCredentialsError, Scheme
 
 __all__ = [
@@ -83,6 +84,7 @@ __all__ = [
     "OpenIntEnum",
     # operations
     "Param",
+    "Rules",
     "FileContent",
     "Operation",
     "Request",

@@ -170,8 +170,8 @@ class BaseClient:
         self.strict = _check_strict(strict)
         version = f"{sys.version_info.major}.{sys.version_info.minor}"
         self._headers = {
-            "User-Agent": f"{_token(self.PACKAGE)}/{_token(self.VERSION)} specgen-runtime"
-            f" python/{version} httpx/{httpx.__version__}",
+            "User-Agent": f"{_token(self.PACKAGE)}/{_token(self.VERSION)}"
+            f" specgen-runtime python/{version} httpx/{httpx.__version__}",
             "Accept": "application/json",
             **(headers or {}),
         }
@@ -312,7 +312,7 @@ class BaseClient:
             # Text fields as parts without a file name, so the body is
             # multipart even when no file is given.
             files = [
-                (key, (None, text) if media is None else (None, text, media))
+                (key, _text_part(text, media, request.part_headers.get(key)))
                 for key, text, media in request.parts
             ]
             files.extend(request.files or ())
@@ -505,3 +505,11 @@ def _check_strict(strict: bool) -> bool:
     if not isinstance(strict, bool):
         raise ValueError(f"strict must be True or False, got {strict!r}")
     return strict
+
+
+def _text_part(text: str, media: str | None, headers: dict[str, str] | None) -> Any:
+    """A multipart text part as httpx takes it: no file name, its media type
+    and headers when it has them (a fresh dict: httpx adds to it)."""
+    if headers:
+        return (None, text, media, dict(headers))
+    return (None, text) if media is None else (None, text, media)

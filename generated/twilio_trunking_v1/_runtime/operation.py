@@ -23,14 +23,21 @@ from urllib.parse import quote, unquote
 
 from . import regex, wire
 from .decode import Decoder, describe
+from .rules import Rules
 
 __all__ = ["Param", "Operation", "Request", "PagedRequest", "Location"]
 
 T = TypeVar("T")
 I = TypeVar("I")  # noqa: E741  (the item type of a paginated operation)
 
-#: What a file parameter accepts: the content, or (file name, content[, media type]).
-FileContent = bytes | tuple[str | None, bytes] | tuple[str | None, bytes, str]
+#: What a file parameter accepts: the content, or (file name, content[, media
+#: type[, part headers]]). A media type of ``None`` is the encoding's (if any).
+FileContent = (
+    bytes
+    | tuple[str | None, bytes]
+    | tuple[str | None, bytes, str | None]
+    | tuple[str | None, bytes, str | None, Mapping[str, str]]
+)
 
 Location = Literal[
     "path",
@@ -48,6 +55,8 @@ cookie, an ``application/x-www-form-urlencoded`` body field, a multipart text
 or file part, the whole JSON body or the whole raw body."""
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 _UNSET: Any = object()
+# Where a ``content_type`` decides the serialization (see Param).
+_MEDIA_LOCATIONS = ("path", "query", "header", "cookie", "form")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,6 +70,12 @@ class Param:
     checked. A ``pattern`` that cannot be checked in linear time (a
     backreference, a lookaround, ...: see :mod:`.regex`) or does not compile
     is not checked: a spec's pattern can never make a call hang.
+
+    ``content_type`` is the media type a value is serialized as: a
+    parameter's ``content`` (path, query, header, cookie: JSON text for JSON,
+    then encoded for its location), a form field's JSON ``contentType``, a
+    multipart part's ``contentType``. ``part_headers`` are a multipart part's
+    fixed headers (from its ``encoding``).
     """
 
     wire_name: str
@@ -80,7 +95,9 @@ class Param:
     explode: bool | None = None
     allow_reserved: bool = False
     content_type: str | None = None
+    part_headers: tuple[tuple[str, str], ...] = ()
     deprecated: bool = False
+    rules: Rules | None = None  # inside a body: checked on its JSON form
 
     @property
     def wire_style(self) -> str:
@@ -183,7 +200,8 @@ class Operation(Generic[T]):
         object.__setattr__(self, "method", self.method.upper())
         if self.page_size_param is not None and self.page_size is None:
             raise ValueError(
-                f"{self.name}: page_size_param {self.page_size_param!r} is not a parameter"
+                f"{self.name}: page_size_param {self.page_size_param!r}"
+                " is not a parameter"
             )
 
     def success_decoder(self, status: int) -> Decoder[Any] | None:
@@ -251,7 +269,7 @@ def _caller_stacklevel() -> int:
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
 
 
-def _path_value(param: Param, value: object) -> str:
+def _path_value(param: Param, value: object, text: str | None = None) -> str:
     """One path parameter's value in its style, percent-encoded so that it
     stays one segment's worth of text inside its template.
 
@@ -262,7 +280,12 @@ def _path_value(param: Param, value: object) -> str:
     is refused: it would change the route (``/things/{id}`` to ``/things/``).
     """
     name = param.python_name
-    value = wire.path_text(param.wire_name, value, param.wire_style, param.wire_explode)
+    if text is not None:  # a ``content`` parameter's media text
+        value = quote(text, safe="")
+    else:
+        value = wire.path_text(
+            param.wire_name, value, param.wire_style, param.wire_explode
+        )
     if not value:
         raise ValueError(f"{name}: a path parameter must not be empty")
     if value.strip(".") == "":
@@ -286,6 +309,24 @@ def _expand_path(operation: Operation[Any], values: Mapping[str, str]) -> str:
     return "".join(out)
 
 
+def _file_part(param: Param, value: Any) -> Any:
+    """One file part as httpx takes it: with the encoding's media type unless
+    the caller named one, and the encoding's fixed part headers updated by the
+    caller's (each checked: one line, a token name)."""
+    given = isinstance(value, tuple) and len(value) == 4
+    if param.content_type is None and not param.part_headers and not given:
+        return value
+    if isinstance(value, tuple):
+        filename, content, *rest = value
+    else:
+        filename = os.path.basename(str(getattr(value, "name", "upload")))
+        content, rest = value, []
+    media = rest[0] if rest and rest[0] is not None else param.content_type
+    headers = {**dict(param.part_headers), **(dict(rest[1]) if len(rest) > 1 else {})}
+    checked = {k: wire.check_part_header(k, v) for k, v in headers.items()}
+    return (filename, content, media, checked)
+
+
 class Request(Generic[T]):
     """A validated call of ``operation``; send it with ``Client.send``.
 
@@ -293,9 +334,10 @@ class Request(Generic[T]):
     serialized parts, each in its parameter's ``style`` and ``explode`` (see
     ``wire.py``), are ``path`` (placeholders substituted, percent-encoded),
     ``query``, ``cookies`` and ``form`` (pairs; ``wire_query`` and ``wire_form``
-    hold them percent-encoded as sent, delimiters between members raw), ``headers``, ``json``,
-    ``content`` (a raw body), and for a multipart body ``parts`` (text parts:
-    name, text, media type or ``None``) and ``files``.
+    hold them percent-encoded as sent, delimiters between members raw),
+    ``headers``, ``json``, ``content`` (a raw body), and for a multipart body
+    ``parts`` (text parts: name, text, media type or ``None``; ``part_headers``
+    holds a part's headers by its name) and ``files``.
     """
 
     operation: Operation[T]
@@ -308,6 +350,7 @@ class Request(Generic[T]):
     headers: dict[str, str]
     form: list[tuple[str, str]] | None
     parts: list[tuple[str, str, str | None]]
+    part_headers: dict[str, dict[str, str]]
     json: object
     files: list[tuple[str, object]] | None
     multipart: bool
@@ -333,6 +376,7 @@ class Request(Generic[T]):
         # a form body is sent even when no field is given
         self.form = [] if any(p.location == "form" for p in operation.params) else None
         self.parts = []
+        self.part_headers = {}
         self.json = _UNSET
         self.files = None
         self.content = None
@@ -362,14 +406,26 @@ class Request(Generic[T]):
 
     def _place(self, param: Param, value: object, path_values: dict[str, str]) -> None:
         location = param.location
-        if location == "body":
+        media = param.content_type
+        if (
+            media is not None
+            and location in _MEDIA_LOCATIONS
+            and (location != "form" or wire.is_json_media(media))
+        ):
+            self._place_media(param, value, path_values)
+        elif location == "body":
             self.json = wire.to_wire(value)
+            if param.rules is not None:
+                param.rules.check(self.json, param.python_name)
         elif location == "content":
             self.content = value if isinstance(value, bytes) else str(value).encode()
         elif location == "file":
             if self.files is None:
                 self.files = []
-            self.files.append((param.wire_name, value))
+            items = (
+                value if isinstance(value, list) else [value]
+            )  # a list: one part each
+            self.files.extend((param.wire_name, _file_part(param, i)) for i in items)
         elif location == "path":
             path_values[param.wire_name] = _path_value(param, value)
         elif location == "header":
@@ -385,36 +441,68 @@ class Request(Generic[T]):
                 param.wire_explode,
                 lambda text: wire.escape(text, reserved),
             )
-            decoded = [(unquote(k), unquote(v)) for k, v in pairs]
-            if location == "query":
-                self.wire_query.extend(pairs)
-                self.query.extend(decoded)
-            elif location == "cookie":
-                self.cookies.extend(pairs)
-            else:
-                if self.form is None:
-                    self.form = []
-                self.wire_form.extend(pairs)
-                self.form.extend(decoded)
+            self._add_pairs(location, pairs)
+
+    def _place_media(
+        self, param: Param, value: object, path_values: dict[str, str]
+    ) -> None:
+        """A value serialized as its ``content_type`` says (JSON text for
+        JSON), then encoded for its location."""
+        assert param.content_type is not None
+        text = wire.media_text(value, param.content_type)
+        if param.location == "path":
+            path_values[param.wire_name] = _path_value(param, value, text)
+        elif param.location == "header":
+            if "\r" in text or "\n" in text:
+                raise ValueError(
+                    f"{param.python_name}: a header value must be one line"
+                )
+            self.headers[param.wire_name] = text
+        else:
+            pair = (wire.escape(param.wire_name), wire.escape(text))
+            self._add_pairs(param.location, [pair])
+
+    def _add_pairs(self, location: str, pairs: list[tuple[str, str]]) -> None:
+        """Percent-encoded query, cookie or form pairs."""
+        decoded = [(unquote(k), unquote(v)) for k, v in pairs]
+        if location == "query":
+            self.wire_query.extend(pairs)
+            self.query.extend(decoded)
+        elif location == "cookie":
+            self.cookies.extend(pairs)
+        else:
+            if self.form is None:
+                self.form = []
+            self.wire_form.extend(pairs)
+            self.form.extend(decoded)
 
     def _add_parts(self, param: Param, value: object) -> None:
         """Multipart text parts: in the field's ``style`` when its encoding
         names one, else primitives (and each member of a list of primitives)
-        as text, objects as JSON (or the encoding's ``contentType``)."""
+        as text, objects as JSON (or the encoding's ``contentType``; a JSON
+        one makes any value JSON text). Each part carries the field's fixed
+        ``part_headers``."""
         name, media = param.wire_name, param.content_type
         data = wire.to_wire(value)
+        added: list[tuple[str, str, str | None]]
         if param.style is not None or param.explode is not None:
             pairs = wire.pairs(
                 name, value, param.wire_style, param.wire_explode, lambda text: text
             )
-            self.parts.extend((key, text, None) for key, text in pairs)
-            return
-        items = data if isinstance(data, list) else [data]
-        if any(isinstance(item, (dict, list)) for item in items):
-            text = _json.dumps(data, separators=(",", ":"))
-            self.parts.append((name, text, media or "application/json"))
-            return
-        self.parts.extend((name, wire.scalar(item), media) for item in items)
+            added = [(key, text, None) for key, text in pairs]
+        elif media is not None and wire.is_json_media(media):
+            added = [(name, wire.media_text(data, media), media)]
+        else:
+            items = data if isinstance(data, list) else [data]
+            if any(isinstance(item, (dict, list)) for item in items):
+                text = _json.dumps(data, separators=(",", ":"))
+                added = [(name, text, media or "application/json")]
+            else:
+                added = [(name, wire.scalar(item), media) for item in items]
+        self.parts.extend(added)
+        if param.part_headers:
+            headers = {k: wire.check_part_header(k, v) for k, v in param.part_headers}
+            self.part_headers.update((key, headers) for key, _, _ in added)
 
     @property
     def has_json(self) -> bool:

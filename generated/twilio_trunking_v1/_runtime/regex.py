@@ -162,7 +162,7 @@ def _build(pattern: str) -> Matcher | str:
 def compile(
     pattern: str,
 ) -> Matcher | None:  # noqa: A001  (re.compile's name on purpose)
-    """The linear-time matcher for ``pattern``; ``None``: it cannot be checked safely."""
+    """The linear-time matcher for ``pattern``; ``None``: not safely checkable."""
     built = _build(pattern)
     return built if isinstance(built, Matcher) else None
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import enum as _enum
 import json
+import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from urllib.parse import quote
@@ -31,6 +32,9 @@ __all__ = [
     "escape",
     "join_pairs",
     "cookie_header",
+    "is_json_media",
+    "media_text",
+    "check_part_header",
 ]
 
 #: The style of a location when the spec names none (explode defaults to
@@ -88,6 +92,40 @@ def to_wire(value: object) -> object:
         return [to_wire(v) for v in value]
     if isinstance(value, Mapping):
         return {str(k): to_wire(v) for k, v in value.items()}
+    return value
+
+
+def is_json_media(media: str) -> bool:
+    """Whether ``media`` is JSON: ``application/json`` or a ``+json`` type."""
+    base = media.split(";")[0].strip().lower()
+    return base == "application/json" or base.endswith("+json")
+
+
+def media_text(value: object, media: str) -> str:
+    """A value serialized as ``media`` says (a parameter's ``content``, a form
+    field's ``contentType``): compact JSON text for a JSON type, else the
+    primitive's text (anything else as JSON too)."""
+    data = to_wire(value)
+    if is_json_media(media) or isinstance(data, (dict, list)):
+        return json.dumps(data, separators=(",", ":"))
+    return scalar(data)
+
+
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+_HEADER_VALUE = re.compile(r"[^\x00-\x08\x0a-\x1f\x7f]*")
+
+
+def check_part_header(name: str, value: object) -> str:
+    """A multipart part's header, checked: a token name and a one-line value
+    (a CR or LF would start a header or a part of its own)."""
+    if not isinstance(value, str):
+        raise ValueError(
+            f"part header {name!r}: expected a string, got {type(value).__name__}"
+        )
+    if not _TOKEN.fullmatch(name) or not _HEADER_VALUE.fullmatch(value):
+        raise ValueError(
+            f"part header {name!r}: not a valid header name and one-line value"
+        )
     return value
 
 

@@ -44,10 +44,11 @@ def list_phone_numbers(
     Phone numbers associated with trunks
 
     Args:
-        trunk_sid: The SID of the Trunk from which to read the PhoneNumber resources. Exactly
-            34 characters. Must match ``^TK[0-9a-fA-F]{32}$``.
-        page_size: How many resources to return in each list page. The default is 50, and the
-            maximum is 1000. At least 1. At most 1000. The server's default is 50.
+        trunk_sid: The SID of the Trunk from which to read the PhoneNumber resources.
+            Exactly 34 characters. Must match ``^TK[0-9a-fA-F]{32}$``.
+        page_size: How many resources to return in each list page. The default is 50,
+            and the maximum is 1000. At least 1. At most 1000. The server's default is
+            50.
         page: The page index. This value is simply for client state. At least 0.
         page_token: The page token. This is provided by the API.
     """

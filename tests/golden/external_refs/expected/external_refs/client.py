@@ -8,7 +8,8 @@ from . import operations as _ops
 
 __all__ = ["AsyncClient", "Client"]
 
-# The spec's security schemes: (key, kind, Client arguments, environment variables[, API key name]).
+# The spec's security schemes: (key, kind, Client arguments,
+# environment variables[, API key name]).
 _SCHEMES: tuple[_rt.Scheme, ...] = ()
 
 

@@ -30,7 +30,24 @@ _CREATE_INVOICE = _rt.Operation(
     name="create_invoice",
     method="POST",
     path="/invoices",
-    params=(_rt.Param("body", "body", "body", required=True),),
+    params=(
+        _rt.Param(
+            "body",
+            "body",
+            "body",
+            required=True,
+            rules=_rt.Rules(
+                fields=(
+                    (
+                        "address",
+                        _rt.Rules(
+                            fields=(("country", _rt.Rules(pattern="^[A-Z]{2}$")),)
+                        ),
+                    ),
+                )
+            ),
+        ),
+    ),
     response=_rt.model(Invoice),
     errors={"400": _rt.model(Problem)},
 )

@@ -48,7 +48,7 @@ def _create_invoice_request() -> _rt.Request[Invoice]:
                 "number": "example",
                 "total": {"amount": "example", "currency": "EUR"},
                 "lines": [{"amount": "example", "currency": "EUR"}],
-                "address": {"street": "example", "country": "example"},
+                "address": {"street": "example", "country": "AA"},
             }
         )
     )
@@ -64,6 +64,6 @@ def test_create_invoice_synthesised() -> None:
         "number": "example",
         "total": {"amount": "example", "currency": "EUR"},
         "lines": [{"amount": "example", "currency": "EUR"}],
-        "address": {"street": "example", "country": "example"},
+        "address": {"street": "example", "country": "AA"},
     }
     _check(result, _expected(__file__, "create_invoice_synthesised"))

@@ -59,18 +59,18 @@ def _create_note_request() -> _rt.Request[Note]:
                         "title": "example",
                         "body": "example",
                         "score": 1.5,
-                        "tags": ["example"],
+                        "tags": [],
                         "parent": {
                             "kind": "note",
                             "title": "example",
                             "body": "example",
                             "score": 1.5,
                         },
-                        "link": "example",
+                        "link": "https://example.com/",
                     },
-                    "link": "example",
+                    "link": "https://example.com/",
                 },
-                "link": "example",
+                "link": "https://example.com/",
             }
         )
     )
@@ -102,17 +102,17 @@ def test_create_note_synthesised() -> None:
                 "title": "example",
                 "body": "example",
                 "score": 1.5,
-                "tags": ["example"],
+                "tags": [],
                 "parent": {
                     "kind": "note",
                     "title": "example",
                     "body": "example",
                     "score": 1.5,
                 },
-                "link": "example",
+                "link": "https://example.com/",
             },
-            "link": "example",
+            "link": "https://example.com/",
         },
-        "link": "example",
+        "link": "https://example.com/",
     }
     _check(result, _expected(__file__, "create_note_synthesised"))

@@ -32,12 +32,12 @@ def _create_order_request() -> _rt.Request[Order]:
                 "stock": {
                     "key": {
                         "value": "example",
-                        "children": [{"value": "example"}],
+                        "children": [],
                         "parent": {"value": "example"},
                     }
                 },
                 "counts_by_day": {"key": [1]},
-                "metadata": {"key": {"any": "value"}},
+                "metadata": {"key": "example"},
             }
         )
     )
@@ -58,13 +58,9 @@ def test_create_order_synthesised() -> None:
         "grid": [[1.5]],
         "labels": {"key": "example"},
         "stock": {
-            "key": {
-                "value": "example",
-                "children": [{"value": "example"}],
-                "parent": {"value": "example"},
-            }
+            "key": {"value": "example", "children": [], "parent": {"value": "example"}}
         },
         "counts_by_day": {"key": [1]},
-        "metadata": {"key": {"any": "value"}},
+        "metadata": {"key": "example"},
     }
     _check(result, _expected(__file__, "create_order_synthesised"))

@@ -11,14 +11,14 @@ from .. import _runtime as _rt
 from .._runtime.testing import Recorder as _Recorder
 from .._runtime.testing import example as _example
 from .._runtime.testing import send_both as _send_both
-from ..models import Cat, Pet
+from ..models import Dog, Pet
 from ..operations import pets as _ops
 
 
 def _create_pet_request() -> _rt.Request[Pet]:
     """A request with an example value for every argument."""
     return _ops.create_pet(
-        body=Cat.from_dict({"pet_type": "example", "name": "example", "purrs": True})
+        body=Dog.from_dict({"pet_type": "dog", "name": "example", "bark_volume": 1})
     )
 
 
@@ -28,7 +28,7 @@ def test_create_pet_synthesised() -> None:
     assert recorder.requests[0].method == "POST"
     assert recorder.path() == "/pets"
     assert recorder.query() == []
-    assert recorder.json() == {"pet_type": "example", "name": "example", "purrs": True}
+    assert recorder.json() == {"pet_type": "dog", "name": "example", "bark_volume": 1}
 
 
 def _get_pet_request() -> _rt.Request[Pet]:

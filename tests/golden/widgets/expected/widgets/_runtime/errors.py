@@ -4,8 +4,8 @@
 Hierarchy::
 
     SpecgenError
-    ├── DecodeError                 (also a ValueError) a value does not match its schema
-    ├── ResponseParseError          a success body is not JSON, or (strict=True) does not decode
+    ├── DecodeError                 (a ValueError) a value does not match its schema
+    ├── ResponseParseError          a success body is not JSON (or, strict: not decoded)
     ├── ApiError                    the server answered with an error status
     │   ├── BadRequestError             400
     │   ├── AuthenticationError         401

@@ -272,12 +272,14 @@ class Model:
                 values[f.attr] = f.default
             else:
                 raise TypeError(
-                    f"{type(self).__name__}() missing required keyword argument: {f.attr!r}"
+                    f"{type(self).__name__}() missing required keyword argument:"
+                    f" {f.attr!r}"
                 )
         extra = kwargs.pop("extra", None)
         if kwargs:
             raise TypeError(
-                f"{type(self).__name__}() got an unexpected keyword argument {next(iter(kwargs))!r}"
+                f"{type(self).__name__}() got an unexpected keyword argument"
+                f" {next(iter(kwargs))!r}"
             )
         values["extra"] = {} if extra is None else dict(extra)
         self.__dict__.update(values)

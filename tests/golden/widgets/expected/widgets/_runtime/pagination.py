@@ -157,7 +157,8 @@ class _Cursor(Generic[T, I]):
             )
         if page_key(url, self.secret_params) in self.seen:
             raise PaginationError(
-                f"{name}: next-page link repeats an already fetched page: {redact_url(url)}"
+                f"{name}: next-page link repeats an already fetched page:"
+                f" {redact_url(url)}"
             )
         if self.pages >= self.max_pages:
             raise TooManyPagesError(

@@ -240,8 +240,8 @@ def send_both(
     same_body = multipart or first.content == second.content  # a random boundary
     if (first.method, first.url) != (second.method, second.url) or not same_body:
         raise AssertionError(
-            f"the clients sent different requests: {first.method} {first.url} {first.content!r}"
-            f" and {second.method} {second.url} {second.content!r}"
+            f"the clients sent different requests: {first.method} {first.url}"
+            f" {first.content!r} and {second.method} {second.url} {second.content!r}"
         )
     if again != result:
         raise AssertionError(
