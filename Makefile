@@ -58,7 +58,7 @@ test-quick: $(INSTALLED)
 fuzz: $(INSTALLED)
 	HYPOTHESIS_PROFILE=long $(BIN)/pytest -q tests/security/test_fuzz.py tests/security/test_union_fuzz.py
 
-# Generate and check the whole Twilio corpus; write docs/coverage.md.
+# Generate and check both shared corpora (Twilio and wild); write docs/coverage.md.
 coverage: $(INSTALLED)
 	$(BIN)/python scripts/corpus.py --report docs/coverage.md
 
