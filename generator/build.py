@@ -485,7 +485,7 @@ class _Builder:
                 continue
             if not param.required and sum(1 for p, _, _ in entries if not p.required) >= MAX_OPTIONAL_ARGS:
                 continue  # enough to check how optional arguments are sent; keeps tests short
-            entries.append((param, code, sample if param.location == "body" else _as_sent(param.type, sample)))
+            entries.append((param, code, _as_sent(param.type, sample, self.types)))
         args = tuple((None if p.positional else p.name, code) for p, code, _ in entries)
         warns = bool(draft["op"].get("deprecated")) or any(
             c.keyword == "deprecated" for p, _, _ in entries for c in p.constraints
@@ -607,14 +607,28 @@ def fixed_query(key: str) -> tuple[tuple[str, str], ...]:
     return tuple(parse_qsl(key.split("#", 1)[0].split("?", 1)[1], keep_blank_values=True))
 
 
-def _as_sent(t: TypeRef, sample: Any) -> Any:
-    """A parameter's sample as the runtime writes it, for the test's expectations:
-    a date-time as ``format_datetime`` writes the argument ``arg_code`` makes of it
-    (Xero's ``.202-08:00`` is sent as ``.202000-08:00``, ``+00:00`` as ``Z``)."""
+def _as_sent(t: TypeRef, sample: Any, types: bt.TypeBuilder) -> Any:
+    """An argument's sample as the runtime sends the value ``arg_code`` makes of
+    it, for the test's expectations (mirrors ``Model._request_items`` and
+    ``format_datetime``): a model leaves out read-only fields and optional ones
+    at their default (DigitalOcean's body example spells out ``priority: null``),
+    a date-time is written anew (Xero's ``.202-08:00`` goes as ``.202000-08:00``,
+    ``+00:00`` as ``Z``)."""
     if t.kind == "union" and t.variants:
-        return _as_sent(t.variants[0], sample)  # the variant arg_code writes
+        return _as_sent(t.variants[0], sample, types)  # the variant arg_code writes
     if t.kind == "list" and t.item is not None and isinstance(sample, list):
-        return [_as_sent(t.item, item) for item in sample]
+        return [_as_sent(t.item, item, types) for item in sample]
+    if t.kind == "dict" and t.item is not None and isinstance(sample, dict):
+        return {key: _as_sent(t.item, value, types) for key, value in sample.items()}
+    if t.kind == "model" and isinstance(sample, dict) and t.name in types.drafts:
+        fields = {p.wire_name: p for p in types.drafts[t.name].properties}
+        sent = {}
+        for key, value in sample.items():
+            field = fields.get(key)
+            if field is not None and (field.read_only or (not field.required and value == field.default)):
+                continue  # extra keys (no field) are sent as they are
+            sent[key] = value if field is None else _as_sent(field.type, value, types)
+        return sent
     if t.kind != "datetime" or not isinstance(sample, str):
         return sample
     try:

@@ -97,3 +97,53 @@ def test_date_time_arguments_are_expected_as_the_client_sends_them(
     run = generated_tests(tmp_path, "dates", spec)
     assert run.returncode == 0, run.stdout[-3000:]
     assert " passed" in run.stdout
+
+
+def test_a_body_example_is_expected_as_the_client_sends_it(tmp_path: Path) -> None:
+    """DigitalOcean: a request body example spells out ``null`` for optional
+    fields (``priority: null``); the client leaves an optional field at its
+    default out, and a read-only one, and writes a date-time anew."""
+    record = {
+        "type": "object",
+        "required": ["type", "data"],
+        "properties": {
+            "type": {"type": "string"},
+            "data": {"type": "string"},
+            "priority": {"type": "integer", "nullable": True},
+            "ttl": {"type": "integer", "default": 1800},
+            "id": {"type": "integer", "readOnly": True},
+            "created": {"type": "string", "format": "date-time"},
+            "labels": {
+                "type": "object",
+                "additionalProperties": {"type": "string", "format": "date-time"},
+            },
+        },
+    }
+    example = {
+        "type": "A",
+        "data": "162.10.66.0",
+        "priority": None,
+        "ttl": 1800,
+        "id": 7,
+        "created": "2020-02-06T12:17:43.202-08:00",
+        "labels": {"seen": "2020-02-06T12:17:43+00:00"},
+    }
+    # a union, as DigitalOcean's: the example is the argument (a model alone gets a made-up one)
+    union = {"anyOf": [{"$ref": "#/components/schemas/Record"}, {"type": "string"}]}
+    body = {"content": {"application/json": {"schema": union, "example": example}}}
+    spec = spec_with(
+        {
+            "/records": {
+                "post": {
+                    "operationId": "createRecord",
+                    "requestBody": body,
+                    "responses": OK,
+                }
+            }
+        },
+        components={"schemas": {"Record": record}},
+    )
+    run = generated_tests(tmp_path, "records", spec)
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert " passed" in run.stdout
+
