@@ -219,7 +219,12 @@ class _Builder:
         if had_credentials and where not in self._credential_warnings:  # path-level servers: once, not per method
             self._credential_warnings.add(where)
             self.warn(where, CREDENTIALS_WARNING)
-        return _normalize_server_url(url).rstrip("/")
+        url = _normalize_server_url(url).rstrip("/")
+        parts = urlsplit(url)
+        if parts.scheme and not parts.netloc:  # DigitalOcean's presigned upload: url: "https://"
+            self.warn(where, f"server {url[:60]!r} names no host; the client sends to its base_url")
+            return ""
+        return url
 
     def _env_name(self, scheme: dict[str, Any], pointer: str, key: str, default: str) -> str:
         """The environment variable a credential is read from: ``default`` (named

@@ -147,3 +147,30 @@ def test_a_body_example_is_expected_as_the_client_sends_it(tmp_path: Path) -> No
     assert run.returncode == 0, run.stdout[-3000:]
     assert " passed" in run.stdout
 
+
+def test_a_server_without_a_host_falls_back_to_the_base_url(tmp_path: Path) -> None:
+    """DigitalOcean: an operation's ``servers: [{url: "https://"}]`` (its URL is
+    known only at run time) made the client send to ``https:/path``."""
+    op = {
+        "operationId": "upload",
+        "servers": [{"url": "https://"}],
+        "requestBody": {
+            "content": {
+                "application/octet-stream": {
+                    "schema": {"type": "string", "format": "binary"}
+                }
+            }
+        },
+        "responses": {"200": {"description": "ok"}},
+    }
+    spec = spec_with({"/<upload_url>": {"put": op}})
+    path = tmp_path / "hostless.yaml"
+    path.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    warnings = generate_package(path).warnings
+    assert any(
+        "/paths/~1<upload_url>/put/servers/0/url" in w and "names no host" in w
+        for w in warnings
+    ), warnings
+    run = generated_tests(tmp_path, "hostless", spec)
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert " passed" in run.stdout
