@@ -222,7 +222,7 @@ class _Builder:
         url = _normalize_server_url(url).rstrip("/")
         parts = urlsplit(url)
         if parts.scheme and not parts.netloc:  # DigitalOcean's presigned upload: url: "https://"
-            self.warn(where, f"server {url[:60]!r} names no host; the client sends to its base_url")
+            self.warn(where, f"server {str(server.get('url'))[:60]!r} names no host; the client sends to its base_url")
             return ""
         return url
 

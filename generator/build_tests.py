@@ -199,7 +199,7 @@ class CheckBuilder:
             if not isinstance(value, dict):
                 return self._mismatch(where, "an object", value)
             assert t.item is not None
-            if t.item.kind in ("model", "list", "dict", "datetime", "date"):
+            if t.item.kind in ("model", "list", "dict", "datetime", "date", "union"):
                 for key, item in list(value.items())[:MAX_ITEMS]:
                     self._narrowed(item, t.item, (*path, {"key": str(key)}), f"{where}.{key}")
             elif all(self._scalar_ok(v, t.item) for v in value.values()):

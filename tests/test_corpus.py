@@ -21,6 +21,7 @@ from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import corpus  # noqa: E402
+import warning_kinds  # noqa: E402
 
 CASES = [
     pytest.param(name, entry, id=f"{name}/{entry.path.split('/')[-1]}")
@@ -73,6 +74,10 @@ def test_corpus_spec(name: str, entry: corpus.Entry, corpus_results: Results) ->
     assert not result.black_failures, result.black_failures
     assert result.tests_failed == 0, result.tests_output
     assert result.tests_passed > 0 or result.operations == 0
+    kinds = warning_kinds.counts(result)
+    assert (
+        warning_kinds.OTHER not in kinds
+    ), "a warning of a new kind: say why in scripts/warning_kinds.py"
     assert bool(result.worked_around) == bool(
         entry.lenient
     ), "lenient where the validator finds harmless defects only"

@@ -174,3 +174,36 @@ def test_a_server_without_a_host_falls_back_to_the_base_url(tmp_path: Path) -> N
     run = generated_tests(tmp_path, "hostless", spec)
     assert run.returncode == 0, run.stdout[-3000:]
     assert " passed" in run.stdout
+
+
+def test_a_made_up_map_of_a_union_is_tested(tmp_path: Path) -> None:
+    """OpenAI: a response map whose values are a union (``additionalProperties:
+    {oneOf: [string, object]}``, ResponsePromptVariables); the made-up response
+    ``{"key": "example"}`` was refused by the example checker ("not an object
+    of union"), and the operation left untested."""
+    value = {
+        "oneOf": [
+            {"type": "string"},
+            {"type": "object", "properties": {"text": {"type": "string"}}},
+        ]
+    }
+    schema = {
+        "type": "object",
+        "properties": {"variables": {"type": "object", "additionalProperties": value}},
+    }
+    ok = {
+        "200": {
+            "description": "ok",
+            "content": {"application/json": {"schema": schema}},
+        }
+    }
+    spec = spec_with(
+        {"/prompts": {"get": {"operationId": "getPrompt", "responses": ok}}}
+    )
+    path = tmp_path / "maps.yaml"
+    path.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    warnings = generate_package(path).warnings
+    assert not warnings, warnings
+    run = generated_tests(tmp_path, "maps", spec)
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert "1 passed" in run.stdout

@@ -61,12 +61,14 @@ def spec_operations(spec: Path) -> int:
 
 def run_spec(spec: Path, work: Path) -> OracleResult:
     """Generate ``spec`` under ``work``, capture its tests' requests, judge them."""
+    from generator.cache import Cache
     from generator.pipeline import generate_package
     from generator.write import write_packages
 
     result = OracleResult(spec.name)
     try:
-        generated = generate_package(str(spec), lenient=corpus.needs_lenient(spec))
+        # the session's cache (conftest.py): formatting shared with tests/test_corpus.py's run
+        generated = generate_package(str(spec), lenient=corpus.needs_lenient(spec), cache=Cache.from_env())
         write_packages(work, generated.files)
     except Exception as exc:  # noqa: BLE001  (recorded: the spec does not generate)
         result.error = f"does not generate: {type(exc).__name__}: {str(exc)[:300]}"
