@@ -221,7 +221,7 @@ class _Builder:
             self.warn(where, CREDENTIALS_WARNING)
         url = _normalize_server_url(url).rstrip("/")
         parts = urlsplit(url)
-        if parts.scheme and not parts.netloc:  # DigitalOcean's presigned upload: url: "https://"
+        if parts.scheme.lower() in ("http", "https") and not parts.netloc:  # DigitalOcean's presigned upload: "https://"
             self.warn(where, f"server {str(server.get('url'))[:60]!r} names no host; the client sends to its base_url")
             return ""
         return url
