@@ -23,7 +23,7 @@ from urllib.parse import quote, unquote
 
 from . import regex, wire
 from .decode import Decoder, describe
-from .rules import Rules
+from .rules import Rules, check_scalar
 
 __all__ = ["Param", "Operation", "Request", "PagedRequest", "Location"]
 
@@ -124,38 +124,7 @@ class Param:
     def _check_scalar(self, value: object) -> None:
         if isinstance(value, _enum.Enum):
             value = value.value
-        name = self.python_name
-        if self.enum is not None and value not in self.enum:
-            allowed = ", ".join(repr(v) for v in self.enum)
-            raise ValueError(f"{name}: must be one of {allowed}, got {describe(value)}")
-        if isinstance(value, str):
-            if self.min_length is not None and len(value) < self.min_length:
-                raise ValueError(
-                    f"{name}: must be at least {self.min_length} characters long,"
-                    f" got {describe(value)}"
-                )
-            if self.max_length is not None and len(value) > self.max_length:
-                raise ValueError(
-                    f"{name}: must be at most {self.max_length} characters long,"
-                    f" got {describe(value)}"
-                )
-            matcher = self._regex
-            if matcher is not None and not matcher.search(value):
-                raise ValueError(
-                    f"{name}: must match pattern {self.pattern}, got {describe(value)}"
-                )
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            rule: str | None = None
-            if self.minimum is not None and value < self.minimum:
-                rule = f">= {self.minimum}"
-            elif self.maximum is not None and value > self.maximum:
-                rule = f"<= {self.maximum}"
-            elif self.exclusive_minimum is not None and value <= self.exclusive_minimum:
-                rule = f"> {self.exclusive_minimum}"
-            elif self.exclusive_maximum is not None and value >= self.exclusive_maximum:
-                rule = f"< {self.exclusive_maximum}"
-            if rule is not None:
-                raise ValueError(f"{name}: must be {rule}, got {value}")
+        check_scalar(self, self._regex, value, self.python_name)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

@@ -15,11 +15,69 @@ from __future__ import annotations
 
 import dataclasses
 from functools import cached_property
+from typing import Protocol
 
 from . import regex
 from .decode import describe
 
 __all__ = ["Rules"]
+
+
+class Constrained(Protocol):
+    """What :func:`check_scalar` reads: a ``Param``'s or a ``Rules``' constraints."""
+
+    @property
+    def enum(self) -> tuple[object, ...] | None: ...
+    @property
+    def min_length(self) -> int | None: ...
+    @property
+    def max_length(self) -> int | None: ...
+    @property
+    def pattern(self) -> str | None: ...
+    @property
+    def minimum(self) -> float | None: ...
+    @property
+    def maximum(self) -> float | None: ...
+    @property
+    def exclusive_minimum(self) -> float | None: ...
+    @property
+    def exclusive_maximum(self) -> float | None: ...
+
+
+def check_scalar(
+    rules: Constrained, matcher: regex.Matcher | None, value: object, name: str
+) -> None:
+    """Raise ``ValueError`` naming ``name`` if a string or number breaks a rule."""
+    if rules.enum is not None and value not in rules.enum:
+        allowed = ", ".join(repr(v) for v in rules.enum)
+        raise ValueError(f"{name}: must be one of {allowed}, got {describe(value)}")
+    if isinstance(value, str):
+        if rules.min_length is not None and len(value) < rules.min_length:
+            raise ValueError(
+                f"{name}: must be at least {rules.min_length} characters long,"
+                f" got {describe(value)}"
+            )
+        if rules.max_length is not None and len(value) > rules.max_length:
+            raise ValueError(
+                f"{name}: must be at most {rules.max_length} characters long,"
+                f" got {describe(value)}"
+            )
+        if matcher is not None and not matcher.search(value):
+            raise ValueError(
+                f"{name}: must match pattern {rules.pattern}, got {describe(value)}"
+            )
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        rule: str | None = None
+        if rules.minimum is not None and value < rules.minimum:
+            rule = f">= {rules.minimum}"
+        elif rules.maximum is not None and value > rules.maximum:
+            rule = f"<= {rules.maximum}"
+        elif rules.exclusive_minimum is not None and value <= rules.exclusive_minimum:
+            rule = f"> {rules.exclusive_minimum}"
+        elif rules.exclusive_maximum is not None and value >= rules.exclusive_maximum:
+            rule = f"< {rules.exclusive_maximum}"
+        if rule is not None:
+            raise ValueError(f"{name}: must be {rule}, got {value}")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -70,38 +128,9 @@ class Rules:
                     )
 
     def _check_one(self, value: object, path: str) -> None:
-        if self.enum is not None and value not in self.enum:
-            allowed = ", ".join(repr(v) for v in self.enum)
-            raise ValueError(f"{path}: must be one of {allowed}, got {describe(value)}")
-        if isinstance(value, str):
-            if self.min_length is not None and len(value) < self.min_length:
-                raise ValueError(
-                    f"{path}: must be at least {self.min_length} characters long,"
-                    f" got {describe(value)}"
-                )
-            if self.max_length is not None and len(value) > self.max_length:
-                raise ValueError(
-                    f"{path}: must be at most {self.max_length} characters long,"
-                    f" got {describe(value)}"
-                )
-            matcher = self._regex
-            if matcher is not None and not matcher.search(value):
-                raise ValueError(
-                    f"{path}: must match pattern {self.pattern}, got {describe(value)}"
-                )
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            rule: str | None = None
-            if self.minimum is not None and value < self.minimum:
-                rule = f">= {self.minimum}"
-            elif self.maximum is not None and value > self.maximum:
-                rule = f"<= {self.maximum}"
-            elif self.exclusive_minimum is not None and value <= self.exclusive_minimum:
-                rule = f"> {self.exclusive_minimum}"
-            elif self.exclusive_maximum is not None and value >= self.exclusive_maximum:
-                rule = f"< {self.exclusive_maximum}"
-            if rule is not None:
-                raise ValueError(f"{path}: must be {rule}, got {value}")
-        elif isinstance(value, list):
+        if not isinstance(value, list):
+            check_scalar(self, self._regex, value, path)
+        else:
             count = len(value)
             if self.min_items is not None and count < self.min_items:
                 least = f"at least {self.min_items}"
