@@ -13,13 +13,21 @@ corrected view of the spec), not listed here:
 - an operation's ``servers`` replace its path's (openapi-core prefers the path's);
 - a 3.1 parameter type ``[T, "null"]`` is read as ``T`` (openapi-core
   crashes on a type list; a parameter value on the wire is never null);
-- a path key's ``#...``/``?...`` suffix is cut (the request goes to the plain path).
+- a path key's ``#...``/``?...`` suffix is cut (the request goes to the plain path);
+- a discriminator without a full ``mapping`` gets one from its members'
+  ``const``/``enum`` (openapi-core looks ``auto`` up as
+  ``#/components/schemas/auto``), or is dropped when it cannot (inline
+  members): ``oracle_view.py``;
+- 3.1 multipart parts: a file part (or a part sent as a non-text media type)
+  is not judged, a boolean/integer/number part is judged as its text, a union
+  of strings is read as text: ``oracle_view.py``.
 
 What the oracle does not judge at all (it accepts any): a multipart part's
 headers and the media type of a file part (``encoding`` ``headers`` and
-``contentType``). tests/runtime/test_wire_media.py checks those (the parts
-read back by the standard library's MIME parser), and
-tests/features/test_wire_media.py from a spec.
+``contentType``), a file part's bytes. tests/runtime/test_wire_media.py
+checks those (the parts read back by the standard library's MIME parser), and
+tests/features/test_wire_media.py from a spec. Nor a multipart numeric part's
+bounds (``minimum``...): its text is judged as a number's, not its value.
 """
 
 from __future__ import annotations
