@@ -8,9 +8,10 @@ validates against, never the request.
   ``ChunkingStrategyRequestParam`` maps ``auto`` to
   ``AutoChunkingStrategyRequestParam``; inline members have no name at all), so
   a valid value is refused. The mapping is completed from each ``$ref``
-  member's ``const``/one-value ``enum`` of the property; where that cannot be
-  done the discriminator is dropped and ``oneOf``/``anyOf`` judge alone (the
-  discriminator is a hint in OpenAPI; the union is the rule).
+  member's ``const``/``enum`` of the property; where that cannot be done
+  (inline members, another file's schema) a discriminator without a mapping
+  is dropped and ``oneOf``/``anyOf`` judge alone (the discriminator is a hint
+  in OpenAPI; the union is the rule), one with a mapping is kept as it is.
 - ``multipart/form-data`` parts (3.1): openapi-core validates a file part's
   bytes against ``type: string`` and does not read a text part ``true`` or
   ``1`` as a boolean or integer. A binary part (``format: binary``,
@@ -83,7 +84,7 @@ def fix_discriminators(document: dict[str, Any], node: Any, depth: int = 0) -> N
                     mapping.setdefault(tag, ref)
             if complete:
                 node["discriminator"] = {**disc, "mapping": mapping}
-            else:
+            elif not disc.get("mapping"):
                 del node["discriminator"]
         for value in node.values():
             fix_discriminators(document, value, depth + 1)
