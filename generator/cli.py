@@ -1437,6 +1437,7 @@ def _cmd_diff(args: argparse.Namespace, ui: Ui) -> int:
 
 def _cmd_lint(args: argparse.Namespace, ui: Ui) -> int:
     from .lint import lint
+    from .lint_ack import sort_out
     from .load import load_spec
 
     settings = _settings(args)
@@ -1444,7 +1445,7 @@ def _cmd_lint(args: argparse.Namespace, ui: Ui) -> int:
     if not specs:
         raise SpecError([])
     errors: list[Diagnostic] = []
-    warnings = worked_around = 0
+    warnings = worked_around = quiet = 0
     for index, path in enumerate(specs, 1):
         ui.progress(index, len(specs), str(path))
         entry = settings.config.entry_for(path)
@@ -1460,18 +1461,25 @@ def _cmd_lint(args: argparse.Namespace, ui: Ui) -> int:
         except SpecError as exc:
             errors.extend(exc.diagnostics)
             continue
-        warnings += len(found)
+        acknowledged = entry.lint_acknowledged if entry else settings.config.lint_acknowledged
+        sorted_out = sort_out(found, acknowledged)
+        warnings += len(sorted_out.shown)
+        quiet += sorted_out.quiet
         worked_around += len(accepted)
-        for line in [str(d) for d in accepted] + found:
+        for line in [str(d) for d in accepted] + sorted_out.shown:
             ui.result(line)
+        for stale in sorted_out.unused:
+            ui.note(f"specgen: {path}: lint-acknowledged entry matches no warning any more: {stale!r}")
     ui.clear_progress()
     if errors:
         raise SpecError(errors)
     if settings.strict and warnings:
         ui.error(f"specgen: {_plural(warnings, 'warning')} and --strict given")
         return EXIT_INPUT
-    lenient_note = f" (and {_plural(worked_around, 'defect')} lenient mode worked around)" if worked_around else ""
-    ui.note(f"specgen: {_plural(warnings, 'warning')} in {_plural(len(specs), 'spec')}{lenient_note}")
+    notes = [f"{quiet} acknowledged (lint-acknowledged)"] if quiet else []
+    notes += [f"and {_plural(worked_around, 'defect')} lenient mode worked around"] if worked_around else []
+    extra = f" ({'; '.join(notes)})" if notes else ""
+    ui.note(f"specgen: {_plural(warnings, 'warning')} in {_plural(len(specs), 'spec')}{extra}")
     return EXIT_OK
 
 

@@ -18,6 +18,7 @@ Example::
     changelog = "CHANGELOG.md"     # `generate` prepends API changes here (optional)
     allow-env = ["TWILIO_AUTH_TOKEN"]  # variables a spec's x-specgen-env may name (optional)
     prefer-media-types = ["application/json"]  # request bodies sent in these first (optional)
+    lint-acknowledged = ["/paths/...: warning: ..."]  # lint warnings kept quiet (optional; lint_ack.py)
 
     [[tool.specgen.specs]]
     path = "spec/twilio_trunking_v1.yaml"
@@ -70,9 +71,10 @@ _TOP_KEYS = (
     "changelog",
     "allow-env",
     "prefer-media-types",
+    "lint-acknowledged",
     "specs",
 )
-_SPEC_KEYS = ("path", "package", "out", "allow-env", "lenient", "prefer-media-types")
+_SPEC_KEYS = ("path", "package", "out", "allow-env", "lenient", "prefer-media-types", "lint-acknowledged")
 ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,100}")  # an environment variable a client may read
 
 
@@ -90,6 +92,7 @@ class SpecEntry:
     allow_env: frozenset[str] = frozenset()  # the top-level allow-env and this spec's own
     lenient: bool = False  # the entry's own setting, else the top-level one
     prefer_media_types: tuple[str, ...] = ()  # the entry's own list, else the top-level one
+    lint_acknowledged: tuple[str, ...] = ()  # the top-level list and this spec's own (see lint_ack.py)
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,7 @@ class Config:
     allow_env: frozenset[str] = frozenset()  # environment variables specs may name (x-specgen-env)
     lenient: bool = False  # for specs without an entry (or whose entry does not say)
     prefer_media_types: tuple[str, ...] = ()  # likewise
+    lint_acknowledged: tuple[str, ...] = ()  # lint warnings known and accepted, for every spec
 
     @property
     def label(self) -> str:
@@ -126,7 +130,10 @@ class Config:
             return []
         found = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SPEC_SUFFIXES)
         return [
-            SpecEntry(_display(p), None, self.out, self.allow_env, self.lenient, self.prefer_media_types) for p in found
+            SpecEntry(
+                _display(p), None, self.out, self.allow_env, self.lenient, self.prefer_media_types, self.lint_acknowledged
+            )
+            for p in found
         ]
 
     def entry_for(self, path: Path) -> SpecEntry | None:
@@ -207,6 +214,7 @@ def parse_section(section: Any, root: Path, where: str = PYPROJECT, file: Path |
     lenient = _bool(section, "lenient", f"{where}: {table}", False)
     allow_env = _env_names(section, f"{where}: {table}")
     prefer = _media_types(section, f"{where}: {table}", ())
+    acknowledged = _acknowledged(section, f"{where}: {table}")
     specs: tuple[SpecEntry, ...] | None = None
     if "specs" in section:
         raw = section["specs"]
@@ -242,6 +250,7 @@ def parse_section(section: Any, root: Path, where: str = PYPROJECT, file: Path |
                     allow_env | _env_names(item, label),
                     spec_lenient,
                     _media_types(item, label, prefer),
+                    acknowledged + _acknowledged(item, label),
                 )
             )
         specs = tuple(entries)
@@ -261,6 +270,7 @@ def parse_section(section: Any, root: Path, where: str = PYPROJECT, file: Path |
         allow_env=allow_env,
         lenient=lenient,
         prefer_media_types=prefer,
+        lint_acknowledged=acknowledged,
     )
 
 
@@ -283,6 +293,17 @@ def _env_names(table: dict[str, Any], label: str) -> frozenset[str]:
         if not isinstance(name, str) or not ENV_NAME.fullmatch(name):
             raise ConfigError(f"{label} allow-env: expected an environment variable name, got {_show(name)}")
     return frozenset(value)
+
+
+def _acknowledged(table: dict[str, Any], label: str) -> tuple[str, ...]:
+    """The ``lint-acknowledged`` array of ``table``: lint warnings as printed, without ``file:line:``."""
+    value = table.get("lint-acknowledged", [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(
+            f"{label} lint-acknowledged: expected an array of warnings (each as `specgen lint` prints it, "
+            f"without its file:line:), got {_show(value)}"
+        )
+    return tuple(v.strip() for v in value)
 
 
 def _media_types(table: dict[str, Any], label: str, default: tuple[str, ...]) -> tuple[str, ...]:

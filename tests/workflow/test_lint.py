@@ -145,3 +145,57 @@ def test_invalid_spec_is_an_error(tmp_path: Path, cli: CliRunner) -> None:
     result = cli("lint", cwd=repo)
     assert result.code == EXIT_INPUT
     assert result.err.startswith("spec/bad.yaml:")
+
+
+SEED_ACKNOWLEDGED = f"""\
+[tool.specgen]
+allow-env = ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"]
+lint-acknowledged = [
+    "{EXAMPLE}/links: warning: undocumented field 'links'",
+    "{EXAMPLE}/status_callback: example value '' is not a valid uri",
+    "{EXAMPLE}/sms_fallback_url",
+    "{EXAMPLE}/voice_application_sid: warning: example value '' does not match pattern",
+    "{EXAMPLE}/voice_application_sid: warning: example value '' is shorter than minLength 34",
+]
+"""
+
+
+def test_acknowledged_warnings_keep_lint_quiet_until_something_new(tmp_path: Path, cli: CliRunner) -> None:
+    repo = make_repo(tmp_path / "r", SEED_ACKNOWLEDGED)
+    quiet = cli("lint", cwd=repo)
+    assert quiet.code == EXIT_OK, quiet.err
+    assert quiet.out == ""
+    assert "specgen: 0 warnings in 1 spec (5 acknowledged (lint-acknowledged))" in quiet.err
+    assert cli("lint", "--strict", cwd=repo).code == EXIT_OK  # acknowledged warnings do not fail --strict
+    # something new: a second undocumented field in the same example is not acknowledged
+    spec = repo / "spec" / SEED.name
+    indent = "\n                        "
+    spec.write_text(spec.read_text().replace(f"{indent}links:", f"{indent}extra_field: 1{indent}links:", 1))
+    new = cli("lint", "--strict", cwd=repo)
+    assert new.code == EXIT_INPUT
+    printed = new.out.splitlines()
+    assert printed and all("/extra_field: warning: undocumented field 'extra_field'" in line for line in printed), printed
+    assert "1 warning and --strict given" in new.err
+
+
+def test_an_acknowledgement_that_matches_nothing_is_reported(tmp_path: Path, cli: CliRunner) -> None:
+    gone = '    "/paths/~1gone: warning: fixed long ago",\n'
+    repo = make_repo(tmp_path / "r", SEED_ACKNOWLEDGED.replace("lint-acknowledged = [\n", "lint-acknowledged = [\n" + gone))
+    result = cli("lint", cwd=repo)
+    assert result.code == EXIT_OK, result.err
+    assert "lint-acknowledged entry matches no warning any more: '/paths/~1gone: warning: fixed long ago'" in result.err
+
+
+def test_acknowledgements_per_spec_and_bad_values(tmp_path: Path, cli: CliRunner) -> None:
+    per_spec = (
+        '[tool.specgen]\nallow-env = ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"]\n'
+        f'[[tool.specgen.specs]]\npath = "spec/{SEED.name}"\nlint-acknowledged = ["{EXAMPLE}/"]\n'
+    )
+    repo = make_repo(tmp_path / "r", per_spec)
+    result = cli("lint", cwd=repo)
+    assert result.code == EXIT_OK and result.out == "", result.out + result.err
+    assert "(5 acknowledged (lint-acknowledged))" in result.err
+    (repo / "pyproject.toml").write_text("[tool.specgen]\nlint-acknowledged = [1]\n")
+    bad = cli("lint", cwd=repo)
+    assert bad.code == EXIT_INPUT
+    assert "lint-acknowledged: expected an array of warnings" in bad.err
