@@ -17,7 +17,7 @@ from typing import Any
 
 from .filters import literal
 from .ir import Code
-from .schema_check import follow
+from .schema_check import follow, read_only
 
 MAX_RULES = 200  # Rules(...) calls in one body's tree
 MAX_DEPTH = 8
@@ -64,8 +64,7 @@ class _RulesBuilder:
         fields = []
         properties = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
         for name, sub in properties.items():
-            flat = follow(sub, self.doc)
-            if isinstance(flat, dict) and flat.get("readOnly") is True:
+            if read_only(sub, self.doc):
                 continue
             rules = self.build(sub, depth + 1, refs)
             if rules is not None:

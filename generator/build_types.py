@@ -11,6 +11,7 @@ from .filters import literal
 from .ir import Alias, Code, Enum, EnumMember, Field, Model, TypeRef
 from .load import ImportedSchema
 from .naming import Identifier, Scope, content_name, pascal, value_words
+from .schema_check import read_only as is_read_only
 
 SCALARS = {
     "boolean": TypeRef("bool"),
@@ -343,7 +344,7 @@ class TypeBuilder:
             # dotted: the schema scope drops what the property repeats of the
             # model's name (Address.address_type is AddressType; naming.path_words)
             prop_type = self.type_of(prop, prop_pointer, f"{name}.{wire_name}")
-            read_only = isinstance(prop, dict) and prop.get("readOnly") is True
+            read_only = is_read_only(prop, self.doc)
             write_only = isinstance(prop, dict) and prop.get("writeOnly") is True
             draft.properties.append(
                 _Property(

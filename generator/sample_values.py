@@ -19,7 +19,7 @@ import math
 from typing import Any
 
 from .examples import _number, string_for_pattern
-from .schema_check import conforms, follow, type_of
+from .schema_check import conforms, follow, read_only, type_of
 
 MAX_VALUES = 2_000  # JSON values in one made-up value (as build_tests.MAX_SAMPLE_VALUES)
 _OPTIONAL_DEPTH = 3  # optional properties and a first list item only above this depth
@@ -190,7 +190,7 @@ class _Maker:
         for name, sub in properties.items():
             flat = follow(sub, self.doc)
             flags = flat if isinstance(flat, dict) else {}
-            if self.request and flags.get("readOnly") is True:
+            if self.request and read_only(sub, self.doc):
                 continue  # never sent
             if not self.request and flags.get("writeOnly") is True and name not in required:
                 continue

@@ -227,8 +227,19 @@ class _Checker:
 
 
 def _read_only(schema: Any, doc: dict[str, Any]) -> bool:
+    return read_only(schema, doc)
+
+
+def read_only(schema: Any, doc: dict[str, Any], depth: int = 0) -> bool:
+    """Whether a property's schema is ``readOnly``: its own flag or an ``allOf``
+    part's (DigitalOcean's ``allOf: [{$ref: connection}, {readOnly: true}]``)."""
     schema = follow(schema, doc)
-    return isinstance(schema, dict) and schema.get("readOnly") is True
+    if not isinstance(schema, dict) or depth > MAX_REFS:
+        return False
+    if schema.get("readOnly") is True:
+        return True
+    parts = schema.get("allOf")
+    return isinstance(parts, list) and any(read_only(part, doc, depth + 1) for part in parts)
 
 
 def _same(a: Any, b: Any) -> bool:
