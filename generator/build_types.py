@@ -186,6 +186,20 @@ class TypeBuilder:
             result = replace(result, nullable=True)  # a union keeps its variants and discriminator
         return result
 
+    def _adds_required(self, schema: dict[str, Any], part: Any) -> bool:
+        """Whether ``schema``'s own ``required`` names a property its one ``allOf``
+        part has but does not require (DigitalOcean's uptime check body requires
+        ``enabled``, optional in the shared model): then it is a model of its own."""
+        listed = schema.get("required")
+        if not isinstance(listed, list) or not listed:
+            return False
+        resolved = self._merge_all_of({"allOf": [part]})
+        if resolved is None:
+            return False
+        properties = resolved.get("properties") or {}
+        already = set(resolved.get("required") or [])
+        return any(isinstance(n, str) and n in properties and n not in already for n in listed)
+
     def _type_of(self, schema: dict[str, Any], pointer: str, context: str) -> TypeRef:
         if "$ref" in schema:
             return self.resolve_ref(schema["$ref"])
@@ -193,7 +207,7 @@ class TypeBuilder:
         if isinstance(parts, list):
             # allOf: [$ref, {description: ...}] is a $ref with a description: not a new model
             non_null = [p for p in parts if not (_is_null(p, self.doc) or _annotation_only(p))]
-            if len(non_null) == 1 and not schema.get("properties"):
+            if len(non_null) == 1 and not schema.get("properties") and not self._adds_required(schema, non_null[0]):
                 return self.type_of(non_null[0], pointer_join(pointer, "allOf", 0), context)
             merged = self._merge_all_of(schema)
             if merged is None:

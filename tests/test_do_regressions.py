@@ -57,3 +57,28 @@ def test_a_property_read_only_by_an_all_of_part_is_not_sent(tmp_path: Path) -> N
     assert synthesise({"$ref": "#/components/schemas/Cluster"}, spec) == {"name": "example"}
     run = generated_tests(tmp_path, "do", spec)
     assert run.returncode == 0 and " passed" in run.stdout, run.stdout[-3000:]
+
+
+def test_a_property_required_beside_a_single_all_of_part_is_required(tmp_path: Path) -> None:
+    """DigitalOcean's uptime check body: ``allOf: [{$ref: check_updatable}]`` with
+    its own ``required: [..., enabled]``; ``enabled`` (default true) is optional in
+    the shared model, and the client left it out at its default."""
+    components = {
+        "schemas": {
+            "Check": {
+                "type": "object",
+                "properties": {"name": {"type": "string"}, "enabled": {"type": "boolean", "default": True}},
+            }
+        }
+    }
+    body = {"type": "object", "allOf": [{"$ref": "#/components/schemas/Check"}], "required": ["name", "enabled"]}
+    spec = spec_with(_post(body), components=components)
+    models = _models(tmp_path, spec)
+    shared = {f.wire_name: f for f in models["Check"].fields}
+    assert not shared["enabled"].required  # the shared model keeps its own rules
+    own = [m for name, m in models.items() if name != "Check"]
+    assert len(own) == 1, sorted(models)
+    fields = {f.wire_name: f for f in own[0].fields}
+    assert fields["enabled"].required and not fields["enabled"].has_default
+    run = generated_tests(tmp_path, "do", spec)
+    assert run.returncode == 0 and " passed" in run.stdout, run.stdout[-3000:]
