@@ -44,6 +44,12 @@ KINDS: tuple[tuple[str, str, str], ...] = (
         "a required list naming a property twice means the same as naming it once",
     ),
     (
+        "required field missing from the properties",
+        r"required field .* is not among the properties; it is an untyped argument",
+        "the spec requires a form field it never describes (box.json's grant_type): the client must send it, and "
+        "nothing says its type, so it is an argument typed Any",
+    ),
+    (
         "renamed: two names map to one identifier",
         r"both map to .*; renamed to",
         "two spec names (differing in case or punctuation) give one Python identifier; the second gets a suffix",
