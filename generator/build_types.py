@@ -206,7 +206,7 @@ class TypeBuilder:
         parts = schema.get("allOf")
         if isinstance(parts, list):
             # allOf: [$ref, {description: ...}] is a $ref with a description: not a new model
-            non_null = [p for p in parts if not (_is_null(p, self.doc) or _annotation_only(p))]
+            non_null = [p for p in parts if not (_is_null(p, self.doc) or _annotation_only(p) or _nullable_mark(p))]
             if len(non_null) == 1 and not schema.get("properties") and not self._adds_required(schema, non_null[0]):
                 return self.type_of(non_null[0], pointer_join(pointer, "allOf", 0), context)
             merged = self._merge_all_of(schema)
@@ -653,7 +653,18 @@ def _nullable(schema: dict[str, Any], doc: dict[str, Any]) -> bool:
         parts = schema.get(combiner)
         if isinstance(parts, list) and any(_is_null(p, doc) for p in parts):
             return True
-    return False
+    parts = schema.get("allOf")
+    return isinstance(parts, list) and any(_nullable_mark(p) for p in parts)
+
+
+def _nullable_mark(schema: Any) -> bool:
+    """An allOf part that only says ``nullable: true`` (beside annotations): the
+    3.0 way to make a ``$ref`` nullable, ``allOf: [{$ref: X}, {nullable: true}]``."""
+    return (
+        isinstance(schema, dict)
+        and schema.get("nullable") is True
+        and all(key == "nullable" or key in _ANNOTATIONS_ONLY or str(key).startswith("x-") for key in schema)
+    )
 
 
 def _is_null(schema: Any, doc: dict[str, Any]) -> bool:

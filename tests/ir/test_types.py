@@ -132,6 +132,19 @@ ROWS = [
         "_rt.model(Pet)",
     ),
     (
+        # the 3.0 way to make a $ref nullable (OpenAI's tool_choice: a union of a string enum and a model)
+        "allOf-ref-and-nullable",
+        {"allOf": [{"$ref": "#/components/schemas/Colour"}, {"nullable": True}]},
+        "Colour | None",
+        "_rt.optional(_rt.enum(Colour))",
+    ),
+    (
+        "allOf-union-and-nullable",
+        {"allOf": [{"$ref": "#/components/schemas/Animal"}, {"nullable": True, "description": "or none"}]},
+        "Animal | None",
+        "_rt.optional(_rt.one_of(_rt.model(Cat), _rt.model(Dog)))",
+    ),
+    (
         "allOf-merge",
         {
             "allOf": [
