@@ -87,15 +87,16 @@ def nullable_params(params: Any) -> Any:
     return fixed
 
 
-def inline_ref_properties(node: Any, uri: str, load_uri: Any, depth: int = 0) -> Any:
+def inline_ref_properties(node: Any, uri: str, load_uri: Any, depth: int = 0, root: Any = None) -> Any:
     """``node`` with each ``properties: {$ref: ...}`` (a properties map given by
     reference, DigitalOcean's load balancers) replaced by the map it names, its
     own relative ``$ref`` values made absolute: openapi-core reads ``$ref`` as a
     property name there and crashes (``'str' object has no attribute 'get'``)."""
     if depth > 80:
         return node
+    root = node if root is None else root  # the document a "#/..." reference points into
     if isinstance(node, list):
-        return [inline_ref_properties(v, uri, load_uri, depth + 1) for v in node]
+        return [inline_ref_properties(v, uri, load_uri, depth + 1, root) for v in node]
     if not isinstance(node, dict):
         return node
     fixed = {}
@@ -103,11 +104,12 @@ def inline_ref_properties(node: Any, uri: str, load_uri: Any, depth: int = 0) ->
         if key == "properties" and isinstance(value, dict) and set(value) == {"$ref"} and isinstance(value["$ref"], str):
             target = urljoin(uri, value["$ref"])
             where, pointer = urldefrag(target)
-            found: Any = load_uri(where) if where != uri.split("#")[0] else node
+            found: Any = load_uri(where) if where != uri.split("#")[0] else root
             for part in [p for p in pointer.split("/") if p]:
-                found = found[part.replace("~1", "/").replace("~0", "~")]
-            value = absolute_refs(found, where, depth + 1)
-        fixed[key] = inline_ref_properties(value, uri, load_uri, depth + 1)
+                found = found.get(part.replace("~1", "/").replace("~0", "~")) if isinstance(found, dict) else None
+            if isinstance(found, dict):  # else: a property really named "$ref", or a dangling reference
+                value = absolute_refs(found, where, depth + 1)
+        fixed[key] = inline_ref_properties(value, uri, load_uri, depth + 1, root)
     return fixed
 
 
