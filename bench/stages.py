@@ -89,13 +89,18 @@ def _stage_for(name: str, value: Any) -> str | None:
     return None
 
 
+def _takes_settings(params: Any) -> bool:
+    """Whether ``generate_package`` takes settings as keywords (``**settings``)."""
+    return any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+
+
 def _cli_like_arguments(params: Any, lenient: bool = False) -> tuple[dict[str, Any], list[str]]:
     """The optional arguments the CLI passes, for those ``generate_package`` takes:
     ``cache`` from ``SPECGEN_CACHE_DIR``, ``jobs`` as the number of CPUs, and
     ``lenient`` when asked for (``--lenient``)."""
     kwargs: dict[str, Any] = {}
     described = []
-    if lenient and "lenient" in params:
+    if lenient and ("lenient" in params or _takes_settings(params)):
         kwargs["lenient"] = True
         described.append("lenient=True")
     if "cache" in params:
