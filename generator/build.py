@@ -55,6 +55,7 @@ from .load import LoadedSpec
 from .naming import Identifier, Scope, package_name, pascal, snake
 from .runtime_names import runtime_names
 from .server_urls import CREDENTIALS_WARNING, strip_userinfo
+from .type_table import annotation, value_decoder
 from .validate import HTTP_METHODS
 
 _PAGE_SIZE_NAMES = {"pagesize", "perpage", "limit"}
@@ -357,7 +358,7 @@ class _Builder:
             ),
             None,
         )
-        return Pagination(items, Code(bt.annotation(items)), bt.value_decoder(items), page_size)
+        return Pagination(items, Code(annotation(items)), value_decoder(items), page_size)
 
     def _finish_operation(self, draft: dict[str, Any], models: dict[Identifier, Any]) -> Operation:
         response: TypeRef | None = draft["response"]

@@ -20,6 +20,7 @@ from .filters import literal
 from .ir import Code, Constraint, Parameter, Serialization, TypeRef
 from .naming import Identifier, Scope, pascal
 from .sample_values import NoValue, synthesise
+from .type_table import field_annotation
 
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
@@ -276,7 +277,7 @@ class ParamBuilder:
             wire_name=wire,
             location=location,
             type=t,
-            annotation=bt.field_annotation(t, required),
+            annotation=field_annotation(t, required),
             required=required,
             positional=location == "path",
             star_before=location != "path" and not any(not p.positional for p, _ in before),

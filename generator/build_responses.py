@@ -22,6 +22,8 @@ from typing import Any
 from . import build_types as bt
 from .errors import pointer_join, resolve_pointer
 from .ir import Code, ResponseCase, TypeRef
+from .type_table import annotation as type_annotation
+from .type_table import value_decoder
 
 _KEY = re.compile(r"^([1-5])([0-9]{2}|XX)$", re.IGNORECASE)
 
@@ -132,7 +134,7 @@ def annotation(t: TypeRef | None) -> Code:
         return Code("None")
     if t.format == "raw":
         return Code(t.kind)
-    return Code(bt.annotation(t))
+    return Code(type_annotation(t))
 
 
 def decoder(t: TypeRef | None) -> Code:
@@ -141,7 +143,7 @@ def decoder(t: TypeRef | None) -> Code:
         return Code("_rt.NONE")
     if t.format == "raw":
         return Code("_rt.TEXT" if t.kind == "str" else "_rt.BYTES")
-    return bt.value_decoder(t)  # null too, where the type is nullable
+    return value_decoder(t)  # null too, where the type is nullable
 
 
 def return_annotation(responses: Responses) -> Code:
