@@ -3,89 +3,30 @@
 from __future__ import annotations
 
 import json
-import re
+from datetime import datetime, timedelta
 from typing import Any, Callable
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
+from . import patterns
+from .build_draft import OperationDraft, fixed_query, request_path
+from .build_media import expected_media_text
+from .build_params import arg_code
 from .build_types import TypeBuilder
+from .build_wire import (
+    PATH_SAFE,
+    expected_header,
+    expected_pairs,
+    expected_path,
+    expected_path_value,
+)
 from .examples import parse_date, parse_datetime
-from .ir import Model, TypeRef
-from .naming import Identifier
+from .filters import literal
+from .ir import Code, InvalidCall, Model, Parameter, TestCase, TypeRef
+from .naming import Identifier, Scope
 
 MAX_CHECKS = 40
 MAX_ITEMS = 1
-
-
-def encode_query_value(value: Any) -> list[str]:
-    """How the runtime writes a query value, as the generated test expects it."""
-    if isinstance(value, bool):
-        return ["true" if value else "false"]
-    if isinstance(value, list):
-        return [v for item in value for v in encode_query_value(item)]
-    return [str(value)]
-
-
-_DELIMITERS = {"spaceDelimited": " ", "pipeDelimited": "|"}
-
-
-def _member(value: Any) -> str:
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, separators=(",", ":"))
-    return encode_query_value(value)[0]
-
-
-def expected_pairs(name: str, value: Any, style: str, explode: bool) -> list[tuple[str, str]]:
-    """How a query or form value goes on the wire (the OpenAPI style table), as
-    the generated test expects it: written apart from the runtime's serializer."""
-    if style == "deepObject" and isinstance(value, (dict, list)):
-        items = value.items() if isinstance(value, dict) else enumerate(value)
-        return [p for k, v in items if v is not None for p in expected_pairs(f"{name}[{k}]", v, style, explode)]
-    if isinstance(value, list):
-        members = [_member(v) for v in value if v is not None]
-        return [(name, m) for m in members] if explode else [(name, _DELIMITERS.get(style, ",").join(members))]
-    if isinstance(value, dict):
-        fields = [(str(k), _member(v)) for k, v in value.items() if v is not None]
-        if explode and style == "form":
-            return fields
-        return [(name, _DELIMITERS.get(style, ",").join(x for field in fields for x in field))]
-    return [(name, _member(value))]
-
-
-def expected_header(value: Any, explode: bool) -> str:
-    """A header value as the test expects it (``simple`` style)."""
-    if isinstance(value, list):
-        return ",".join(_member(v) for v in value)
-    if isinstance(value, dict):
-        return ",".join(f"{k}={_member(v)}" if explode else f"{k},{_member(v)}" for k, v in value.items() if v is not None)
-    return _member(value)
-
-
-PATH_SAFE = "/:@!$&'()*+,;=-._~"  # what the runtime leaves unescaped in a path
-
-
-def expected_path_value(name: str, value: Any, style: str, explode: bool) -> str:
-    """A path value in its style (``simple``, ``label``, ``matrix``), percent-encoded."""
-    members = [quote(_member(v), safe="") for v in (value if isinstance(value, list) else [value])]
-    if style == "label":
-        return "." + ".".join(members)
-    if style == "matrix":
-        if explode and isinstance(value, list):
-            return "".join(f";{quote(name, safe='')}={m}" for m in members)
-        return f";{quote(name, safe='')}=" + ",".join(members)
-    return ",".join(members)
-
-
-def expected_path(path: str, values: dict[str, str]) -> str:
-    """The path the client must send: literal text percent-encoded, values as given (encoded)."""
-    out = []
-    for index, part in enumerate(re.split(r"\{([^{}]+)\}", path)):
-        if index % 2:
-            out.append(values[part] if part in values else "{" + part + "}")
-        else:
-            out.append(quote(part, safe=PATH_SAFE))
-    return "".join(out)
-
-
+MAX_OPTIONAL_ARGS = 8  # optional arguments a generated test passes, beyond the required ones
 MAX_SAMPLE_VALUES = 2_000  # JSON values in one made-up body
 _MINIMAL = 4  # the depth from which a sample is its smallest: required fields only, empty lists
 
@@ -300,3 +241,205 @@ def _is_number(value: Any) -> bool:
             return False
         return True
     return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+Warn = Callable[[str, str], None]
+
+
+class OperationTests:
+    """Writes each operation's generated tests, and the data files they read."""
+
+    def __init__(self, types: TypeBuilder, warn: Warn) -> None:
+        self.types = types
+        self.warn = warn
+        self.data_files: list[tuple[str, str]] = []  # (path in the package, text): example bodies
+        self.expected_checks: dict[Identifier, list[dict[str, Any]]] = {}  # test name -> checks on its result
+
+    def build(
+        self, draft: OperationDraft, models: dict[Identifier, Model], base_url: str, credentials: tuple[tuple[str, str], ...]
+    ) -> tuple[tuple[TestCase, ...], tuple[InvalidCall, ...], set[str], set[Identifier]]:
+        """The tests of one operation sent to ``base_url`` with the query ``credentials``; the
+        import lines and models its arguments need."""
+        name = draft.name
+        response = draft.response
+        needs: set[str] = set()
+        used_models: set[Identifier] = set()
+        entries: list[tuple[Parameter, Code, Any]] = []
+        for param, sample in draft.params:
+            code = arg_code(param.type, sample, self.types, needs, used_models) if sample is not None else None
+            if code is None:
+                if param.required:
+                    self.warn(draft.pointer, f"no test: cannot write an example value for {param.name!r}")
+                    return (), (), set(), set()
+                continue
+            if not param.required and sum(1 for p, _, _ in entries if not p.required) >= MAX_OPTIONAL_ARGS:
+                continue  # enough to check how optional arguments are sent; keeps tests short
+            entries.append((param, code, _as_sent(param.type, sample, self.types)))
+        args = tuple((None if p.positional else p.name, code) for p, code, _ in entries)
+        warns = bool(draft.op.get("deprecated")) or any(
+            c.keyword == "deprecated" for p, _, _ in entries for c in p.constraints
+        )
+        base_path = quote(urlsplit(base_url).path.rstrip("/"), safe=PATH_SAFE + "%")
+        path_values = {
+            p.wire_name: (
+                quote(expected_media_text(s, p.serialization.content_type), safe="")
+                if p.serialization.content_type is not None
+                else expected_path_value(p.wire_name, s, p.serialization.style, p.serialization.explode)
+            )
+            for p, _, s in entries
+            if p.location == "path" and p.serialization is not None
+        }
+
+        def pairs(location: str) -> tuple[tuple[str, str], ...]:
+            found = [
+                pair
+                for p, _, s in entries
+                if p.location == location and p.serialization is not None
+                for pair in (
+                    [(p.wire_name, expected_media_text(s, p.serialization.content_type))]
+                    if p.serialization.content_type is not None
+                    else expected_pairs(p.wire_name, s, p.serialization.style, p.serialization.explode)
+                )
+            ]
+            return tuple(sorted([*found, *credentials] if location == "query" else found))
+
+        body = next((s for p, _, s in entries if p.location == "body"), None)
+        headers = tuple(
+            (
+                p.wire_name,
+                expected_media_text(s, p.serialization.content_type)
+                if p.serialization is not None and p.serialization.content_type is not None
+                else expected_header(s, p.serialization.explode if p.serialization else False),
+            )
+            for p, _, s in entries
+            if p.location == "header"
+        )
+        examples = draft.examples
+        raw = response is not None and response.format == "raw"
+        if raw:
+            examples = [("raw_body", None)]
+        elif not examples and response is not None:
+            synthesised = sample_body(response, self.types)
+            if synthesised is None:
+                self.warn(draft.pointer, f"no test: the smallest made-up response has more than {MAX_SAMPLE_VALUES} values")
+                return (), (), set(), set()
+            examples = [("synthesised", synthesised)]
+        if response is None:
+            examples = [("no_content", None)]
+        cases = []
+        test_scope = Scope("test", "snake", "example")
+        for example_name, example in examples:
+            checker = CheckBuilder(models, lambda m: self.warn(draft.pointer, m))
+            if response is not None and not raw:
+                checker.walk(example, response, (), "")
+            if not checker.valid:
+                continue
+            case_name = Identifier(f"test_{name}_{test_scope.claim(example_name)}")
+            body_file = None
+            if example is not None:
+                body_file = f"{case_name[len('test_'):]}.json"
+                self.data_files.append((f"tests/examples/{body_file}", json.dumps(example, indent=2, ensure_ascii=True) + "\n"))
+            expected_case = None
+            if checker.checks:
+                expected_case = case_name[len("test_") :]
+                self.expected_checks[case_name] = checker.checks
+            cases.append(
+                TestCase(
+                    name=case_name,
+                    title=example_name,
+                    status=draft.status,
+                    body_file=body_file,
+                    args=args,
+                    expected_path=base_path + expected_path(request_path(draft.path), path_values),
+                    expected_query=tuple(sorted([*fixed_query(draft.path), *pairs("query")])),
+                    expected_form=pairs("form"),
+                    expected_json=literal(_json_form(body)) if any(p.location == "body" for p, _, _ in entries) else None,
+                    expected_headers=headers,
+                    expected_content=next((code for p, code, _ in entries if p.location == "content"), None),
+                    multipart=any(p.location in ("multipart", "file") for p, _, _ in entries),
+                    expected_case=expected_case,
+                    has_result=response is not None,
+                    warns=warns,
+                )
+            )
+        invalid = []
+        for param, _code, _sample in entries:
+            bad = _invalid_value(param)
+            if bad is None:
+                continue
+            # only what the call needs: the required arguments and the bad one
+            bad_args = tuple(
+                (None if p.positional else p.name, literal(bad) if p is param else code)
+                for p, code, _ in entries
+                if p.required or p is param
+            )
+            invalid.append(
+                InvalidCall(
+                    Identifier(f"test_{name}_rejects_bad_{param.name}"), param.name, f"^{param.name}: ", bad_args, warns
+                )
+            )
+        return tuple(cases), tuple(invalid), needs, used_models
+
+
+def _as_sent(t: TypeRef, sample: Any, types: TypeBuilder) -> Any:
+    """An argument's sample as the runtime sends the value ``arg_code`` makes of
+    it, for the test's expectations (mirrors ``Model._request_items`` and
+    ``format_datetime``): a model leaves out read-only fields and optional ones
+    at their default (DigitalOcean's body example spells out ``priority: null``),
+    a date-time is written anew (Xero's ``.202-08:00`` goes as ``.202000-08:00``,
+    ``+00:00`` as ``Z``)."""
+    if t.kind == "union" and t.variants:
+        return _as_sent(t.variants[0], sample, types)  # the variant arg_code writes
+    if t.kind == "list" and t.item is not None and isinstance(sample, list):
+        return [_as_sent(t.item, item, types) for item in sample]
+    if t.kind == "dict" and t.item is not None and isinstance(sample, dict):
+        return {key: _as_sent(t.item, value, types) for key, value in sample.items()}
+    if t.kind == "model" and isinstance(sample, dict) and t.name in types.drafts:
+        fields = {p.wire_name: p for p in types.drafts[t.name].properties}
+        sent = {}
+        for key, value in sample.items():
+            field = fields.get(key)
+            if field is not None and (field.read_only or (not field.required and value == field.default)):
+                continue  # extra keys (no field) are sent as they are
+            sent[key] = value if field is None else _as_sent(field.type, value, types)
+        return sent
+    if t.kind != "datetime" or not isinstance(sample, str):
+        return sample
+    try:
+        value = datetime.fromisoformat(sample.replace("Z", "+00:00"))
+    except ValueError:
+        return sample
+    if value.tzinfo is None or value.utcoffset() == timedelta(0):
+        return value.replace(tzinfo=None).isoformat() + "Z"
+    return value.isoformat()
+
+
+def _json_form(value: Any) -> Any:
+    """How the runtime writes a sample body: date-times with ``Z`` for UTC."""
+    if isinstance(value, dict):
+        return {k: _json_form(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_form(v) for v in value]
+    return value
+
+
+def _invalid_value(param: Parameter) -> Any:
+    rules: dict[str, Any] = {c.keyword: c.value for c in param.constraints}
+    if param.type.kind == "str":
+        if "pattern" in rules:
+            matcher = patterns.compile(rules["pattern"])
+            if matcher is None:
+                return None  # the client does not check this pattern (see runtime/regex.py)
+            for candidate in ("!", "", "x" * 2000):  # linear time: at most 2001 steps each
+                if not matcher.search(candidate):
+                    return candidate
+        if "min_length" in rules and rules["min_length"] > 0:
+            return ""
+        if "max_length" in rules and rules["max_length"] < 10_000:
+            return "x" * (rules["max_length"] + 1)
+    if param.type.kind in ("int", "float"):
+        if "maximum" in rules:
+            return rules["maximum"] + 1
+        if "minimum" in rules:
+            return rules["minimum"] - 1
+    return None
