@@ -14,6 +14,7 @@ from . import build_types as bt
 from . import patterns
 from .build_media import media_order, param_content, part_headers, part_media
 from .build_rules import body_rules
+from .constraints import EXCLUSIVE_KEYWORDS, SCALAR_KEYWORDS
 from .errors import pointer_join, resolve_pointer
 from .examples import parse_date, parse_datetime
 from .filters import literal
@@ -24,13 +25,6 @@ from .type_table import field_annotation
 
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
-_CONSTRAINTS = (
-    ("minLength", "min_length"),
-    ("maxLength", "max_length"),
-    ("pattern", "pattern"),
-    ("minimum", "minimum"),
-    ("maximum", "maximum"),
-)
 _RULES = {
     "minLength": "At least {} characters.",
     "maxLength": "At most {} characters.",
@@ -388,7 +382,7 @@ def _runtime_param(
 def _constraints(schema: dict[str, Any]) -> tuple[list[Constraint], list[str]]:
     constraints = []
     rules: list[str] = []
-    for key, keyword in _CONSTRAINTS:
+    for key, keyword in SCALAR_KEYWORDS:
         value = schema.get(key)
         if value is None or isinstance(value, bool) or (key == "pattern" and not isinstance(value, str)):
             continue
@@ -397,9 +391,9 @@ def _constraints(schema: dict[str, Any]) -> tuple[list[Constraint], list[str]]:
             rules[-1] = f"Exactly {value} characters."  # minLength comes just before: one rule, not two
             continue
         rules.append(_RULES[key].format(value))
-    for key, keyword in (("exclusiveMinimum", "exclusive_minimum"), ("exclusiveMaximum", "exclusive_maximum")):
+    for key, keyword, bound_key in EXCLUSIVE_KEYWORDS:
         value = schema.get(key)
-        bound = schema.get("minimum" if key == "exclusiveMinimum" else "maximum")
+        bound = schema.get(bound_key)
         if value is True and bound is not None:
             constraints.append(Constraint(Identifier(keyword), bound))
         elif isinstance(value, (int, float)) and not isinstance(value, bool):

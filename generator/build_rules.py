@@ -15,21 +15,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from .constraints import EXCLUSIVE_KEYWORDS, ITEM_KEYWORDS, SCALAR_KEYWORDS
 from .filters import literal
 from .ir import Code
 from .schema_check import follow, read_only
 
 MAX_RULES = 200  # Rules(...) calls in one body's tree
 MAX_DEPTH = 8
-_KEYWORDS = (
-    ("minLength", "min_length"),
-    ("maxLength", "max_length"),
-    ("pattern", "pattern"),
-    ("minimum", "minimum"),
-    ("maximum", "maximum"),
-    ("minItems", "min_items"),
-    ("maxItems", "max_items"),
-)
+_KEYWORDS = (*SCALAR_KEYWORDS, *ITEM_KEYWORDS)
 
 
 def body_rules(schema: Any, doc: dict[str, Any]) -> Code | None:
@@ -37,7 +30,8 @@ def body_rules(schema: Any, doc: dict[str, Any]) -> Code | None:
     return _RulesBuilder(doc).build(schema, 0, ())
 
 
-_PARAM_OWN = ("min_length=", "max_length=", "pattern=", "minimum=", "maximum=", "exclusive_minimum=", "exclusive_maximum=")
+# the keyword arguments a Param holds of its own (runtime/operation.py)
+_PARAM_OWN = (*(f"{k}=" for _, k in SCALAR_KEYWORDS), *(f"{k}=" for _, k, _ in EXCLUSIVE_KEYWORDS))
 
 
 class _RulesBuilder:
@@ -117,7 +111,7 @@ def _own(schema: dict[str, Any]) -> list[str]:
             if keyword == "min_length" and value == 0 or keyword == "min_items" and value == 0:
                 continue
             args.append(f"{keyword}={literal(value)}")
-    for key, keyword, bound in (("exclusiveMinimum", "exclusive_minimum", "minimum"), ("exclusiveMaximum", "exclusive_maximum", "maximum")):
+    for key, keyword, bound in EXCLUSIVE_KEYWORDS:
         value = schema.get(key)
         if value is True and _number(schema.get(bound)):
             args = [a for a in args if not a.startswith(f"{bound}=")]
