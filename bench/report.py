@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from . import wild
+from .cells import fmt_factor, fmt_mem, fmt_mib, fmt_ratio, fmt_s, fmt_stats, status_le, table
 from .common import ROOT, ratio
 from .stages import STAGE_ORDER
 
@@ -34,54 +35,6 @@ class Verdict:
     why: str = ""  # for a missed target: what the time (or memory, or lines) goes to
 
 
-def status_le(value: float | None, target: float, unit: str = "×") -> tuple[str, bool | None]:
-    if value is None:
-        return "not measured", None
-    if value <= target:
-        return "**met**", True
-    return f"**missed** by {fmt_factor(value / target)} (needs ≤ {target:g}{unit})", False
-
-
-def fmt_factor(value: float) -> str:
-    if value < 1.1:
-        return f"{value:.3f}×"  # a near miss: show that it is one
-    return f"{value:.2f}×" if value < 10 else f"{value:.1f}×"
-
-
-def fmt_s(seconds: float | None) -> str:
-    if seconds is None or seconds != seconds:
-        return "–"
-    if seconds < 1e-3:
-        return f"{seconds * 1e6:.0f} µs"
-    if seconds < 1:
-        return f"{seconds * 1e3:.1f} ms"
-    return f"{seconds:.2f} s"
-
-
-def fmt_stats(stats: dict[str, Any] | None) -> str:
-    if not stats or not stats.get("n"):
-        return "–"
-    if stats["n"] == 1:
-        return f"{fmt_s(stats['median'])} (1 run)"
-    return f"{fmt_s(stats['median'])} ({fmt_s(stats['min'])}–{fmt_s(stats['max'])}, n={stats['n']})"
-
-
-def fmt_ratio(value: float | None) -> str:
-    return "–" if value is None else f"{value:.2f}×"
-
-
-def fmt_mib(kb: float | None) -> str:
-    return "–" if kb is None or kb != kb else f"{kb / 1024:.0f} MiB"
-
-
-def fmt_mem(stats: dict[str, Any]) -> str:
-    if not stats.get("n"):
-        return "–"
-    if stats["n"] == 1:
-        return fmt_mib(stats["median"])
-    return f"{fmt_mib(stats['median'])} ({stats['min'] / 1024:.0f}–{stats['max'] / 1024:.0f})"
-
-
 def _reference(case: dict[str, Any], mode: str) -> dict[str, Any]:
     """The reference's runs paired with ``mode``'s (all of its runs, for results
     written before runs were paired)."""
@@ -93,12 +46,6 @@ def _median(mode: dict[str, Any] | None, key: str = "time") -> float | None:
     if not mode or not mode[key]["n"]:
         return None
     return float(mode[key]["median"])
-
-
-def _table(header: list[str], rows: list[list[str]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return lines
 
 
 # -- the chart -------------------------------------------------------------------------
@@ -204,7 +151,7 @@ def render(results: dict[str, Any], out: Path, png: Path | None) -> tuple[str, l
                 worst[group] = (r, case["short"])
             elif r is None and met is False and group not in worst:
                 worst[group] = (float("inf"), case["short"])
-    body += _table(["spec", "measurement", "specgen", "openapi-python-client cold", "ratio", "target", "status"], rows)
+    body += table(["spec", "measurement", "specgen", "openapi-python-client cold", "ratio", "target", "status"], rows)
     body.append("")
     change_notes = {
         case["short"]: case["specgen"]["modes"].get("change", {}).get("notes", [])[:1] for case in processes.values()
@@ -265,13 +212,13 @@ def render(results: dict[str, Any], out: Path, png: Path | None) -> tuple[str, l
             )
             if lr is not None and (lines_worst is None or lr > lines_worst[0]):
                 lines_worst = (lr, case["short"])
-    body += _table(["spec", "specgen", "openapi-python-client", "ratio", "target", "status"], rows)
+    body += table(["spec", "specgen", "openapi-python-client", "ratio", "target", "status"], rows)
     body += [
         "",
         "Python lines generated (every `.py` file of the output, tests and copied runtime included; files counted without caches such as `.ruff_cache`):",
         "",
     ]
-    body += _table(
+    body += table(
         [
             "spec",
             "specgen",
@@ -315,7 +262,7 @@ def render(results: dict[str, Any], out: Path, png: Path | None) -> tuple[str, l
                 continue
             total = sum(value["stages"].values())
             rows.append([value.get("short", key), *(fmt_s(value["stages"].get(n)) for n in names), fmt_s(total)])
-        body += _table(["spec", *names, "total"], rows)
+        body += table(["spec", *names, "total"], rows)
         body.append("")
         if png is not None:
             body += [f"![specgen: time per stage per spec]({png.name})", ""]
@@ -376,7 +323,7 @@ def render(results: dict[str, Any], out: Path, png: Path | None) -> tuple[str, l
                     )
                 elif name in page.get("errors", {}):
                     rows.append([page_name, name, "fails: " + page["errors"][name][:110], "–", "–"])
-        body += _table(["page", "parser", "per call", "÷ pydantic", "specgen ÷ this"], rows)
+        body += table(["page", "parser", "per call", "÷ pydantic", "specgen ÷ this"], rows)
         body += [
             "",
             "Pages: *seed* repeats the seed spec's example record as it is (with distinct sids, numbers and "
@@ -438,7 +385,7 @@ def render(results: dict[str, Any], out: Path, png: Path | None) -> tuple[str, l
             "of JSON). Memory is `tracemalloc`'s (Python allocations).",
             "",
         ]
-        body += _table(
+        body += table(
             ["measurement", "value"],
             [
                 ["items received", f"{traced['items']:,} in {traced['pages_served']} pages"],
@@ -521,7 +468,7 @@ def render(results: dict[str, Any], out: Path, png: Path | None) -> tuple[str, l
         rows.append(
             ["`import httpx` (the runtime's one dependency; a floor)", fmt_stats(imp["httpx_floor"]), "–", "–", "–"]
         )
-        body += _table(["statement", "importtime", "perf_counter", "target", "status"], rows)
+        body += table(["statement", "importtime", "perf_counter", "target", "status"], rows)
         slow = imp["from_import_client"].get("slowest_package_modules", [])
         if slow:
             body += [
@@ -605,7 +552,7 @@ def render(results: dict[str, Any], out: Path, png: Path | None) -> tuple[str, l
     if results.get("skipped"):
         head += ["Skipped: " + "; ".join(results["skipped"]) + ".", ""]
     head += ["## Targets (issue 7)", ""]
-    head += _table(
+    head += table(
         ["target", "measured", "status", "why (when missed)"],
         [[v.target, v.measured, v.status, v.why if v.met is False else ""] for v in verdicts],
     )
@@ -624,7 +571,7 @@ def render(results: dict[str, Any], out: Path, png: Path | None) -> tuple[str, l
     ]
     if wild_verdicts:
         head += ["## Targets (issue 16, item 10): published specs of other companies", ""]
-        head += _table(
+        head += table(
             ["spec", "cold generation", "status", "peak memory", "status"],
             [[r.short, r.time_measured, r.time_status, r.memory_measured, r.memory_status] for r in wild_rows],
         )

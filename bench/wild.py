@@ -18,6 +18,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
+from . import cells as fmt
 from .common import ROOT, ratio
 
 WILD = ROOT.parent / "shared" / "specs" / "wild"
@@ -97,8 +98,6 @@ def _does_not_generate(failures: list[str]) -> bool:
 
 def row(case: dict[str, Any]) -> Row:
     """The verdicts and table cells of one wild case."""
-    from . import report as fmt  # here: report imports this module
-
     sg = case["specgen"]["modes"]["cold"]
     ref = case["reference"]["modes"]["cold"]
     sg_time, ref_time = _median(sg["time"]), _median(ref["time"])
@@ -147,8 +146,6 @@ def _first(failures: list[str]) -> str:
 
 def render(processes: dict[str, Any]) -> tuple[list[str], list[Row]]:
     """The report's section on the wild specs, and its rows' verdicts."""
-    from . import report as fmt  # here: report imports this module
-
     cases = [c for c in processes.values() if c.get("group") == "wild"]
     if not cases:
         return [], []
@@ -164,7 +161,7 @@ def render(processes: dict[str, Any]) -> tuple[list[str], list[Row]]:
         "pair of runs, as noisy as the machine. No stage split by default (`--wild-stages` adds one).",
         "",
     ]
-    body += fmt._table(
+    body += fmt.table(
         [
             "spec",
             "specgen cold",
