@@ -12,11 +12,14 @@ from .fsguard import file_to_write, open_regular
 
 EXAMPLE_PATH = Path("spec") / "example.yaml"
 
+GUIDE = "transcribing.md"
+_GUIDE_MARK = "@GUIDE@"
+
 EXAMPLE_SPEC = """\
 # A starter spec written by `specgen init`: one endpoint, transcribed by hand
-# from an API reference page. Replace it with your own (see
-# docs/transcribing.md in specgen), then run `specgen lint` and
-# `specgen generate`.
+# from an API reference page. Replace it with your own, then run `specgen lint`
+# and `specgen generate`. The guide to transcribing, installed with specgen:
+# @GUIDE@
 openapi: 3.0.3
 info:
   title: Example API
@@ -104,6 +107,22 @@ components:
 """
 
 
+def guide_path() -> Path:
+    """The transcribing guide this specgen has: in the wheel, or in a checkout's docs/."""
+    here = Path(__file__).resolve().parent
+    shipped = here / "docs" / GUIDE  # pyproject.toml force-includes docs/transcribing.md here
+    checkout = here.parent / "docs" / GUIDE  # an editable install or a clone
+    return shipped if shipped.is_file() or not checkout.is_file() else checkout
+
+
+def example_spec() -> str:
+    """The skeleton ``init`` writes, pointing at the guide by a path the user has."""
+    guide = str(guide_path())
+    if not guide.isprintable():  # a comment line must stay one line
+        guide = f"docs/{GUIDE} in specgen's source"
+    return EXAMPLE_SPEC.replace(_GUIDE_MARK, guide, 1)
+
+
 @dataclass(frozen=True)
 class InitResult:
     pyproject: Path
@@ -148,7 +167,7 @@ def init_project(root: Path) -> InitResult:
     wrote_spec = not spec.exists()
     if wrote_spec:
         spec.parent.mkdir(parents=True, exist_ok=True)
-        _write(spec, EXAMPLE_SPEC)
+        _write(spec, example_spec())
     _write(pyproject, text)
     return InitResult(pyproject, created, spec, wrote_spec)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import sysconfig
 import zipfile
 from pathlib import Path
 
@@ -105,3 +106,59 @@ def test_installed_wheel_generates_the_same_package_outside_the_repo(
     assert tree_hash(elsewhere / "out" / package) == tree_hash(
         ROOT / "generated" / package
     )
+
+
+def test_wheel_ships_the_transcribing_guide(wheel: Path) -> None:
+    """``specgen init``'s skeleton points to the guide: the wheel has it, docs/ is its one source."""
+    shipped = zipfile.ZipFile(wheel).read("generator/docs/transcribing.md")
+    assert shipped == (ROOT / "docs" / "transcribing.md").read_bytes()
+
+
+def test_wheel_in_a_fresh_venv_runs_init_generate_check(wheel: Path, tmp_path: Path) -> None:
+    """The README's install path: the built wheel in an environment of its own.
+
+    Offline: ``pip install --no-deps --no-index`` of the wheel into a fresh venv
+    (no pip of its own), whose dependencies come from this venv's site-packages
+    through a .pth line (a plain path: this venv's editable specgen is not seen).
+    """
+    fresh = tmp_path / "fresh"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(fresh)], check=True, timeout=120)
+    python = fresh / "bin" / "python"
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True, capture_output=True, text=True, timeout=60,
+    ).stdout.strip()
+    deps = sysconfig.get_paths()["purelib"]
+    Path(purelib, "specgen_test_deps.pth").write_text(deps + "\n", encoding="utf-8")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index",
+         "--quiet", "--disable-pip-version-check", str(wheel)],
+        check=True, timeout=300,
+    )
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / ".git").mkdir()  # bounds the pyproject.toml search, as in a user's repository
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["PATH"] = f"{fresh / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+
+    def specgen(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["specgen", *args], cwd=project, env=env, capture_output=True, text=True, timeout=300
+        )
+
+    where = subprocess.run(
+        [str(python), "-c", "import generator; print(generator.__file__)"],
+        cwd=project, env=env, check=True, capture_output=True, text=True, timeout=60,
+    )
+    assert where.stdout.startswith(purelib), "the wheel's copy must be the one that runs"
+    init = specgen("init")
+    assert init.returncode == 0, init.stderr
+    # the skeleton points to the guide inside the installed wheel, which is docs/transcribing.md
+    guide = Path(purelib, "generator", "docs", "transcribing.md")
+    assert f"\n# {guide}\n" in (project / "spec" / "example.yaml").read_text()
+    assert guide.read_bytes() == (ROOT / "docs" / "transcribing.md").read_bytes()
+    generate = specgen("generate", "--strict")
+    assert generate.returncode == 0, generate.stderr
+    assert (project / "generated" / "example" / "client.py").is_file()
+    check = specgen("check")
+    assert check.returncode == 0 and "is up to date" in check.stdout, check.stdout + check.stderr

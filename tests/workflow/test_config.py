@@ -10,7 +10,7 @@ import pytest
 
 from conftest import ROOT
 from generator.config import load_config
-from generator.scaffold import EXAMPLE_SPEC
+from generator.scaffold import example_spec, guide_path
 
 from .conftest import PACKAGE, CliRunner, make_repo
 
@@ -162,7 +162,11 @@ def test_init_in_an_empty_folder_generates_cleanly(tmp_path: Path, cli: CliRunne
     result = cli("init", cwd=repo)
     assert result.code == 0, result.err
     assert "spec/example.yaml" in result.out
-    assert (repo / "spec" / "example.yaml").read_text() == EXAMPLE_SPEC
+    skeleton = (repo / "spec" / "example.yaml").read_text()
+    assert skeleton == example_spec()
+    # the skeleton names the guide by a path this specgen has (a checkout's docs/ here)
+    assert f"\n# {guide_path()}\n" in skeleton
+    assert guide_path().read_bytes() == (ROOT / "docs" / "transcribing.md").read_bytes()
     config = tomllib.loads((repo / "pyproject.toml").read_text())["tool"]["specgen"]
     # the starter spec's x-specgen-env names are allowed, so --strict below has no warning
     assert config["specs"] == [{"path": "spec/example.yaml", "allow-env": ["EXAMPLE_API_USER", "EXAMPLE_API_TOKEN"]}]
