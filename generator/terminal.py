@@ -58,3 +58,8 @@ def escape(text: str, one_line: bool = False, keep: tuple[str, ...] = ()) -> str
         return ascii_pattern.sub(lambda match: escape_char(match.group()), text)
     allowed = "" if one_line else "\n\t"
     return "".join(escape_char(c) if c not in allowed and is_unsafe(c) else c for c in text)
+
+
+def plural(count: int, word: str) -> str:
+    """``1 file``, ``2 files``: a count and its noun, for messages."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"

@@ -550,16 +550,16 @@ def test_the_package_key_names_the_formatters_version(monkeypatch: pytest.Monkey
 
     import black
 
-    from generator import cli, versions
-
+    from generator import versions
     from generator.cache import package_key
+    from generator.commands.targets import Target, options_for
 
     settings: Any = SimpleNamespace(formatter="black", formatter_origin="--formatter", line_length=88, templates=None)
-    target = cli.Target(Path("api.yaml"), None, Path("out"))
-    options = cli._options(target, settings)
+    target = Target(Path("api.yaml"), None, Path("out"))
+    options = options_for(target, settings)
     assert (options.formatter, options.formatter_version) == ("black", black.__version__)
     monkeypatch.setattr(versions, "black_version", lambda: "0.0.0")
-    other = cli._options(target, settings)
+    other = options_for(target, settings)
     assert other.formatter_version == "0.0.0"
     assert package_key(options, "spec") != package_key(other, "spec")
 

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from generator import cli
+from generator.commands.base import Ui
 from generator.errors import Diagnostic
 
 # class -> (payload, how messages show it)
@@ -200,7 +201,7 @@ def test_colours_are_the_only_sequences_printed_raw(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr("sys.stderr", err)
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("TERM", "xterm")
-    ui = cli.Ui()
+    ui = Ui()
     assert ui.colour_out and ui.colour_err
     # the Ui prints text of several lines: newline and tab are kept there (not in diagnostics)
     kept = {"C0 newline", "C0 tab"}

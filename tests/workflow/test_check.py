@@ -11,7 +11,7 @@ import yaml
 
 from conftest import ROOT
 from generator import __version__
-from generator.cli import EXIT_EDITED, EXIT_INPUT, EXIT_OK, EXIT_STALE
+from generator.commands.base import EXIT_EDITED, EXIT_INPUT, EXIT_OK, EXIT_STALE
 from generator.pipeline import generate_package
 
 from .conftest import PACKAGE, SEED, CliRunner, make_repo, run_on_terminal

@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 import yaml
 
-from generator.cli import EXIT_BREAKING, EXIT_INPUT, EXIT_OK
+from generator.commands.base import EXIT_BREAKING, EXIT_INPUT, EXIT_OK
 from generator.specdiff import compare
 
 from .conftest import PACKAGE, SEED, CliRunner, make_repo

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from generator.cli import EXIT_INPUT, EXIT_OK
+from generator.commands.base import EXIT_INPUT, EXIT_OK
 
 from .conftest import SEED, CliRunner, make_repo
 

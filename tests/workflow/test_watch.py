@@ -20,7 +20,9 @@ from pathlib import Path
 import pytest
 
 import generator.watch
-from generator.cli import _parser, _settings, _watch_inputs
+from generator.cli import _parser
+from generator.commands.base import read_settings
+from generator.commands.watch import watch_inputs
 
 from .conftest import DEFAULT_PYPROJECT, PACKAGE, CliRunner, make_repo
 
@@ -75,14 +77,14 @@ def test_watch_stops_when_specgens_own_code_changes_on_disk(
 
 def test_watch_formats_in_process_and_generate_in_a_helper(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(repo)
-    assert _settings(_parser("watch").parse_args(["watch"])).format_helper is False
-    assert _settings(_parser("generate").parse_args(["generate"])).format_helper is True
+    assert read_settings(_parser("watch").parse_args(["watch"])).format_helper is False
+    assert read_settings(_parser("generate").parse_args(["generate"])).format_helper is True
 
 
 def test_watch_inputs_follow_the_configuration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     repo = make_repo(tmp_path / "r", DEFAULT_PYPROJECT)
     monkeypatch.chdir(repo)
-    inputs = _watch_inputs(_parser("watch").parse_args(["watch"]))
+    inputs = watch_inputs(_parser("watch").parse_args(["watch"]))
     spec = str(repo / "spec" / "twilio_trunking_v1.yaml")
     assert inputs.files == (str(repo / "pyproject.toml"), spec)
     assert inputs.trees == ()  # the specs are listed in pyproject.toml: no folder to discover
@@ -91,7 +93,7 @@ def test_watch_inputs_follow_the_configuration(tmp_path: Path, monkeypatch: pyte
     (repo / "pyproject.toml").write_text("[tool.specgen]\n")
     (repo / "tpl").mkdir()
     (repo / "tpl" / "models.py.jinja").write_text("")
-    inputs = _watch_inputs(_parser("watch").parse_args(["watch", "--templates", "tpl"]))
+    inputs = watch_inputs(_parser("watch").parse_args(["watch", "--templates", "tpl"]))
     assert [(t.folder, t.recursive) for t in inputs.trees] == [
         (str(repo / "spec"), False),
         (str(repo / "tpl"), True),
@@ -100,19 +102,19 @@ def test_watch_inputs_follow_the_configuration(tmp_path: Path, monkeypatch: pyte
 
     # No pyproject.toml at all: where it would be is watched, for when one is made.
     (repo / "pyproject.toml").unlink()
-    inputs = _watch_inputs(_parser("watch").parse_args(["watch"]))
+    inputs = watch_inputs(_parser("watch").parse_args(["watch"]))
     assert str(repo / "pyproject.toml") in inputs.files
 
 
 def test_an_interrupt_during_the_swap_waits_for_it(repo: Path, cli: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
-    import generator.cli
+    import generator.commands.generate
     from generator.write import commit
 
     def commit_then_ctrl_c(staged: list[object]) -> None:
         os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C as the swap starts: held until it is done
         commit(staged)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(generator.cli, "commit", commit_then_ctrl_c)
+    monkeypatch.setattr(generator.commands.generate, "commit", commit_then_ctrl_c)
     run = cli("generate", cwd=repo)
     assert run.code == 130
     assert "interrupted once the packages were written" in run.err
@@ -309,7 +311,7 @@ def test_signals_held_delays_ctrl_c_until_the_block_is_done() -> None:
 def test_an_interrupt_after_the_swap_still_writes_the_changelog(
     generated_repo: Path, cli: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import generator.cli
+    import generator.commands.generate
     from generator.write import commit
 
     spec = generated_repo / "spec" / "twilio_trunking_v1.yaml"
@@ -319,7 +321,7 @@ def test_an_interrupt_after_the_swap_still_writes_the_changelog(
         commit(staged)  # type: ignore[arg-type]
         os.kill(os.getpid(), signal.SIGINT)  # after the swap, before the changelog: held
 
-    monkeypatch.setattr(generator.cli, "commit", commit_then_ctrl_c)
+    monkeypatch.setattr(generator.commands.generate, "commit", commit_then_ctrl_c)
     run = cli("generate", "--changelog", "CHANGES.md", cwd=generated_repo)
     assert run.code == 130
     assert "interrupted once the packages and the changelog entries were written" in run.err

@@ -1,0 +1,273 @@
+"""What every command shares: the Ui, exit codes, errors for people, and the run's settings."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, TextIO
+
+from ..cache import Cache
+from ..config import Config, ConfigError, load_config
+from ..errors import Diagnostic, SpecError
+from ..fsguard import PathError
+from ..lock import LockError
+from ..ruff_format import RuffNotFound, find_ruff
+from ..terminal import escape
+
+
+def print_traceback() -> None:
+    """--debug: the traceback of the exception being handled (traceback is imported only then),
+    its messages escaped as all output is (terminal.py)."""
+    import traceback
+
+    if sys.stderr is not None:
+        sys.stderr.write(escape(traceback.format_exc()))
+
+
+EXIT_OK, EXIT_STALE, EXIT_INPUT, EXIT_INTERNAL, EXIT_EDITED, EXIT_BREAKING = 0, 1, 2, 3, 4, 5
+EXIT_INTERRUPTED = 130  # Ctrl-C (SIGINT), or SIGTERM for watch
+EXIT_FLUSH_FAILED = 120  # output lost (stdout closed early); CPython's own code when stdout cannot be flushed
+SPEC_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+_STYLES = {"red": "31", "green": "32", "yellow": "33", "cyan": "36", "bold": "1"}
+# The only escape sequences the Ui prints raw: its own colours, and the
+# progress line's erase. Everything else it prints is escaped (terminal.py).
+_COLOURS = (*(f"\033[{code}m" for code in _STYLES.values()), "\033[0m")
+_ERASE_LINE = "\r\033[K"
+
+
+def _colour_enabled(stream: TextIO) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class Ui:
+    """Where and how to print: quiet/verbose, colour and progress on terminals only.
+
+    A stream that cannot be written (a closed pipe: `specgen check --diff | head`,
+    or a closed descriptor) is dropped, and the command goes on: its files are
+    written, its verdict kept. ``lost_output`` then says that some of stdout was
+    lost, and a command that otherwise succeeded exits 120 (see :func:`main`).
+
+    All output passes ``_out``/``_err``, which escape control and bidi
+    characters (messages quote the spec) but for the Ui's own colour and
+    progress sequences.
+    """
+
+    def __init__(self, quiet: bool = False, verbose: bool = False) -> None:
+        self.quiet = quiet
+        self.verbose = verbose and not quiet
+        self.out: TextIO = sys.stdout if sys.stdout is not None else _discard()
+        self.err: TextIO = sys.stderr if sys.stderr is not None else _discard()
+        self.lost_output = False  # stdout None (closed at start, `>&-`): output not wanted, as print() has it
+        self.colour_out = _colour_enabled(self.out)
+        self.colour_err = _colour_enabled(self.err)
+        self._progress_shown = False
+        self._keep_out = _COLOURS if self.colour_out else ()
+        self._keep_err = (*(_COLOURS if self.colour_err else ()), _ERASE_LINE)
+
+    def paint(self, text: str, style: str, stream: TextIO | None = None) -> str:
+        enabled = self.colour_err if stream is self.err else self.colour_out
+        return f"\033[{_STYLES[style]}m{text}\033[0m" if enabled else text
+
+    def info(self, text: str) -> None:
+        """Normal output (stdout); hidden by --quiet."""
+        if not self.quiet:
+            self.clear_progress()
+            self._out(text + "\n")
+
+    def detail(self, text: str) -> None:
+        """Extra output for --verbose (stdout)."""
+        if self.verbose:
+            self.clear_progress()
+            self._out(text + "\n")
+
+    def result(self, text: str) -> None:
+        """Output that is the command's answer (stdout), printed even with --quiet."""
+        self.clear_progress()
+        self._out(text if text.endswith("\n") else text + "\n")
+
+    def error(self, text: str) -> None:
+        self.clear_progress()
+        self._err(text + "\n")
+
+    def _out(self, text: str) -> None:
+        try:
+            self.out.write(escape(text, keep=self._keep_out))
+        except (OSError, ValueError):  # BrokenPipeError among them; ValueError: closed
+            self.out = _discard()
+            self.lost_output = True
+
+    def _err(self, text: str, flush: bool = False) -> None:
+        try:
+            self.err.write(escape(text, keep=self._keep_err))
+            if flush:
+                self.err.flush()
+        except (OSError, ValueError):
+            self.err = _discard()
+
+    def note(self, text: str) -> None:
+        """A message on stderr; hidden by --quiet."""
+        if not self.quiet:
+            self.error(text)
+
+    def progress(self, index: int, total: int, label: str) -> None:
+        """``[2/5] spec/x.yaml`` on one stderr line, only on a terminal and for several specs."""
+        if self.quiet or total < 2 or not self._err_is_tty() or os.environ.get("TERM") == "dumb":
+            return
+        self._err(f"\r\033[K[{index}/{total}] {label}", flush=True)
+        self._progress_shown = True
+
+    def clear_progress(self) -> None:
+        if self._progress_shown:
+            self._progress_shown = False
+            self._err("\r\033[K", flush=True)
+
+    def _err_is_tty(self) -> bool:
+        try:
+            return self.err.isatty()
+        except (AttributeError, ValueError):
+            return False
+
+
+def colour_diff(text: str, ui: Ui) -> str:
+    if not ui.colour_out:
+        return text
+    lines = []
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\n")
+        end = line[len(body) :]
+        if line.startswith(("+++", "---")):
+            lines.append(ui.paint(body, "bold") + end)
+        elif line.startswith("@@"):
+            lines.append(ui.paint(body, "cyan") + end)
+        elif line.startswith("+"):
+            lines.append(ui.paint(body, "green") + end)
+        elif line.startswith("-"):
+            lines.append(ui.paint(body, "red") + end)
+        else:
+            lines.append(line)
+    return "".join(lines)
+
+
+class _Discard(io.StringIO):
+    """Where the output of a stream that cannot be written goes."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+def _discard() -> TextIO:
+    return _Discard()
+
+
+def run_command(command: Callable[[argparse.Namespace, Ui], int], args: argparse.Namespace, ui: Ui) -> int:
+    """Run one command: errors printed for people, and mapped to exit codes."""
+    try:
+        return command(args, ui)
+    except SpecError as exc:
+        if not exc.diagnostics:
+            from .check import check_hint  # check's own advice, for a bare `specgen check`
+
+            ui.error(
+                "specgen: no specs given and none found (configure [tool.specgen] specs, or put them in spec/)"
+                + (check_hint() if args.command == "check" else "")
+            )
+        for diagnostic in exc.diagnostics:
+            ui.error(str(diagnostic))
+        if args.debug:
+            print_traceback()
+        return EXIT_INPUT
+    except ConfigError as exc:
+        ui.error(str(exc))
+        if args.debug:
+            print_traceback()
+        return EXIT_INPUT
+    except (UsageError, PathError) as exc:
+        ui.error(f"specgen {args.command}: {exc}")
+        return EXIT_INPUT
+    except LockError as exc:
+        ui.error(f"specgen {args.command}: {exc}")
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        ui.error("specgen: interrupted; nothing was written")
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        if args.debug:
+            print_traceback()
+        ui.error(f"specgen: internal error: {type(exc).__name__}: {exc} (rerun with --debug for a traceback)")
+        return EXIT_INTERNAL
+    finally:
+        ui.clear_progress()
+
+
+class UsageError(Exception):
+    """A command-line mistake that argparse cannot see (exit 2)."""
+
+
+def result_diag(spec: Path, message: str) -> Diagnostic:
+    return Diagnostic(str(spec), None, "", message)
+
+
+@dataclass
+class Settings:
+    config: Config
+    templates: Path | None
+    line_length: int
+    strict: bool
+    cache: Cache | None = None
+    jobs: int = 1
+    formatter: str = "black"
+    formatter_origin: str = ""  # where the choice came from, for messages
+    # A helper process that imports black while the pipeline loads (one-shot
+    # runs); a resident process (watch) imports black itself, once.
+    format_helper: bool = True
+
+
+def read_settings(args: argparse.Namespace) -> Settings:
+    config = load_config()
+    line_length = args.line_length if getattr(args, "line_length", None) is not None else config.line_length
+    if not 20 <= line_length <= 400:
+        raise UsageError(f"--line-length: expected 20 to 400, got {line_length}")
+    strict = args.strict if args.strict is not None else config.strict
+    templates = None
+    if hasattr(args, "templates"):  # generate and check
+        templates = args.templates or config.templates
+        if templates is not None and not templates.is_dir():
+            raise UsageError(f"templates folder {templates} does not exist")
+    jobs = getattr(args, "jobs", None) or os.cpu_count() or 1
+    if jobs < 1:
+        raise UsageError(f"--jobs: expected a positive number, got {jobs}")
+    cache = None if getattr(args, "no_cache", False) else Cache.from_env()
+    formatter = getattr(args, "formatter", None)
+    if formatter is not None:
+        origin = f"--formatter {formatter}"
+    else:
+        formatter = config.formatter
+        origin = f'{config.label}: [tool.specgen] formatter = "{formatter}"'
+    resident = args.command == "watch"
+    return Settings(config, templates, line_length, strict, cache, jobs, formatter, origin, not resident)
+
+
+def formatter_version(settings: Settings) -> str:
+    """The formatter's version; UsageError if ruff is missing."""
+    if settings.formatter != "ruff":
+        from ..versions import black_version
+
+        return black_version()
+    try:
+        return find_ruff().version
+    except RuffNotFound as exc:
+        raise UsageError(f"{settings.formatter_origin}: {exc}") from None
+

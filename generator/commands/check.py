@@ -1,0 +1,156 @@
+"""``specgen check``: is every package fresh (freshness.py gives each verdict), and what would change."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from ..config import Config
+from ..freshness import NothingToCheck, Verdict, against_manifest, against_spec
+from ..lock import hold
+from ..manifest import MANIFEST_NAME
+from ..pipeline_types import Generated
+from ..terminal import plural
+from .base import (
+    EXIT_EDITED,
+    EXIT_INPUT,
+    EXIT_OK,
+    EXIT_STALE,
+    SPEC_SUFFIXES,
+    Settings,
+    Ui,
+    UsageError,
+    colour_diff,
+    read_settings,
+)
+from .packages import generate_targets
+from .targets import Target, find_targets
+
+
+def command(args: argparse.Namespace, ui: Ui) -> int:
+    settings = read_settings(args)
+    roots = _check_roots(args, settings.config)
+    with hold(roots, exclusive=False, say=ui.note):  # no package is read half swapped (lock.py)
+        return _check(args, ui, settings, roots)
+
+
+def _check_roots(args: argparse.Namespace, config: Config) -> list[Path]:
+    """The output folders ``check`` reads, to lock before it lists them; never a
+    package folder (its lock file would be a file added by hand)."""
+    out: Path | None = getattr(args, "out", None)
+    if not args.specs:
+        roots = [out or entry.out for entry in config.discover_specs()] + [out or config.out]
+    else:
+        roots = []
+        for path in args.specs:
+            if path.is_dir():  # a folder of packages, or a package
+                roots.append(path.parent if (path / MANIFEST_NAME).is_file() else path)
+            elif path.exists() or path.suffix.lower() in SPEC_SUFFIXES:
+                entry = config.entry_for(path)
+                roots.append(out or (entry.out if entry else config.out))
+            else:  # a package a run is swapping in right now, or a mistake
+                roots.append(path.parent)
+    return [root for root in dict.fromkeys(roots) if not (root / MANIFEST_NAME).exists()]
+
+
+def _check(args: argparse.Namespace, ui: Ui, settings: Settings, folders: list[Path]) -> int:
+    """``check``, its output ``folders`` locked."""
+    from ..recover import describe
+
+    for folder in folders:
+        for line in describe(folder):
+            ui.note(line)
+    targets = find_targets(args, settings.config, for_check=True)
+    compared: dict[int, Verdict] = {}
+
+    def take(target: Target, result: Generated) -> None:
+        assert target.spec is not None
+        compared[id(target)] = against_spec(target.out / result.package, target.spec, result, args.diff)
+
+    results = generate_targets(targets, settings, ui, take, checking=True)
+    if results is None:
+        return EXIT_INPUT
+    verdicts: list[Verdict] = []
+    for target in targets:
+        if target.note:
+            ui.note(f"specgen: note: {target.note}")
+        verdict = compared.get(id(target))
+        verdicts.append(verdict if verdict is not None else _manifest_verdict(target))
+    for verdict in verdicts:
+        for line in verdict.lines:
+            ui.result(line)
+        for text in verdict.diffs:
+            ui.result(colour_diff(text, ui))
+    worst = EXIT_OK
+    for verdict in verdicts:
+        if verdict.status == "fresh":
+            ui.detail(f"specgen: {verdict.label}: {ui.paint('fresh', 'green')}{verdict.reason}")
+        elif verdict.status == "stale":
+            word = ui.paint("stale", "yellow", ui.err)
+            ui.error(f"specgen: {verdict.label}: {word}: {verdict.reason}; run `specgen generate` to refresh it")
+            worst = max(worst, EXIT_STALE)
+        else:
+            word = ui.paint("hand-edited", "red", ui.err)
+            ui.error(
+                f"specgen: {verdict.label}: {word}: {verdict.reason}; move the change into the spec or a "
+                "template (--templates), then run `specgen generate`"
+            )
+            worst = EXIT_EDITED
+    if worst == EXIT_OK:
+        roots = sorted({str(t.out) for t in targets})
+        ui.info(f"specgen: {_summary(verdicts, ', '.join(r + '/' for r in roots))}")
+    return worst
+
+
+def _manifest_verdict(target: Target) -> Verdict:
+    """A target without a spec, against its manifest; UsageError if there is nothing to check."""
+    assert target.package is not None
+    try:
+        return against_manifest(target.out / target.package)
+    except NothingToCheck as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _summary(verdicts: list[Verdict], where: str) -> str:
+    """The closing line: "up to date" only where a spec was compared, else "intact"."""
+    packages = f"{plural(len(verdicts), 'package')} in {where}"
+    intact = sum(1 for v in verdicts if v.intact_only)
+    if intact and intact < len(verdicts):
+        return f"{packages}: {len(verdicts) - intact} up to date, {intact} intact (no spec to compare with)"
+    verb = "is" if len(verdicts) == 1 else "are"
+    return f"{packages} {verb} {'intact (no spec to compare with)' if intact else 'up to date'}"
+
+
+def check_hint(limit: int = 2000) -> str:
+    """For a bare ``check`` without specs: where vendored packages are, or what to run.
+
+    Looks at the folders of the working folder and their subfolders (at most
+    ``limit`` entries) for a package's manifest; no link is followed.
+    """
+    found: list[str] = []
+    budget = limit
+    try:
+        with os.scandir(".") as top:
+            folders = sorted(e.name for e in top if not e.name.startswith(".") and e.is_dir(follow_symlinks=False))
+    except OSError:
+        folders = []
+    for name in folders[:limit]:
+        try:
+            with os.scandir(name) as inner:
+                for entry in inner:
+                    budget -= 1
+                    if budget < 0 or entry.is_dir(follow_symlinks=False) and os.path.isfile(
+                        os.path.join(entry.path, MANIFEST_NAME)
+                    ):
+                        break
+                else:
+                    continue
+        except OSError:
+            continue
+        if budget < 0:
+            break
+        found.append(f"`specgen check {name}/`")
+    if found:
+        return f"; to check the vendored packages against their manifests, run {' or '.join(found[:3])}"
+    return "; to check vendored packages, run `specgen check <folder of packages>`; to start a spec, `specgen init`"
