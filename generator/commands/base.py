@@ -194,10 +194,7 @@ def run_command(command: Callable[[argparse.Namespace, Ui], int], args: argparse
         if args.debug:
             print_traceback()
         return EXIT_INPUT
-    except (UsageError, PathError) as exc:
-        ui.error(f"specgen {args.command}: {exc}")
-        return EXIT_INPUT
-    except LockError as exc:
+    except (UsageError, PathError, LockError) as exc:
         ui.error(f"specgen {args.command}: {exc}")
         return EXIT_INPUT
     except KeyboardInterrupt:
