@@ -15,11 +15,10 @@ import importlib
 import os
 import sys
 from pathlib import Path
-from typing import Callable, NoReturn, Sequence, cast
+from typing import Any, Callable, NoReturn, Sequence, cast
 
-from . import __version__
+from . import __version__, setting_table
 from .commands.base import EXIT_BREAKING, EXIT_FLUSH_FAILED, EXIT_OK, Ui, run_command
-from .ruff_format import FORMATTERS
 
 
 class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
@@ -216,46 +215,7 @@ def _generate_or_check_arguments(p: argparse.ArgumentParser, name: str) -> None:
         p.add_argument(
             "specs", nargs="*", type=Path, metavar="SPEC", help="spec files (default: the configured specs)"
         )
-    p.add_argument("--out", type=Path, default=None, help="output root (config: out; default generated/)")
-    p.add_argument(
-        "--templates",
-        type=Path,
-        default=None,
-        help="folder of templates overriding the built-in ones (config: templates)",
-    )
-    p.add_argument(
-        "--line-length",
-        type=int,
-        default=None,
-        metavar="N",
-        help="line length of the generated code, for black or ruff (config: line-length; default 88)",
-    )
-    p.add_argument(
-        "--formatter",
-        choices=FORMATTERS,
-        default=None,
-        help="black, or ruff if installed: same style, faster, other bytes (config: formatter; default black)",
-    )
-    p.add_argument(
-        "--strict",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="treat warnings as errors (config: strict)",
-    )
-    _lenient_argument(p)
-    p.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="do not read or write the cache (SPECGEN_CACHE_DIR; default ~/.cache/specgen)",
-    )
-    p.add_argument(
-        "--jobs",
-        type=int,
-        default=None,
-        metavar="N",
-        help="processes that format in parallel; above 1, a spec is also validated in a process of its own "
-        "beside the rest, and a helper process imports black meanwhile (default: the number of CPUs)",
-    )
+    _setting_arguments(p, name)
     if name == "check":
         p.add_argument("--diff", action="store_true", help="print the unified diff of every differing file")
     elif name == "watch":
@@ -268,25 +228,26 @@ def _generate_or_check_arguments(p: argparse.ArgumentParser, name: str) -> None:
             metavar="SECONDS",
             help=f"seconds between two looks at the inputs (default {DEFAULT_INTERVAL}; 0.01 to 60)",
         )
-    else:
-        p.add_argument(
-            "--changelog",
-            type=Path,
-            default=None,
-            metavar="FILE",
-            help="prepend API changes to this Markdown file (config: changelog)",
-        )
 
 
-def _lenient_argument(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--lenient",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="published specs: report harmless defects (a default that fails its schema, a 3.0 keyword in "
-        "3.1, ...) as warnings and generate anyway; other problems stay errors "
-        "(config: lenient, also per spec; default off)",
-    )
+def _setting_arguments(p: argparse.ArgumentParser, name: str) -> None:
+    """The flags of the settings table (setting_table.py) that command ``name`` has, in the table's order."""
+    for setting in setting_table.SETTINGS:
+        if name not in setting.commands or not setting.help:
+            continue
+        keywords: dict[str, Any] = {"default": None, "help": setting.help_for.get(name, setting.help)}
+        if setting.kind == "int":
+            keywords["type"] = int
+        elif setting.kind == "path":
+            keywords["type"] = Path
+        elif setting.kind == "bool":
+            keywords["action"] = argparse.BooleanOptionalAction
+        elif setting.kind == "choice":
+            keywords["choices"] = setting.choices
+        keywords.update(setting.argument)
+        if keywords.get("action") == "store_true":
+            del keywords["default"]  # False
+        p.add_argument(setting.flag, **keywords)
 
 
 def _diff_arguments(p: argparse.ArgumentParser, name: str) -> None:
@@ -304,15 +265,12 @@ def _diff_arguments(p: argparse.ArgumentParser, name: str) -> None:
         "--format", choices=("text", "markdown"), default="text", help="report format on stdout (default: text)"
     )
     p.add_argument("--package", default=None, help="package name for the changelog heading (default: the new side's)")
-    _lenient_argument(p)
+    _setting_arguments(p, name)
 
 
 def _lint_arguments(p: argparse.ArgumentParser, name: str) -> None:
     p.add_argument("specs", nargs="*", type=Path, metavar="SPEC", help="spec files (default: the configured specs)")
-    p.add_argument(
-        "--strict", action=argparse.BooleanOptionalAction, default=None, help="exit 2 on any warning (config: strict)"
-    )
-    _lenient_argument(p)
+    _setting_arguments(p, name)
 
 
 def _no_arguments(p: argparse.ArgumentParser, name: str) -> None:

@@ -4,6 +4,8 @@ The file is found from the working directory upward (stopping at the root of a
 Git checkout). Every key is checked: an unknown key or a value of the wrong
 type is a :class:`ConfigError` naming the key, never a silent default.
 Paths in the table are relative to the folder holding ``pyproject.toml``.
+The top-level keys, their kinds and defaults come from the settings table
+(setting_table.py); a spec's entry may override some of them (``_SPEC_KEYS``).
 
 Example::
 
@@ -45,35 +47,19 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
+from . import setting_table
 from .build_media import MEDIA_PATTERN
 from .naming import shadows
+from .setting_table import Setting
 from .terminal import escape
-
-DEFAULT_LINE_LENGTH = 88  # black's default; format.py uses the same (not imported: black is slow to import)
 
 PYPROJECT = "pyproject.toml"
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 
-FORMATTERS = ("black", "ruff")  # as in ruff_format.py (not imported: keep this module light)
-
-_TOP_KEYS = (
-    "out",
-    "spec-dir",
-    "templates",
-    "line-length",
-    "formatter",
-    "strict",
-    "lenient",
-    "changelog",
-    "allow-env",
-    "prefer-media-types",
-    "lint-acknowledged",
-    "specs",
-)
 _SPEC_KEYS = ("path", "package", "out", "allow-env", "lenient", "prefer-media-types", "lint-acknowledged")
 ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,100}")  # an environment variable a client may read
 
@@ -115,6 +101,9 @@ class Config:
     lenient: bool = False  # for specs without an entry (or whose entry does not say)
     prefer_media_types: tuple[str, ...] = ()  # likewise
     lint_acknowledged: tuple[str, ...] = ()  # lint warnings known and accepted, for every spec
+    # Every setting of the settings table with a key (setting_table.py), by name; the
+    # fields above are the ones specgen's code reads by name.
+    values: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def label(self) -> str:
@@ -178,18 +167,61 @@ def load_config(cwd: Path | None = None) -> Config:
 def _defaults(cwd: Path, path: Path | None) -> Config:
     # Without a [tool.specgen] section paths are relative to the working
     # directory, as they always were.
-    return Config(
-        root=cwd,
-        file=path,
-        has_section=False,
-        out=_rel(cwd, "generated"),
-        spec_dir=_rel(cwd, "spec"),
-        templates=None,
-        line_length=DEFAULT_LINE_LENGTH,
-        strict=False,
-        changelog=None,
-        specs=None,
-    )
+    values = _settings({}, PYPROJECT, cwd)
+    return Config(root=cwd, file=path, has_section=False, specs=None, values=values, **_fields(values))
+
+
+def _settings(section: dict[str, Any], label: str, root: Path) -> dict[str, Any]:
+    """The value of every setting with a key (setting_table.py), its default where ``section`` has none.
+
+    Paths are read first, then the rest in the table's order: of two wrong keys,
+    the one reported is the one it always was.
+    """
+    keyed = [s for s in setting_table.SETTINGS if s.key is not None]
+    read = {s.name: _value(s, section, label, root) for s in sorted(keyed, key=lambda s: s.kind != "path")}
+    return {s.name: read[s.name] for s in keyed}
+
+
+def _fields(values: dict[str, Any]) -> dict[str, Any]:
+    """The values that are fields of :class:`Config` too."""
+    return {f.name: values[f.name] for f in fields(Config) if f.name in values}
+
+
+def _top_keys() -> tuple[str, ...]:
+    return (*(s.key for s in setting_table.SETTINGS if s.key is not None), "specs")
+
+
+def _value(setting: Setting, table: dict[str, Any], label: str, root: Path) -> Any:
+    """One setting's value in ``table``, checked as its kind says (ConfigError naming the key)."""
+    key, kind = setting.key, setting.kind
+    assert key is not None
+    if kind == "path":
+        text = _string(table, key, label, None)
+        if text:
+            return _rel(root, text)
+        return _rel(root, setting.default) if setting.default is not None else None
+    if kind == "int":
+        number = table.get(key, setting.default)
+        if not isinstance(number, int) or isinstance(number, bool):
+            raise ConfigError(f"{label} {key}: expected an integer, got {_show(number)}")
+        if setting.bounds is not None and not setting.bounds[0] <= number <= setting.bounds[1]:
+            raise ConfigError(f"{label} {key}: expected {setting.bounds[0]} to {setting.bounds[1]}, got {number}")
+        return number
+    if kind == "choice":
+        choice = _string(table, key, label, setting.default)
+        if choice not in setting.choices:
+            expected = " or ".join(f'"{c}"' for c in setting.choices)
+            raise ConfigError(f"{label} {key}: expected {expected}, got {_show(choice)}")
+        return choice
+    if kind == "bool":
+        return _bool(table, key, label, setting.default)
+    if kind == "env-names":
+        return _env_names(table, label, key)
+    if kind == "media-types":
+        return _media_types(table, label, setting.default, key)
+    if kind == "warnings":
+        return _acknowledged(table, label, key)
+    raise AssertionError(f"setting {setting.name}: no reader for the kind {kind!r}")
 
 
 def parse_section(section: Any, root: Path, where: str = PYPROJECT, file: Path | None = None) -> Config:
@@ -197,24 +229,10 @@ def parse_section(section: Any, root: Path, where: str = PYPROJECT, file: Path |
     table = "[tool.specgen]"
     if not isinstance(section, dict):
         raise ConfigError(f"{where}: {table}: expected a table, got {_show(section)}")
-    _unknown(section, _TOP_KEYS, f"{where}: {table}")
-    out = _rel(root, _string(section, "out", f"{where}: {table}", "generated") or "generated")
-    spec_dir = _rel(root, _string(section, "spec-dir", f"{where}: {table}", "spec") or "spec")
-    templates_text = _string(section, "templates", f"{where}: {table}", None)
-    changelog_text = _string(section, "changelog", f"{where}: {table}", None)
-    line_length = section.get("line-length", DEFAULT_LINE_LENGTH)
-    if not isinstance(line_length, int) or isinstance(line_length, bool):
-        raise ConfigError(f"{where}: {table} line-length: expected an integer, got {_show(line_length)}")
-    if not 20 <= line_length <= 400:
-        raise ConfigError(f"{where}: {table} line-length: expected 20 to 400, got {line_length}")
-    formatter = _string(section, "formatter", f"{where}: {table}", "black")
-    if formatter not in FORMATTERS:
-        raise ConfigError(f'{where}: {table} formatter: expected "black" or "ruff", got {_show(formatter)}')
-    strict = _bool(section, "strict", f"{where}: {table}", False)
-    lenient = _bool(section, "lenient", f"{where}: {table}", False)
-    allow_env = _env_names(section, f"{where}: {table}")
-    prefer = _media_types(section, f"{where}: {table}", ())
-    acknowledged = _acknowledged(section, f"{where}: {table}")
+    _unknown(section, _top_keys(), f"{where}: {table}")
+    values = _settings(section, f"{where}: {table}", root)
+    out, lenient, allow_env = values["out"], values["lenient"], values["allow_env"]
+    prefer, acknowledged = values["prefer_media_types"], values["lint_acknowledged"]
     specs: tuple[SpecEntry, ...] | None = None
     if "specs" in section:
         raw = section["specs"]
@@ -255,22 +273,7 @@ def parse_section(section: Any, root: Path, where: str = PYPROJECT, file: Path |
             )
         specs = tuple(entries)
     return Config(
-        root=root,
-        file=file,
-        has_section=True,
-        out=out,
-        spec_dir=spec_dir,
-        templates=_rel(root, templates_text) if templates_text else None,
-        line_length=line_length,
-        strict=strict,
-        changelog=_rel(root, changelog_text) if changelog_text else None,
-        specs=specs,
-        explicit=frozenset(section),
-        formatter=formatter,
-        allow_env=allow_env,
-        lenient=lenient,
-        prefer_media_types=prefer,
-        lint_acknowledged=acknowledged,
+        root=root, file=file, has_section=True, specs=specs, explicit=frozenset(section), values=values, **_fields(values)
     )
 
 
@@ -284,39 +287,41 @@ def _unknown(table: dict[str, Any], known: tuple[str, ...], label: str) -> None:
             raise ConfigError(f"{label}: unknown key {key!r}{hint}; known keys: {', '.join(known)}")
 
 
-def _env_names(table: dict[str, Any], label: str) -> frozenset[str]:
+def _env_names(table: dict[str, Any], label: str, key: str = "allow-env") -> frozenset[str]:
     """The ``allow-env`` array of ``table``: environment variable names."""
-    value = table.get("allow-env", [])
+    value = table.get(key, [])
     if not isinstance(value, list):
-        raise ConfigError(f"{label} allow-env: expected an array of environment variable names, got {_show(value)}")
+        raise ConfigError(f"{label} {key}: expected an array of environment variable names, got {_show(value)}")
     for name in value:
         if not isinstance(name, str) or not ENV_NAME.fullmatch(name):
-            raise ConfigError(f"{label} allow-env: expected an environment variable name, got {_show(name)}")
+            raise ConfigError(f"{label} {key}: expected an environment variable name, got {_show(name)}")
     return frozenset(value)
 
 
-def _acknowledged(table: dict[str, Any], label: str) -> tuple[str, ...]:
+def _acknowledged(table: dict[str, Any], label: str, key: str = "lint-acknowledged") -> tuple[str, ...]:
     """The ``lint-acknowledged`` array of ``table``: lint warnings as printed, without ``file:line:``."""
-    value = table.get("lint-acknowledged", [])
+    value = table.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise ConfigError(
-            f"{label} lint-acknowledged: expected an array of warnings (each as `specgen lint` prints it, "
+            f"{label} {key}: expected an array of warnings (each as `specgen lint` prints it, "
             f"without its file:line:), got {_show(value)}"
         )
     return tuple(v.strip() for v in value)
 
 
-def _media_types(table: dict[str, Any], label: str, default: tuple[str, ...]) -> tuple[str, ...]:
+def _media_types(
+    table: dict[str, Any], label: str, default: tuple[str, ...], key: str = "prefer-media-types"
+) -> tuple[str, ...]:
     """The ``prefer-media-types`` array of ``table``: ``type/subtype`` patterns."""
-    if "prefer-media-types" not in table:
+    if key not in table:
         return default
-    value = table["prefer-media-types"]
+    value = table[key]
     if not isinstance(value, list):
-        raise ConfigError(f"{label} prefer-media-types: expected an array of media types, got {_show(value)}")
+        raise ConfigError(f"{label} {key}: expected an array of media types, got {_show(value)}")
     for media in value:
         if not isinstance(media, str) or not MEDIA_PATTERN.fullmatch(media):
             raise ConfigError(
-                f'{label} prefer-media-types: expected a media type such as "application/json", got {_show(media)}'
+                f'{label} {key}: expected a media type such as "application/json", got {_show(media)}'
             )
     return tuple(value)
 

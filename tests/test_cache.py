@@ -554,7 +554,10 @@ def test_the_package_key_names_the_formatters_version(monkeypatch: pytest.Monkey
     from generator.cache import package_key
     from generator.commands.targets import Target, options_for
 
-    settings: Any = SimpleNamespace(formatter="black", formatter_origin="--formatter", line_length=88, templates=None)
+    from generator.setting_table import SETTINGS
+
+    values = {s.name: s.default for s in SETTINGS}
+    settings: Any = SimpleNamespace(formatter="black", formatter_origin="--formatter", values=values)
     target = Target(Path("api.yaml"), None, Path("out"))
     options = options_for(target, settings)
     assert (options.formatter, options.formatter_version) == ("black", black.__version__)

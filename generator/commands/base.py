@@ -6,16 +6,18 @@ import argparse
 import io
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import Any, Callable, Mapping, TextIO
 
+from .. import setting_table
 from ..cache import Cache
 from ..config import Config, ConfigError, load_config
 from ..errors import Diagnostic, SpecError
 from ..fsguard import PathError
 from ..lock import LockError
 from ..ruff_format import RuffNotFound, find_ruff
+from ..setting_table import Setting
 from ..terminal import escape
 
 
@@ -219,6 +221,8 @@ def result_diag(spec: Path, message: str) -> Diagnostic:
 
 @dataclass
 class Settings:
+    """The run's settings: each from its flag, else [tool.specgen], else its default (setting_table.py)."""
+
     config: Config
     templates: Path | None
     line_length: int
@@ -230,31 +234,58 @@ class Settings:
     # A helper process that imports black while the pipeline loads (one-shot
     # runs); a resident process (watch) imports black itself, once.
     format_helper: bool = True
+    values: Mapping[str, Any] = field(default_factory=dict)  # every setting of the table, by name
 
 
 def read_settings(args: argparse.Namespace) -> Settings:
     config = load_config()
-    line_length = args.line_length if getattr(args, "line_length", None) is not None else config.line_length
-    if not 20 <= line_length <= 400:
-        raise UsageError(f"--line-length: expected 20 to 400, got {line_length}")
-    strict = args.strict if args.strict is not None else config.strict
-    templates = None
-    if hasattr(args, "templates"):  # generate and check
-        templates = args.templates or config.templates
-        if templates is not None and not templates.is_dir():
-            raise UsageError(f"templates folder {templates} does not exist")
-    jobs = getattr(args, "jobs", None) or os.cpu_count() or 1
+    values = {s.name: _chosen(s, args, config) for s in setting_table.SETTINGS}
+    _check(args, values)
+    jobs = values["jobs"] or os.cpu_count() or 1
     if jobs < 1:
         raise UsageError(f"--jobs: expected a positive number, got {jobs}")
-    cache = None if getattr(args, "no_cache", False) else Cache.from_env()
-    formatter = getattr(args, "formatter", None)
-    if formatter is not None:
+    cache = None if values["no_cache"] else Cache.from_env()
+    formatter = values["formatter"]
+    if getattr(args, "formatter", None) is not None:
         origin = f"--formatter {formatter}"
     else:
-        formatter = config.formatter
         origin = f'{config.label}: [tool.specgen] formatter = "{formatter}"'
     resident = args.command == "watch"
-    return Settings(config, templates, line_length, strict, cache, jobs, formatter, origin, not resident)
+    return Settings(
+        config,
+        values["templates"],
+        values["line_length"],
+        values["strict"],
+        cache,
+        jobs,
+        formatter,
+        origin,
+        not resident,
+        values,
+    )
+
+
+def _chosen(setting: Setting, args: argparse.Namespace, config: Config) -> Any:
+    """A setting's value: its flag's if the command has it and it was given, else the
+    configuration's (if it has a key), else its default."""
+    value = getattr(args, setting.name, None) if args.command in setting.commands else None
+    if value is None:
+        value = config.values[setting.name] if setting.key is not None else setting.default
+    return value
+
+
+def _check(args: argparse.Namespace, values: dict[str, Any]) -> None:
+    """UsageError for the first value out of its bounds, then for the first a setting's check refuses
+    (the order the messages always came in); only settings whose flag the command has are checked."""
+    flagged = [s for s in setting_table.SETTINGS if args.command in s.commands]
+    for setting in flagged:
+        value = values[setting.name]
+        if setting.bounds is not None and not setting.bounds[0] <= value <= setting.bounds[1]:
+            raise UsageError(f"{setting.flag}: expected {setting.bounds[0]} to {setting.bounds[1]}, got {value}")
+    for setting in flagged:
+        problem = setting.check(values[setting.name]) if setting.check is not None else None
+        if problem is not None:
+            raise UsageError(problem)
 
 
 def formatter_version(settings: Settings) -> str:

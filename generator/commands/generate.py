@@ -174,7 +174,7 @@ def _generate(
     """``generate``; ``lock`` is called before each look at the output folders."""
     run = _Run(ui, lock)
     staged, reports = run.staged, run.reports
-    changelog = None if args.command == "watch" else args.changelog or settings.config.changelog
+    changelog: Path | None = None if args.command == "watch" else settings.values["changelog"]
     committed = interrupted = False
     try:
         results = generate_targets(targets, settings, ui, run.take)

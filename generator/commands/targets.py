@@ -6,6 +6,7 @@ import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import setting_table
 from ..config import Config, SpecEntry
 from ..errors import SpecError
 from ..manifest import MANIFEST_NAME
@@ -104,14 +105,13 @@ def package_targets(folder: Path) -> list[Target]:
 
 
 def options_for(target: Target, settings: Settings) -> Options:
-    """What shapes ``target``'s package: the run's settings and the spec's own."""
-    return Options(
+    """What shapes ``target``'s package: the run's settings marked ``option`` in the table, and the spec's own."""
+    chosen = {s.name: settings.values[s.name] for s in setting_table.SETTINGS if s.option}
+    chosen.update(
         package=target.package,
-        line_length=settings.line_length,
-        formatter=settings.formatter,
         formatter_version=formatter_version(settings),
-        templates=settings.templates,
         allow_env=target.allow_env,
         lenient=target.lenient,
         prefer_media_types=target.prefer_media_types,
     )
+    return Options(**chosen)
