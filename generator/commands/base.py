@@ -180,11 +180,9 @@ def run_command(command: Callable[[argparse.Namespace, Ui], int], args: argparse
         return command(args, ui)
     except SpecError as exc:
         if not exc.diagnostics:
-            from .check import check_hint  # check's own advice, for a bare `specgen check`
-
             ui.error(
                 "specgen: no specs given and none found (configure [tool.specgen] specs, or put them in spec/)"
-                + (check_hint() if args.command == "check" else "")
+                + (_check_hint() if args.command == "check" else "")
             )
         for diagnostic in exc.diagnostics:
             ui.error(str(diagnostic))
@@ -209,6 +207,12 @@ def run_command(command: Callable[[argparse.Namespace, Ui], int], args: argparse
         return EXIT_INTERNAL
     finally:
         ui.clear_progress()
+
+
+def _check_hint() -> str:
+    from .check import check_hint  # check's own advice, for a bare `specgen check`
+
+    return check_hint()
 
 
 class UsageError(Exception):
