@@ -37,31 +37,24 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
-from .build import build_api
 from .errors import Diagnostic, pointer_join, resolve_pointer
 from .lint_keywords import BUDGET, MAX_STEPS, MAX_TOTAL_STEPS, TooCostly, safe_validator, uses_pattern_properties
+from .ir import Api
 from .load import LoadedSpec
-from .validate import HTTP_METHODS, validate
+from .validate import HTTP_METHODS
 
 _BASE = "urn:specgen:spec"
 _SCHEMA_CHILDREN = ("items", "additionalProperties", "not")
 _SCHEMA_LISTS = ("allOf", "anyOf", "oneOf")
 
 
-def lint(
-    spec: LoadedSpec, package: str | None = None, allow_env: frozenset[str] = frozenset(), validated: bool = False
-) -> list[str]:
-    """Every warning for ``spec`` as a located line; ``SpecError`` if it is invalid.
-
-    ``package`` and ``allow_env`` are the spec's configuration, as ``generate`` uses it.
+def lint(spec: LoadedSpec, api: Api) -> list[str]:
+    """Every warning for ``spec`` as a located line, ``api`` being its IR
+    (:func:`generator.pipeline.build_ir`).
 
     The lint findings come first, ordered by line, then the generator's own
-    warnings (renamed names, unsupported constructs). ``validated``: the
-    caller validated ``spec`` already (in lenient mode, see lenient.py).
+    warnings (renamed names, unsupported constructs).
     """
-    if not validated:
-        validate(spec)
-    api = build_api(spec, package, allow_env=allow_env)
     found = sorted(_Linter(spec).run(), key=lambda d: (d.line or 0, d.pointer, d.message))
     lines: list[str] = []
     for line in [str(d) for d in found] + list(api.warnings):

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .build import build_api
 from .store import Store, digest
-from .errors import SpecError
+from .errors import Diagnostic, SpecError
 from .format import format_files
-from .pipeline_types import Generated
+from .pipeline_types import Built, Generated
 from .load import LoadedSpec, dump_json, load_spec
 from .options import DEFAULT_LINE_LENGTH, Options
 from .ruff_format import find_ruff
@@ -136,6 +136,25 @@ def _validated_key(spec: LoadedSpec, lenient: bool = False) -> str | None:
     lines = dump_json(spec.lines) if lenient else ""
     mode = "lenient" if lenient else "strict"
     return digest("valid", __version__, validator, checks, mode, lines, dump_json(validation_view(spec.document)))
+
+
+def build_ir(
+    spec: str | Path | LoadedSpec,
+    *,
+    lenient: bool = False,
+    package: str | None = None,
+    allow_env: frozenset[str] = frozenset(),
+) -> Built:
+    """Load (unless given loaded), validate and build one spec: the IR that
+    ``lint`` and ``diff`` read. Raises :class:`SpecError` for a spec that cannot
+    be used; ``lenient``: harmless defects are worked around (see lenient.py)."""
+    loaded = spec if isinstance(spec, LoadedSpec) else load_spec(spec)
+    worked_around: tuple[Diagnostic, ...] = ()
+    if lenient:
+        worked_around = lenient_module.validate_lenient(loaded).warnings
+    else:
+        validate(loaded)
+    return Built(loaded, build_api(loaded, package, allow_env=allow_env), worked_around)
 
 
 def generate(spec_path: str | Path) -> dict[str, str]:

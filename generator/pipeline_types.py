@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .errors import Diagnostic
     from .ir import Api
+    from .load import LoadedSpec
 
 
 @dataclass(frozen=True)
@@ -21,3 +23,12 @@ class Generated:
     # Apart from ``warnings``: --strict does not count them, the spec's lenient setting accepted them.
     worked_around: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()  # renamed names (naming.py's word rule): printed with --verbose
+
+
+@dataclass(frozen=True)
+class Built:
+    """One spec loaded, validated and built (what lint and diff read): no rendering."""
+
+    spec: LoadedSpec
+    api: Api
+    worked_around: tuple[Diagnostic, ...] = ()  # lenient mode's warnings (see lenient.py)

@@ -35,20 +35,13 @@ def _api_side(path: Path, lenient: bool, ui: Ui) -> tuple[dict[str, Any], str, s
         if not manifest.api:
             raise UsageError(f"{manifest_file} has no API summary")
         return manifest.api, manifest.package, str(manifest.api.get("version", "?"))
-    from ..build import build_api
-    from ..load import load_spec
+    from ..pipeline import build_ir
     from ..specdiff import summarize
-    from ..validate import validate
 
-    spec = load_spec(path)
-    if lenient:
-        from ..lenient import validate_lenient
-
-        for warning in validate_lenient(spec).warnings:
-            ui.note(str(warning))
-    else:
-        validate(spec)
-    api = build_api(spec)
+    built = build_ir(path, lenient=lenient)
+    for warning in built.worked_around:
+        ui.note(str(warning))
+    api = built.api
     return summarize(api), str(api.package), api.version
 
 

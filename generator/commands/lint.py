@@ -13,7 +13,7 @@ from .targets import allow_env_for, lenient_for
 def command(args: argparse.Namespace, ui: Ui) -> int:
     from ..lint import lint
     from ..lint_ack import sort_out
-    from ..load import load_spec
+    from ..pipeline import build_ir
 
     settings = read_settings(args)
     specs = list(args.specs) or [e.path for e in settings.config.discover_specs()]
@@ -26,13 +26,11 @@ def command(args: argparse.Namespace, ui: Ui) -> int:
         entry = settings.config.entry_for(path)
         lenient = lenient_for(args, settings.config, path)
         try:
-            spec = load_spec(path)
-            accepted: tuple[Diagnostic, ...] = ()
-            if lenient:
-                from ..lenient import validate_lenient
-
-                accepted = validate_lenient(spec).warnings
-            found = lint(spec, entry.package if entry else None, allow_env_for(settings.config, entry), validated=lenient)
+            built = build_ir(
+                path, lenient=lenient, package=entry.package if entry else None, allow_env=allow_env_for(settings.config, entry)
+            )
+            accepted = built.worked_around
+            found = lint(built.spec, built.api)
         except SpecError as exc:
             errors.extend(exc.diagnostics)
             continue
