@@ -262,6 +262,8 @@ def _number(value: float, schema: dict[str, Any]) -> bool:
         return False
     step = bound("multipleOf")
     if step is not None and step > 0:
+        if isinstance(value, int) and isinstance(step, int):
+            return value % step == 0  # exact: a float quotient rounds above 2**53
         ratio = value / step
         return abs(ratio - round(ratio)) < 1e-9
     return True

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
 
@@ -113,6 +113,7 @@ def test_satisfiable_schemas_get_a_value(schema: dict[str, Any]) -> None:
 
 
 @settings(max_examples=60, deadline=None)
+@example({"oneOf": [{"type": "integer", "multipleOf": 5}]}, 25_471_228_715_371_727)  # found by this test: float division
 @given(schemas, st.integers() | st.text(st.characters(codec="ascii"), max_size=5) | st.none() | st.lists(st.integers(), max_size=2))
 def test_the_checker_agrees_with_the_oracle(schema: dict[str, Any], value: Any) -> None:
     verdict = conforms(value, schema, {}, request=False)
@@ -151,6 +152,23 @@ DOC = {
 def test_values(schema: dict[str, Any], expected: Any) -> None:
     assert synthesise(schema, DOC) == expected
     assert _valid(expected, schema, DOC)
+
+
+@pytest.mark.parametrize(
+    "value, step, expected",
+    [
+        (25_471_228_715_371_727, 5, False),  # value / 5 as a float is a whole number
+        (25_471_228_715_371_725, 5, True),
+        (2**63 + 1, 2, False),
+        (9, 3, True),
+        (0.75, 0.25, True),
+        (0.7, 0.25, False),
+    ],
+)
+def test_multiple_of_is_exact_for_integers(value: Any, step: Any, expected: bool) -> None:
+    schema = {"type": "number", "multipleOf": step}
+    assert conforms(value, schema, {}, request=False) is expected
+    assert _valid(value, schema) is expected
 
 
 def test_a_pattern_it_cannot_check_gives_no_value() -> None:
