@@ -34,7 +34,7 @@ from schemas.models import (  # noqa: E402
 
 
 def fields(cls: type) -> list[str]:
-    return [name for name, _ in cls._specgen_fields]
+    return [name for name, _ in cls.__specgen_fields__]
 
 
 def call(reply: Reply, fn: Any, *args: Any, **kwargs: Any) -> tuple[Any, Recorder]:
