@@ -25,7 +25,7 @@ from .imports import STANDARD_NAMES, standard_imports
 from .ir import Api, ClientClass, Exports
 from .load import LoadedSpec
 from .naming import Identifier, Scope, package_name
-from .runtime_names import runtime_names
+from .runtime_names import by_origin, runtime_names
 from .server_urls import CREDENTIALS_WARNING, strip_userinfo
 from .store import Store
 
@@ -150,6 +150,10 @@ class _Builder:
                 model_exports,
                 tuple(sorted([*runtime_exports, Identifier("AsyncClient"), Identifier("Client"), *model_exports])),
                 error_tree(self.exports),
+                tuple(
+                    (Identifier(module), tuple(Identifier(n) for n in names))
+                    for module, names in by_origin(runtime_exports)
+                ),
             ),
             clients=(
                 ClientClass(Identifier("Client"), Identifier("Client"), Identifier("method"), f"Synchronous client for {title}."),

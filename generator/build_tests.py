@@ -360,6 +360,7 @@ class OperationTests:
                     expected_case=expected_case,
                     has_result=response is not None,
                     warns=warns,
+                    binds_result=response is None or expected_case is not None,
                 )
             )
         invalid = []

@@ -156,6 +156,9 @@ class TestCase:
     expected_case: str | None  # its key in tests/examples/test_<module>.expected.json
     has_result: bool
     warns: bool  # the call emits a DeprecationWarning (deprecated operation or argument)
+    # the test names the result (checks it is None, or checks it): an unused
+    # name is an error for pyright --strict
+    binds_result: bool = True
 
 
 @dataclass(frozen=True)
@@ -293,6 +296,8 @@ class Exports:
     models: tuple[Identifier, ...]
     all: tuple[Identifier, ...]
     errors: tuple[ErrorClass, ...] = ()  # every exported exception class, depth first
+    # (runtime module, its names in ``runtime``): where ``__init__`` imports them from
+    runtime_modules: tuple[tuple[Identifier, tuple[Identifier, ...]], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -86,3 +86,32 @@ def _decode(raw: bytes | None) -> RuntimeNames | None:
         return RuntimeNames(*(frozenset(f) for f in fields))
     except (ValueError, KeyError, TypeError):
         return None
+
+
+_origins_memo: dict[bytes, dict[str, str]] = {}
+
+
+def runtime_origins() -> dict[str, str]:
+    """name -> the runtime module it comes from, as the runtime's ``__init__``
+    imports it (``ApiError`` -> ``errors``). A package's ``__init__`` imports its
+    runtime names from there, not from ``._runtime``: pyright then sees no
+    private ``_runtime`` name in it for the package's modules to import (its
+    reportPrivateUsage). One small file: parsed per process, not cached."""
+    source = (RUNTIME_DIR / "__init__.py").read_bytes()
+    found = _origins_memo.get(source)
+    if found is None:
+        found = {}
+        for node in ast.parse(source).body:
+            if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
+                found.update((alias.asname or alias.name, node.module) for alias in node.names)
+        _origins_memo[source] = found
+    return found
+
+
+def by_origin(names: Iterable[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``names`` grouped by the runtime module each comes from, both sorted."""
+    origins = runtime_origins()
+    grouped: dict[str, list[str]] = {}
+    for name in sorted(names):
+        grouped.setdefault(origins[name], []).append(name)
+    return tuple((module, tuple(found)) for module, found in sorted(grouped.items()))

@@ -83,3 +83,23 @@ def test_a_changed_reader_is_not_answered_from_the_cache(tmp_path: Path, monkeyp
     _no_parsing(monkeypatch)
     with pytest.raises(AssertionError, match="parsed again"):
         rn.runtime_names(cache)
+
+
+def test_every_runtime_export_has_the_module_it_comes_from() -> None:
+    """A package's ``__init__`` imports its runtime names from these modules
+    (``from ._runtime.errors import ApiError``), so each must have one."""
+    import ast
+
+    tree = ast.parse((RUNTIME_DIR / "__init__.py").read_text(encoding="utf-8"))
+    (exported,) = [
+        ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "__all__" for t in node.targets)
+    ]
+    origins = rn.runtime_origins()
+    assert set(exported) <= origins.keys()
+    assert origins["ApiError"] == "errors" and origins["ApiResponse"] == "base"
+    assert rn.by_origin(["DecodeError", "ApiResponse", "ApiError"]) == (
+        ("base", ("ApiResponse",)),
+        ("errors", ("ApiError", "DecodeError")),
+    )
