@@ -83,20 +83,39 @@ def validate_lenient(
     ``key_of(mended spec)`` as the strict verdict is (see pipeline.py)."""
     mended = mend(spec)
     key = key_of(spec) if cache is not None and key_of is not None else None
-    found = _cached(spec, cache.get("valid", key)) if cache is not None and key is not None else None
+    found = cached_verdict(spec, cache, key)
     if found is None:
-        try:
-            found = verdict(spec)
-        except SpecError as exc:
-            raise SpecError(sorted(mended + exc.diagnostics, key=lambda d: d.line or 0)) from None
-        if cache is not None and key is not None:
-            entry = {"warnings": [[w.line, w.pointer, w.message] for w in found.warnings], "drop": list(found.drop)}
-            cache.put("valid", key, json.dumps(entry).encode("utf-8"))
+        found = verdict_with(spec, mended)
+        remember(cache, key, found)
     apply(spec, found)
+    return with_mended(mended, found)
+
+
+def verdict_with(spec: LoadedSpec, mended: list[Diagnostic]) -> Verdict:
+    """:func:`verdict`, its :class:`SpecError` holding the warnings ``mended`` too."""
+    try:
+        return verdict(spec)
+    except SpecError as exc:
+        raise SpecError(sorted(mended + exc.diagnostics, key=lambda d: d.line or 0)) from None
+
+
+def with_mended(mended: list[Diagnostic], found: Verdict) -> Verdict:
+    """``found`` with the warnings of :func:`mend` among its own, ordered by line."""
     return Verdict(tuple(sorted([*mended, *found.warnings], key=lambda d: d.line or 0)), found.drop)
 
 
-def _cached(spec: LoadedSpec, raw: bytes | None) -> Verdict | None:
+def remember(cache: Store | None, key: str | None, found: Verdict) -> None:
+    """Keep the validator's part of a verdict under ``key`` (see :func:`validate_lenient`)."""
+    if cache is not None and key is not None:
+        entry = {"warnings": [[w.line, w.pointer, w.message] for w in found.warnings], "drop": list(found.drop)}
+        cache.put("valid", key, json.dumps(entry).encode("utf-8"))
+
+
+def cached_verdict(spec: LoadedSpec, cache: Store | None, key: str | None) -> Verdict | None:
+    """The verdict kept under ``key``, if any and readable."""
+    if cache is None or key is None:
+        return None
+    raw = cache.get("valid", key)
     if raw is None:
         return None
     try:

@@ -17,10 +17,10 @@ from .options import DEFAULT_LINE_LENGTH, Options
 from .ruff_format import find_ruff
 from .manifest import build_manifest, manifest_path, templates_digest
 from .render import environment, record_templates, render
-from . import lenient as lenient_module
 from . import validate as validate_module
+from .lenient_beside import LenientRun, start_lenient
 from .validate import validate, validation_view
-from .validate_beside import start_validation, wait_for_validation
+from .validate_beside import BackgroundValidation, start_validation
 from .versions import installed_version
 
 if TYPE_CHECKING:
@@ -54,59 +54,82 @@ def generate_package(
     later stage failed on it meanwhile (that failure is its ``__cause__``).
 
     ``options.lenient``: harmless defects are warnings, the spec mended where needed
-    (see lenient.py); validation then runs first, inline: the mended spec is
-    what the later stages read."""
+    (see lenient.py); validation runs beside the rest in the same way, the build
+    reading the spec as lenient_beside.py predicts the verdict leaves it, and
+    building again if the verdict leaves it otherwise."""
     options = replace(options or Options(), **settings)
     if options.formatter == "ruff" and not options.formatter_version:
         options = replace(options, formatter_version=find_ruff().version)  # the manifest records it
     spec = load_spec(spec_path)
+    background: BackgroundValidation | LenientRun | None
     if options.lenient:
-        found = lenient_module.validate_lenient(spec, cache, lambda mended: _validated_key(mended, lenient=True))
-        validating, background = False, None
+        run = start_lenient(spec, cache, lambda mended: _validated_key(mended, lenient=True), jobs)
+        validating, background = False, (None if run.finished else run)
     else:
-        found = None
         validated_key = _validated_key(spec) if cache is not None else None
         validating = cache is None or validated_key is None or cache.get("valid", validated_key) is None
         background = start_validation(spec, jobs) if validating else None
         if validating and background is None:
             validate(spec)
     try:
-        api = build_api(spec, options.package, cache, options.allow_env, options.prefer_media_types)
-        env = environment(options.templates, cache.folder("jinja") if cache is not None else None, options.line_length)
-        used = record_templates(env)  # the manifest hashes the templates actually loaded
-        rendered = render(api, env)
-        if background is not None and background.ready():
-            wait_for_validation(background)  # an invalid spec stops here, before the longest stage
-        formatted = format_files(
-            dict(sorted(rendered.items())),
-            options.line_length,
-            cache,
-            jobs,
-            options.formatter,
-            group=api.package,
-            helper=format_helper,
-        )
-        files = {f"{api.package}/{path}": text for path, text in formatted.items()}
-        # Last: the manifest records the hash of every file above (see manifest.py).
-        manifest = build_manifest(api, spec.sha256, files, templates_digest(used.sources), options.manifest_options())
-        files[manifest_path(api.package)] = manifest
-        if background is not None:
-            wait_for_validation(background)
+        files, api = _build(spec, options, cache, jobs, format_helper, background)
     except Exception as exc:
-        if background is None or background.finished:
+        if background is None:
+            raise
+        if not background.finished:
+            try:
+                background.wait()  # as when validating first: an invalid spec's errors win
+            except SpecError as invalid:
+                raise invalid from exc
+        if not (isinstance(background, LenientRun) and background.mispredicted):
             raise  # the verdict itself, or a failure after a valid verdict
-        try:
-            wait_for_validation(background)  # as when validating first: an invalid spec's errors win
-        except SpecError as invalid:
-            raise invalid from exc
-        raise
+        files = {}  # built on a wrong guess: built again below
     finally:
         if background is not None:
             background.close()  # kills the child if it still runs (an interrupt), and reaps it
+    if options.lenient and run.mispredicted:
+        run.redo()
+        files, api = _build(spec, options, cache, jobs, format_helper, None)
     if validating and cache is not None and validated_key is not None:
         cache.put("valid", validated_key, b"ok")
-    worked_around = tuple(str(w) for w in found.warnings) if found is not None else ()
+    worked_around = tuple(str(w) for w in run.wait().warnings) if options.lenient else ()
     return Generated(api.package, dict(sorted(files.items())), api.warnings, api, worked_around, api.notes)
+
+
+def _build(
+    spec: LoadedSpec,
+    options: Options,
+    cache: Store | None,
+    jobs: int,
+    format_helper: FormatHelper | None,
+    background: BackgroundValidation | LenientRun | None,
+) -> tuple[dict[str, str], Any]:
+    """The package's files, the manifest last, and the API they came from; the
+    verdict of ``background`` awaited before the longest stage if it is there, and at the end."""
+    api = build_api(spec, options.package, cache, options.allow_env, options.prefer_media_types)
+    env = environment(options.templates, cache.folder("jinja") if cache is not None else None, options.line_length)
+    used = record_templates(env)  # the manifest hashes the templates actually loaded
+    rendered = render(api, env)
+    if background is not None and background.ready():
+        background.wait()  # an invalid spec stops here, before the longest stage
+        if isinstance(background, LenientRun) and background.mispredicted:
+            return {}, api  # built on a wrong guess: the caller builds again
+    formatted = format_files(
+        dict(sorted(rendered.items())),
+        options.line_length,
+        cache,
+        jobs,
+        options.formatter,
+        group=api.package,
+        helper=format_helper,
+    )
+    files = {f"{api.package}/{path}": text for path, text in formatted.items()}
+    # Last: the manifest records the hash of every file above (see manifest.py).
+    manifest = build_manifest(api, spec.sha256, files, templates_digest(used.sources), options.manifest_options())
+    files[manifest_path(api.package)] = manifest
+    if background is not None:
+        background.wait()
+    return files, api
 
 
 def warm_up(formatter: str = "black", line_length: int = DEFAULT_LINE_LENGTH) -> None:

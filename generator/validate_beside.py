@@ -1,9 +1,9 @@
-"""Stage 2, validate, beside the rest: :func:`generator.validate.validate` in a
-forked child process, so that the pipeline builds, renders and formats on the
-other core meanwhile (with ``jobs > 1``).
+"""Stage 2, validate, beside the rest: :func:`generator.validate.validate` (or
+lenient mode's check) in a forked child process, so that the pipeline builds,
+renders and formats on the other core meanwhile (with ``jobs > 1``).
 
 :func:`start_validation` forks the child (or returns None: validate inline);
-:func:`wait_for_validation` gives its verdict, the same as ``validate``'s.
+:func:`wait_for_validation` gives its verdict, the same as the check's.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import select
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from . import validate as validate_module  # looked up at call time (tests replace validate)
@@ -24,17 +25,26 @@ from .errors import Diagnostic, SpecError
 from .load import LoadedSpec
 
 
-class BackgroundValidation:
-    """:func:`validate` of one spec, running in a forked child process.
+def _strict(spec: LoadedSpec) -> None:
+    validate_module.validate(spec)  # looked up at call time (tests replace validate)
 
-    The child sends its verdict over a pipe, pickled: None for a valid spec, else
-    the diagnostics of the :class:`SpecError` it raised. Anything else (the child
-    crashed, was killed, raised another exception, sent a partial or garbled
-    verdict) means validating in the parent instead, as without a child.
+
+Check = Callable[[LoadedSpec], Any]
+
+
+class BackgroundValidation:
+    """A check of one spec (:func:`validate` by default), running in a forked child process.
+
+    The child sends its verdict over a pipe, pickled: ``(what the check returned,
+    None)``, or ``(None, the diagnostics of the SpecError it raised)``. Anything
+    else (the child crashed, was killed, raised another exception, sent a partial
+    or garbled verdict) means checking in the parent instead, as without a child.
     """
 
-    def __init__(self, spec: LoadedSpec, pid: int, fd: int) -> None:
+    def __init__(self, spec: LoadedSpec, pid: int, fd: int, check: Check = _strict) -> None:
         self.spec = spec
+        self.check = check
+        self.result: Any = None  # what the check returned, once finished without error
         self.pid = pid  # kept after reaping (tests check that it was reaped)
         self._fd = fd  # the pipe's read end; -1 once read to the end
         self._running = True  # not reaped yet
@@ -48,20 +58,24 @@ class BackgroundValidation:
         except ValueError:  # a descriptor past FD_SETSIZE: only the final wait will tell
             return False
 
-    def wait(self) -> None:
-        """Block until the verdict; raise the :class:`SpecError` that :func:`validate` raises."""
+    def wait(self) -> Any:
+        """Block until the verdict; return what the check returned, or raise the
+        :class:`SpecError` it raised."""
         if not self.finished:
-            diagnostics = self._collect()
+            verdict = self._collect()
             self.finished = True
-            if diagnostics is _NO_VERDICT:
+            if verdict is _NO_VERDICT:
                 try:
-                    validate_module.validate(self.spec)  # the child failed: correctness first
+                    self.result = self.check(self.spec)  # the child failed: correctness first
                 except SpecError as exc:
                     self._error = exc
-            elif diagnostics is not None:
-                self._error = SpecError(diagnostics)
+            elif verdict[1] is not None:
+                self._error = SpecError(verdict[1])
+            else:
+                self.result = verdict[0]
         if self._error is not None:
             raise self._error
+        return self.result
 
     def _collect(self) -> Any:
         """The child's verdict, the child reaped; ``_NO_VERDICT`` if it sent none.
@@ -88,7 +102,10 @@ class BackgroundValidation:
             verdict = pickle.loads(b"".join(chunks))
         except Exception:
             return _NO_VERDICT
-        if verdict is None or (isinstance(verdict, list) and all(isinstance(d, Diagnostic) for d in verdict)):
+        if not (isinstance(verdict, tuple) and len(verdict) == 2):
+            return _NO_VERDICT
+        found = verdict[1]
+        if found is None or (isinstance(found, list) and all(isinstance(d, Diagnostic) for d in found)):
             return verdict
         return _NO_VERDICT
 
@@ -116,8 +133,8 @@ BESIDE_MIN_NODES = 2000
 _forked_before = False  # a child imported the validator; later ones could inherit it
 
 
-def start_validation(spec: LoadedSpec, jobs: int) -> BackgroundValidation | None:
-    """Start :func:`validate` of ``spec`` in a forked child; None if it should run inline.
+def start_validation(spec: LoadedSpec, jobs: int, check: Check = _strict) -> BackgroundValidation | None:
+    """Start ``check`` (:func:`validate`) of ``spec`` in a forked child; None if it should run inline.
 
     Inline means ``jobs <= 1``, no ``os.fork`` (Windows), other threads in this
     process (a forked child could inherit a lock one of them holds, and hang),
@@ -154,30 +171,30 @@ def start_validation(spec: LoadedSpec, jobs: int) -> BackgroundValidation | None
             os.dup2(devnull, 1)
             os.dup2(devnull, 2)
             sys.stdout = sys.stderr = open(devnull, "w")  # the parent's (unflushed) ones are left alone
-            _validate_in_child(spec, write_fd)
+            _validate_in_child(spec, write_fd, check)
             code = 0
         finally:
             os._exit(code)  # no atexit handlers, no flushing of the parent's buffers
     os.close(write_fd)
     _forked_before = True
-    return BackgroundValidation(spec, pid, read_fd)
+    return BackgroundValidation(spec, pid, read_fd, check)
 
 
-def _validate_in_child(spec: LoadedSpec, fd: int) -> None:
-    """In the child: validate, and write the verdict to ``fd`` (see :class:`BackgroundValidation`)."""
+def _validate_in_child(spec: LoadedSpec, fd: int, check: Check = _strict) -> None:
+    """In the child: check, and write the verdict to ``fd`` (see :class:`BackgroundValidation`)."""
+    verdict: tuple[Any, list[Diagnostic] | None]
     try:
-        validate_module.validate(spec)
-        verdict = None
+        verdict = (check(spec), None)
     except SpecError as exc:
         if type(exc) is not SpecError:
             raise  # the parent validates again, and raises it itself
-        verdict = list(exc.diagnostics)
+        verdict = (None, list(exc.diagnostics))
     data = memoryview(pickle.dumps(verdict, protocol=pickle.HIGHEST_PROTOCOL))
     while data:
         data = data[os.write(fd, data) :]
     os.close(fd)
 
 
-def wait_for_validation(background: BackgroundValidation) -> None:
-    """The verdict of :func:`start_validation`'s child: raise its :class:`SpecError`, if any."""
-    background.wait()
+def wait_for_validation(background: BackgroundValidation) -> Any:
+    """The verdict of :func:`start_validation`'s child: what the check returned, or raise its :class:`SpecError`."""
+    return background.wait()

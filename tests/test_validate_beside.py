@@ -236,24 +236,24 @@ def test_an_interrupt_kills_and_reaps_the_child(
     assert_reaped(handles)
 
 
-def _exits(spec: Any, fd: int) -> None:
+def _exits(spec: Any, fd: int, *check: Any) -> None:
     os._exit(3)
 
 
-def _is_killed(spec: Any, fd: int) -> None:
+def _is_killed(spec: Any, fd: int, *check: Any) -> None:
     os.kill(os.getpid(), signal.SIGKILL)
 
 
-def _writes_garbage(spec: Any, fd: int) -> None:
+def _writes_garbage(spec: Any, fd: int, *check: Any) -> None:
     os.write(fd, b"not a pickle")
 
 
 _REAL_CHILD = beside_module._validate_in_child
 
 
-def _writes_half(spec: Any, fd: int) -> None:
+def _writes_half(spec: Any, fd: int, *check: Any) -> None:
     read, write = os.pipe()
-    _REAL_CHILD(spec, write)  # the real verdict, cut short
+    _REAL_CHILD(spec, write, *check)  # the real verdict, cut short
     os.close(write)
     data = os.read(read, 1 << 20)
     os.close(read)
@@ -263,7 +263,7 @@ def _writes_half(spec: Any, fd: int) -> None:
 
 @pytest.mark.parametrize("failure", [_exits, _is_killed, _writes_garbage, _writes_half])
 def test_a_child_that_dies_means_validating_in_the_parent(
-    failure: Callable[[Any, int], None],
+    failure: Callable[..., None],
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
     handles: list[Any],
