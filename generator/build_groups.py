@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Callable
 
 from .build_draft import OperationDraft
+from .build_request_checks import share_request_checks
 from .build_tests import OperationTests, expected_json
 from .imports import standard_imports
 from .ir import Code, Operation, OperationGroup, Parameter, TypeRef
@@ -40,6 +41,7 @@ def operation_groups(
     groups = []
     for title, members in sorted(by_title.items(), key=lambda pair: snake(pair[0])):
         ops, shared_params = _share_params(tuple(op for op, _ in members))
+        ops = share_request_checks(ops)
         needs = set().union(*(d.test_needs for _, d in members))
         test_models = set().union(*(d.test_models for _, d in members))
         test_models |= set(_operation_imports(tuple(op for op in ops if op.tests), responses_only=True))

@@ -11,6 +11,7 @@ from . import patterns
 from .build_draft import OperationDraft, fixed_query, request_path
 from .build_media import expected_media_text
 from .build_params import arg_code
+from .build_request_checks import request_checks
 from .build_types import TypeBuilder
 from .build_wire import (
     PATH_SAFE,
@@ -314,6 +315,16 @@ class OperationTests:
             for p, _, s in entries
             if p.location == "header"
         )
+        request = request_checks(
+            method=draft.method,
+            path=base_path + expected_path(request_path(draft.path), path_values),
+            query=tuple(sorted([*fixed_query(draft.path), *pairs("query")])),
+            form=pairs("form"),
+            json=literal(_json_form(body)) if any(p.location == "body" for p, _, _ in entries) else None,
+            content=next((code for p, code, _ in entries if p.location == "content"), None),
+            multipart=any(p.location in ("multipart", "file") for p, _, _ in entries),
+            headers=headers,
+        )
         examples = draft.examples
         raw = response is not None and response.format == "raw"
         if raw:
@@ -350,13 +361,7 @@ class OperationTests:
                     status=draft.status,
                     body_file=body_file,
                     args=args,
-                    expected_path=base_path + expected_path(request_path(draft.path), path_values),
-                    expected_query=tuple(sorted([*fixed_query(draft.path), *pairs("query")])),
-                    expected_form=pairs("form"),
-                    expected_json=literal(_json_form(body)) if any(p.location == "body" for p, _, _ in entries) else None,
-                    expected_headers=headers,
-                    expected_content=next((code for p, code, _ in entries if p.location == "content"), None),
-                    multipart=any(p.location in ("multipart", "file") for p, _, _ in entries),
+                    request_checks=request,
                     expected_case=expected_case,
                     has_result=response is not None,
                     warns=warns,

@@ -136,6 +136,26 @@ class Pagination:
 
 
 @dataclass(frozen=True)
+class RequestCheck:
+    """One assertion of a generated test on the request its call sent."""
+
+    kind: str  # method, path, query, form, json, content, multipart, header
+    name: str = ""  # header: its name
+    value: str = ""  # method, path, header: the text expected
+    pairs: tuple[tuple[str, str], ...] = ()  # query, form: the pairs expected, in order
+    code: Code | None = None  # json, content: a literal of the body sent
+
+
+@dataclass(frozen=True)
+class RequestChecks:
+    """The request assertions that every test of one operation makes: one
+    module-level function ``name(recorder)`` that each of them calls."""
+
+    name: Identifier
+    checks: tuple[RequestCheck, ...]
+
+
+@dataclass(frozen=True)
 class TestCase:
     """A generated test: serve ``body`` for one call and check request and result."""
 
@@ -144,13 +164,9 @@ class TestCase:
     status: int
     body_file: str | None  # file name under tests/examples/ holding the JSON body served
     args: tuple[tuple[Identifier | None, Code], ...]  # (keyword or None for positional, literal)
-    expected_path: str
-    expected_query: tuple[tuple[str, str], ...]
-    expected_form: tuple[tuple[str, str], ...]
-    expected_json: Code | None  # literal of the JSON body sent
-    expected_content: Code | None  # literal of a raw (non-JSON) body sent
-    expected_headers: tuple[tuple[str, str], ...]
-    multipart: bool
+    # the assertions on the request that this test makes itself: all of them,
+    # less those of its operation's ``request_checks`` (which it calls)
+    request_checks: tuple[RequestCheck, ...]
     # file name under tests/examples/ holding the checks on the decoded result
     # (data for the runtime's testing.check), or None when there are none
     expected_case: str | None  # its key in tests/examples/test_<module>.expected.json
@@ -217,6 +233,8 @@ class Operation:
     doc_body: str
     example_args: tuple[tuple[Identifier | None, Code], ...]  # required arguments, for docs
     example_imports: tuple[Identifier, ...]  # models those arguments name
+    # the request assertions its tests share, when two or more do (build_tests.share_request_checks)
+    request_checks: RequestChecks | None = None
 
 
 @dataclass(frozen=True)
