@@ -12,12 +12,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from .filters import literal
 from .ir import Code, Operation, RequestCheck, RequestChecks
 from .naming import Identifier, Scope
 
 # The test module's names starting with "_" besides the request helpers
 # (templates/tests/test_group.py.jinja), without that "_": a check helper is never named so.
-_MODULE_NAMES = frozenset({"rt", "ops", "check", "example", "expected", "send_both", "recorder"})
+_MODULE_NAMES = frozenset({"rt", "ops", "check", "example", "expected", "send_both"})
+
+_MULTIPART = Code('recorder.requests[0].headers["Content-Type"].startswith("multipart/form-data")')
 
 
 def request_checks(
@@ -31,24 +34,28 @@ def request_checks(
     multipart: bool,
     headers: tuple[tuple[str, str], ...],
 ) -> tuple[RequestCheck, ...]:
-    """Every assertion a test makes on its request, in the order it makes them.
+    """Every assertion a test makes on its request, in the order it makes them;
+    ``json`` and ``content`` are literals already.
 
     The query is always checked (an empty one too); the form, bodies and the
     multipart media type only when the call sends them."""
     checks = [
-        RequestCheck("method", value=method),
-        RequestCheck("path", value=path),
-        RequestCheck("query", pairs=query),
+        RequestCheck("method", Code(f"recorder.requests[0].method == {literal(method)}"), value=method),
+        RequestCheck("path", Code(f"recorder.path() == {literal(path)}"), value=path),
+        RequestCheck("query", Code(f"recorder.query() == {literal(list(query))}"), pairs=query),
     ]
     if form:
-        checks.append(RequestCheck("form", pairs=form))
+        checks.append(RequestCheck("form", Code(f"recorder.form() == {literal(list(form))}"), pairs=form))
     if json is not None:
-        checks.append(RequestCheck("json", code=json))
+        checks.append(RequestCheck("json", Code(f"recorder.json() == {json}"), code=json))
     if content is not None:
-        checks.append(RequestCheck("content", code=content))
+        checks.append(RequestCheck("content", Code(f"recorder.requests[0].content == {content}"), code=content))
     if multipart:
-        checks.append(RequestCheck("multipart"))
-    checks.extend(RequestCheck("header", name=name, value=value) for name, value in headers)
+        checks.append(RequestCheck("multipart", _MULTIPART))
+    checks.extend(
+        RequestCheck("header", Code(f"recorder.requests[0].headers[{literal(name)}] == {literal(value)}"), name=name, value=value)
+        for name, value in headers
+    )
     return tuple(checks)
 
 

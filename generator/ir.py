@@ -140,6 +140,7 @@ class RequestCheck:
     """One assertion of a generated test on the request its call sent."""
 
     kind: str  # method, path, query, form, json, content, multipart, header
+    assertion: Code  # the expression after ``assert``, its literals written by filters.literal
     name: str = ""  # header: its name
     value: str = ""  # method, path, header: the text expected
     pairs: tuple[tuple[str, str], ...] = ()  # query, form: the pairs expected, in order
