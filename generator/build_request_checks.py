@@ -52,10 +52,9 @@ def request_checks(
         checks.append(RequestCheck("content", Code(f"recorder.requests[0].content == {content}"), code=content))
     if multipart:
         checks.append(RequestCheck("multipart", _MULTIPART))
-    checks.extend(
-        RequestCheck("header", Code(f"recorder.requests[0].headers[{literal(name)}] == {literal(value)}"), name=name, value=value)
-        for name, value in headers
-    )
+    for name, value in headers:
+        assertion = Code(f"recorder.requests[0].headers[{literal(name)}] == {literal(value)}")
+        checks.append(RequestCheck("header", assertion, name=name, value=value))
     return tuple(checks)
 
 

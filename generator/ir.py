@@ -234,7 +234,7 @@ class Operation:
     doc_body: str
     example_args: tuple[tuple[Identifier | None, Code], ...]  # required arguments, for docs
     example_imports: tuple[Identifier, ...]  # models those arguments name
-    # the request assertions its tests share, when two or more do (build_tests.share_request_checks)
+    # the request assertions its tests share, when two or more do (build_request_checks.py)
     request_checks: RequestChecks | None = None
 
 
