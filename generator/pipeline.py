@@ -18,6 +18,7 @@ from .ruff_format import find_ruff
 from .manifest import build_manifest, manifest_path, templates_digest
 from .render import environment, record_templates, render
 from . import validate as validate_module
+from .lenient import validate_lenient
 from .lenient_beside import LenientRun, start_lenient
 from .validate import validate, validation_view
 from .validate_beside import BackgroundValidation, start_validation
@@ -174,7 +175,7 @@ def build_ir(
     loaded = spec if isinstance(spec, LoadedSpec) else load_spec(spec)
     worked_around: tuple[Diagnostic, ...] = ()
     if lenient:
-        worked_around = lenient_module.validate_lenient(loaded).warnings
+        worked_around = validate_lenient(loaded).warnings
     else:
         validate(loaded)
     return Built(loaded, build_api(loaded, package, allow_env=allow_env), worked_around)
