@@ -395,8 +395,9 @@ class AsyncClient(BaseClient):
         deadline: Deadline,
     ) -> httpx.Response:
         """One attempt (see ``exchange``), cut off exactly at the deadline."""
+        scope = asyncio.timeout(deadline.remaining())
         try:
-            async with asyncio.timeout(deadline.remaining()) as scope:
+            async with scope:
                 return await aexchange(
                     self._http,
                     http_request,

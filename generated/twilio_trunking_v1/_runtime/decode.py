@@ -38,7 +38,7 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeGuard, TypeVar, cast
 
 from .errors import DecodeError
 
@@ -335,7 +335,7 @@ def _plain_class(item: Decoder[Any]) -> type | None:
     return exact if members is None and exact is not _Unmatched else None
 
 
-class _ListOf(Decoder[list[T]]):
+class ListOf(Decoder[list[T]]):
     __slots__ = ("item", "_plain")
 
     def __init__(self, item: Decoder[T]) -> None:
@@ -343,22 +343,23 @@ class _ListOf(Decoder[list[T]]):
         self._plain = _plain_class(item)
 
     def decode(self, value: object) -> list[T]:
-        if not isinstance(value, list):
+        if not is_array(value):
             raise DecodeError(f"expected an array, got {describe(value)}")
+        items = value
         plain = self._plain
         if plain is not None:  # the items may all decode to themselves
             if plain is object:
-                return list(value)
-            for item in value:
+                return list(items)
+            for item in items:
                 if item.__class__ is not plain:
                     break
             else:
-                return list(value)
+                return list(items)
         decode = self.item.function()
         out: list[T] = []
         append = out.append
         try:
-            for item in value:
+            for item in items:
                 append(decode(item))
         except DecodeError as exc:
             exc.prepend(len(out))  # the index of the failing item
@@ -366,13 +367,13 @@ class _ListOf(Decoder[list[T]]):
         return out
 
     def encode(self, value: Any) -> Any:
-        if self.item.kind != KIND_OTHER or not isinstance(value, list):
+        if self.item.kind != KIND_OTHER or not is_array(value):
             return value
         encode = self.item.encode
         return [None if item is None else encode(item) for item in value]
 
 
-class _DictOf(Decoder[dict[str, T]]):
+class DictOf(Decoder[dict[str, T]]):
     __slots__ = ("item", "_plain")
 
     def __init__(self, item: Decoder[T]) -> None:
@@ -382,20 +383,21 @@ class _DictOf(Decoder[dict[str, T]]):
     def decode(self, value: object) -> dict[str, T]:
         if type(value) is not dict and not isinstance(value, Mapping):
             raise DecodeError(f"expected an object, got {describe(value)}")
+        members = cast("Mapping[str, Any]", value)  # JSON: its values are not known yet
         plain = self._plain
         if plain is not None:  # the values may all decode to themselves
             if plain is object:
-                return dict(value)
-            for item in value.values():
+                return dict(members)
+            for item in members.values():
                 if item.__class__ is not plain:
                     break
             else:
-                return dict(value)
+                return dict(members)
         decode = self.item.function()
         out: dict[str, T] = {}
         key = ""
         try:
-            for key, item in value.items():
+            for key, item in members.items():
                 out[key] = decode(item)
         except DecodeError as exc:
             exc.prepend(key)
@@ -406,7 +408,8 @@ class _DictOf(Decoder[dict[str, T]]):
         if self.item.kind != KIND_OTHER or not isinstance(value, Mapping):
             return value
         encode = self.item.encode
-        return {k: None if v is None else encode(v) for k, v in value.items()}
+        members = cast("Mapping[str, Any]", value)
+        return {k: None if v is None else encode(v) for k, v in members.items()}
 
 
 class _Enum(Decoder[E]):
@@ -466,7 +469,7 @@ TEXT: Decoder[str] = _Raw()
 """A text response body (e.g. XML or CSV), returned as str (not parsed as JSON)."""
 
 
-class _Optional(Decoder[T | None]):
+class OptionalOf(Decoder[T | None]):
     __slots__ = ("inner",)
 
     def __init__(self, inner: Decoder[T]) -> None:
@@ -504,12 +507,12 @@ class _OneOf(Decoder[Any]):
         self.mapping = dict(mapping)
 
     def decode(self, value: object) -> Any:
-        if self.discriminator is not None and isinstance(value, Mapping):
-            tag = value.get(self.discriminator)
+        if self.discriminator is not None:
+            tag = _member(value, self.discriminator)
             chosen = self.mapping.get(tag) if isinstance(tag, str) else None
             if chosen is not None:
                 return chosen.decode(value)
-        reasons = []
+        reasons: list[str] = []
         for choice in self.choices:
             try:
                 result = choice.decode(value)
@@ -534,6 +537,23 @@ class _OneOf(Decoder[Any]):
         return _plain_json(value)
 
 
+def is_array(value: object) -> TypeGuard[list[Any]]:
+    """Whether ``value`` is a JSON array (a list; its items are not checked)."""
+    return isinstance(value, list)
+
+
+def is_object(value: object) -> TypeGuard[dict[str, Any]]:
+    """Whether ``value`` is a JSON object (a dict; its values are not checked)."""
+    return isinstance(value, dict)
+
+
+def _member(value: object, name: str) -> object:
+    """``value[name]`` when ``value`` is a JSON object that has it, else None."""
+    if isinstance(value, Mapping):
+        return cast("Mapping[str, object]", value).get(name)
+    return None
+
+
 def _plain_json(value: Any) -> Any:
     """``value`` (decoded by any decoder) as JSON: models, enums, dates, containers."""
     to_dict = getattr(value, "to_dict", None)
@@ -545,9 +565,9 @@ def _plain_json(value: Any) -> Any:
         return format_datetime(value)
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, list):
+    if is_array(value):
         return [_plain_json(item) for item in value]
-    if isinstance(value, dict):
+    if is_object(value):
         return {key: _plain_json(item) for key, item in value.items()}
     return value
 
@@ -563,17 +583,17 @@ def one_of(
 
 def optional(inner: Decoder[T]) -> Decoder[T | None]:
     """``inner``, or null: for nullable array items and map values."""
-    return _Optional(inner)
+    return OptionalOf(inner)
 
 
 def list_of(item: Decoder[T]) -> Decoder[list[T]]:
     """A JSON array whose elements are decoded by ``item``."""
-    return _ListOf(item)
+    return ListOf(item)
 
 
 def dict_of(item: Decoder[T]) -> Decoder[dict[str, T]]:
     """A JSON object with arbitrary keys whose values are decoded by ``item``."""
-    return _DictOf(item)
+    return DictOf(item)
 
 
 def enum(cls: type[E]) -> Decoder[E]:

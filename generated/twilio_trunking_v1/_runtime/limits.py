@@ -56,7 +56,7 @@ def default_deadline(timeout: float | httpx.Timeout | None) -> float | None:
     return None if timeout is None else DEADLINE_FACTOR * float(timeout)
 
 
-def check_deadline(deadline: float | None) -> float | None:
+def check_deadline(deadline: object) -> float | None:
     """``deadline`` if it is ``None`` or a positive finite number of seconds."""
     if deadline is None:
         return None
@@ -71,7 +71,7 @@ def check_deadline(deadline: float | None) -> float | None:
     return float(deadline)
 
 
-def check_max_bytes(max_bytes: int | None) -> int | None:
+def check_max_bytes(max_bytes: object) -> int | None:
     """``max_bytes`` if it is ``None`` or a positive integer."""
     if max_bytes is None:
         return None
@@ -151,8 +151,9 @@ def _check_length(response: httpx.Response, limit: int | None) -> None:
 
 
 def _store(response: httpx.Response, chunks: list[bytes]) -> None:
-    # What ``Response.read()`` does once the stream is consumed.
-    response._content = b"".join(chunks)
+    # What ``Response.read()`` does once the stream is consumed: httpx has no
+    # public way to set the body it read, hence its private attribute.
+    response._content = b"".join(chunks)  # pyright: ignore[reportPrivateUsage]
 
 
 def read_body(response: httpx.Response, limit: int | None, deadline: Deadline) -> None:

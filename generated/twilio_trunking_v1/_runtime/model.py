@@ -24,6 +24,7 @@ from typing import (
     NamedTuple,
     Self,
     TypeVar,
+    cast,
     dataclass_transform,
     overload,
 )
@@ -44,7 +45,7 @@ __all__ = ["Model", "field", "model", "lazy", "FieldSpec"]
 T = TypeVar("T")
 M = TypeVar("M", bound="Model")
 
-_MISSING: Any = object()
+NO_DEFAULT: Any = object()
 _NO_DECIMALS: Mapping[str, Decimal] = MappingProxyType({})
 # The key of an instance's ``__dict__`` holding its ``_Received``, if any.
 _RECEIVED = "_specgen_received"
@@ -127,7 +128,7 @@ class _Field(NamedTuple):
     kind: int
     decode: Callable[[object], Any]
     encode: Callable[[Any], Any]
-    default: Any  # _MISSING when required
+    default: Any  # NO_DEFAULT when required
     accepts_null: bool
     read_only: bool
 
@@ -155,11 +156,11 @@ class _Table(NamedTuple):
 
 
 def _build_table(cls: type[Model]) -> _Table:
-    fields = []
-    for attr, declared in cls._specgen_fields:
+    fields: list[_Field] = []
+    for attr, declared in cls.__specgen_fields__:
         spec = declared.spec
         default = (
-            _MISSING if declared.default is dataclasses.MISSING else declared.default
+            NO_DEFAULT if declared.default is dataclasses.MISSING else declared.default
         )
         fields.append(
             _Field(
@@ -174,24 +175,24 @@ def _build_table(cls: type[Model]) -> _Table:
             )
         )
     by_wire: dict[str, _Step] = {}
-    for (attr, declared), f in zip(cls._specgen_fields, fields):
+    for (attr, declared), f in zip(cls.__specgen_fields__, fields):
         exact, members = declared.spec.decoder.fast_path()
         by_wire[f.wire] = (f.attr, exact, members, f.decode, f.accepts_null)
     table = _Table(
         owner=cls,
         fields=tuple(fields),
         by_wire=by_wire,
-        defaults={f.attr: f.default for f in fields if f.default is not _MISSING},
-        required=frozenset(f.wire for f in fields if f.default is _MISSING),
+        defaults={f.attr: f.default for f in fields if f.default is not NO_DEFAULT},
+        required=frozenset(f.wire for f in fields if f.default is NO_DEFAULT),
         floats=tuple((f.wire, f.attr) for f in fields if f.kind == KIND_FLOAT),
     )
-    cls._specgen_table = table
+    cls.__specgen_table__ = table
     return table
 
 
-def _table(cls: type[Model]) -> _Table:
+def table_of(cls: type[Model]) -> _Table:
     # A subclass of a model inherits its parent's table: check the owner.
-    table = cls._specgen_table
+    table = cls.__specgen_table__
     return table if table is not None and table.owner is cls else _build_table(cls)
 
 
@@ -200,10 +201,10 @@ def exact_decimals(
 ) -> dict[str, Decimal]:
     """attr -> exact value of each ``number`` field received as a string and
     decoded to a ``float`` (see ``decode.FLOAT``)."""
-    out = {}
+    out: dict[str, Decimal] = {}
     for wire, attr in table.floats:
         text = data.get(wire)
-        if text.__class__ is str and values[attr].__class__ is float:
+        if type(text) is str and values[attr].__class__ is float:
             out[attr] = Decimal(text)  # the JSON spelling of a finite number
     return out
 
@@ -225,9 +226,16 @@ def new_instance(
     return instance
 
 
+def _json_object(data: object) -> dict[str, Any]:
+    """``data`` (from an untyped caller) as a dict; DecodeError for a non-object."""
+    if not isinstance(data, Mapping):
+        raise DecodeError(f"expected an object, got {describe(data)}")
+    return dict(cast("Mapping[str, Any]", data))
+
+
 def _missing_field(table: _Table, data: Mapping[str, Any]) -> DecodeError:
     for f in table.fields:
-        if f.default is _MISSING and f.wire not in data:
+        if f.default is NO_DEFAULT and f.wire not in data:
             return DecodeError("required field is missing", [f.wire])
     return DecodeError("required field is missing")  # pragma: no cover
 
@@ -243,16 +251,17 @@ class Model:
     a package of hundreds of models quick to import.
     """
 
-    extra: dict[str, Any] = dataclasses.field(default_factory=dict)
+    extra: dict[str, Any] = dataclasses.field(default_factory=dict[str, Any])
     """Keys received from the server that the schema does not declare."""
 
-    _specgen_table: ClassVar[_Table | None] = None
-    _specgen_fields: ClassVar[tuple[tuple[str, _Declared], ...]] = ()
+    # Per-class bookkeeping, named like ``__dataclass_fields__``: no field's.
+    __specgen_table__: ClassVar[_Table | None] = None
+    __specgen_fields__: ClassVar[tuple[tuple[str, _Declared], ...]] = ()
     __hash__ = None  # type: ignore[assignment]  # mutable and compared by value
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        declared = dict(cls._specgen_fields)  # inherited first, in order
+        declared = dict(cls.__specgen_fields__)  # inherited first, in order
         for name, value in list(cls.__dict__.items()):
             if isinstance(value, _Declared):
                 declared[name] = value
@@ -260,15 +269,15 @@ class Model:
                     delattr(cls, name)
                 else:
                     setattr(cls, name, value.default)
-        cls._specgen_fields = tuple(declared.items())
+        cls.__specgen_fields__ = tuple(declared.items())
 
     def __init__(self, **kwargs: Any) -> None:
-        table = _table(type(self))
+        table = table_of(type(self))
         values: dict[str, Any] = {}
         for f in table.fields:
             if f.attr in kwargs:
                 values[f.attr] = kwargs.pop(f.attr)
-            elif f.default is not _MISSING:
+            elif f.default is not NO_DEFAULT:
                 values[f.attr] = f.default
             else:
                 raise TypeError(
@@ -322,13 +331,11 @@ class Model:
             from .tolerant import decode_model
 
             return decode_model(cls, data)
-        table = cls._specgen_table
+        table = cls.__specgen_table__
         if table is None or table.owner is not cls:
             table = _build_table(cls)
-        if type(data) is not dict:
-            if not isinstance(data, Mapping):
-                raise DecodeError(f"expected an object, got {describe(data)}")
-            data = dict(data)
+        if not isinstance(data, dict):
+            data = _json_object(data)
         # Walk the received keys (not the declared fields): missing optional
         # fields cost nothing since the defaults are copied in one go. Values
         # already of the right class (strings, ints, booleans, floats, known
@@ -376,13 +383,13 @@ class Model:
         ``decimals`` is sent as that exact text, as it was received.
         ``type(m).from_dict(m.to_dict()) == m`` holds.
         """
-        table = _table(type(self))
+        table = table_of(type(self))
         attrs = self.__dict__
         out: dict[str, Any] = {}
         for wire, attr, kind, _, encode, default, _, _ in table.fields:
             value = attrs[attr]
-            if value is None or (value == default and default is not _MISSING):
-                if value is None and default is _MISSING:
+            if value is None or (value == default and default is not NO_DEFAULT):
+                if value is None and default is NO_DEFAULT:
                     out[wire] = None
             elif kind == KIND_STR or kind == KIND_INT or kind == KIND_BOOL:
                 out[wire] = value
@@ -400,43 +407,44 @@ class Model:
         return out
 
     def __repr__(self) -> str:
-        table = _table(type(self))
+        table = table_of(type(self))
         parts = [
             f"{f.attr}={getattr(self, f.attr)!r}"
             for f in table.fields
-            if f.default is _MISSING or getattr(self, f.attr) is not None
+            if f.default is NO_DEFAULT or getattr(self, f.attr) is not None
         ]
         if self.extra:
             parts.append(f"extra={self.extra!r}")
         return f"{type(self).__name__}({', '.join(parts)})"
 
-    def _request_items(self) -> list[tuple[str, Any, bool]]:
-        """``(wire name, value, required)`` of the fields a request sends.
 
-        Read-only fields are left out; ``extra`` keys are included.
-        """
-        table = _table(type(self))
-        attrs = self.__dict__
-        items = [
-            (f.wire, attrs[f.attr], f.default is _MISSING)
-            for f in table.fields
-            if not f.read_only and (f.default is _MISSING or attrs[f.attr] != f.default)
-        ]
-        items.extend(
-            (key, value, True)
-            for key, value in self.extra.items()
-            if key not in table.by_wire
-        )
-        return items
+def request_items(instance: Model) -> list[tuple[str, Any, bool]]:
+    """``(wire name, value, required)`` of the fields a request sends.
 
-    @classmethod
-    def _attribute_for(cls, wire_name: str) -> str | None:
-        """The attribute holding the value sent as ``wire_name``, if any."""
-        step = _table(cls).by_wire.get(wire_name)
-        return step[0] if step is not None else None
+    Read-only fields are left out; ``extra`` keys are included.
+    """
+    table = table_of(type(instance))
+    attrs = instance.__dict__
+    items = [
+        (f.wire, attrs[f.attr], f.default is NO_DEFAULT)
+        for f in table.fields
+        if not f.read_only and (f.default is NO_DEFAULT or attrs[f.attr] != f.default)
+    ]
+    items.extend(
+        (key, value, True)
+        for key, value in instance.extra.items()
+        if key not in table.by_wire
+    )
+    return items
 
 
-class _ModelDecoder(Decoder[M]):
+def attribute_for(cls: type[Model], wire_name: str) -> str | None:
+    """The attribute of ``cls`` holding the value sent as ``wire_name``, if any."""
+    step = table_of(cls).by_wire.get(wire_name)
+    return step[0] if step is not None else None
+
+
+class ModelDecoder(Decoder[M]):
     __slots__ = ("cls",)
 
     def __init__(self, cls: type[M]) -> None:
@@ -452,7 +460,7 @@ class _ModelDecoder(Decoder[M]):
         return value.to_dict() if isinstance(value, Model) else value
 
 
-class _LazyDecoder(Decoder[M]):
+class LazyDecoder(Decoder[M]):
     """A model reference resolved on first use (recursive or forward refs)."""
 
     __slots__ = ("_resolve", "_cls")
@@ -461,13 +469,13 @@ class _LazyDecoder(Decoder[M]):
         self._resolve = resolve
         self._cls: type[M] | None = None
 
-    def _target(self) -> type[M]:
+    def target(self) -> type[M]:
         if self._cls is None:
             self._cls = self._resolve()
         return self._cls
 
     def decode(self, value: object) -> M:
-        return self._target().from_dict(value)  # type: ignore[arg-type]
+        return self.target().from_dict(value)  # type: ignore[arg-type]
 
     def encode(self, value: Any) -> Any:
         return value.to_dict() if isinstance(value, Model) else value
@@ -475,9 +483,9 @@ class _LazyDecoder(Decoder[M]):
 
 def model(cls: type[M]) -> Decoder[M]:
     """A JSON object decoded into the model class ``cls``."""
-    return _ModelDecoder(cls)
+    return ModelDecoder(cls)
 
 
 def lazy(resolve: Callable[[], type[M]]) -> Decoder[M]:
     """Like ``model`` but ``resolve()`` is called on first use, for recursion."""
-    return _LazyDecoder(resolve)
+    return LazyDecoder(resolve)

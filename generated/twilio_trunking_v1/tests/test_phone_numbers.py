@@ -27,9 +27,8 @@ def _list_phone_numbers_request() -> (
     )
 
 
-def test_list_phone_numbers_read_full() -> None:
-    recorder = _Recorder(200, _example(__file__, "list_phone_numbers_read_full.json"))
-    result = _send_both(Client, AsyncClient, _list_phone_numbers_request(), recorder)
+def _check_list_phone_numbers_request(recorder: _Recorder) -> None:
+    """The checks on the request that every test of this operation makes."""
     assert recorder.requests[0].method == "GET"
     assert (
         recorder.path() == "/v1/Trunks/TKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/PhoneNumbers"
@@ -39,21 +38,19 @@ def test_list_phone_numbers_read_full() -> None:
         ("PageSize", "50"),
         ("PageToken", "example"),
     ]
+
+
+def test_list_phone_numbers_read_full() -> None:
+    recorder = _Recorder(200, _example(__file__, "list_phone_numbers_read_full.json"))
+    result = _send_both(Client, AsyncClient, _list_phone_numbers_request(), recorder)
+    _check_list_phone_numbers_request(recorder)
     _check(result, _expected(__file__, "list_phone_numbers_read_full"))
 
 
 def test_list_phone_numbers_read_empty() -> None:
     recorder = _Recorder(200, _example(__file__, "list_phone_numbers_read_empty.json"))
     result = _send_both(Client, AsyncClient, _list_phone_numbers_request(), recorder)
-    assert recorder.requests[0].method == "GET"
-    assert (
-        recorder.path() == "/v1/Trunks/TKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/PhoneNumbers"
-    )
-    assert recorder.query() == [
-        ("Page", "1"),
-        ("PageSize", "50"),
-        ("PageToken", "example"),
-    ]
+    _check_list_phone_numbers_request(recorder)
     _check(result, _expected(__file__, "list_phone_numbers_read_empty"))
 
 

@@ -9,18 +9,16 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._runtime import (
+    from ._runtime.base import ApiResponse
+    from ._runtime.errors import (
         ApiConnectionError,
         ApiError,
-        ApiResponse,
         ApiTimeoutError,
         AuthenticationError,
         BadRequestError,
         ConflictError,
         DeadlineExceededError,
         DecodeError,
-        DecodeProblem,
-        MissingCredentialsError,
         NotFoundError,
         PaginationError,
         PermissionDeniedError,
@@ -33,6 +31,8 @@ if TYPE_CHECKING:
         TooManyPagesError,
         UnprocessableEntityError,
     )
+    from ._runtime.problems import DecodeProblem
+    from ._runtime.security import MissingCredentialsError
     from .client import AsyncClient, Client
     from .models import (
         Note,

@@ -122,7 +122,7 @@ def _get_attachment_request() -> _rt.Request[bytes]:
 
 def test_get_attachment_raw_body() -> None:
     recorder = _Recorder(200, None)
-    result = _send_both(Client, AsyncClient, _get_attachment_request(), recorder)
+    _send_both(Client, AsyncClient, _get_attachment_request(), recorder)
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/events/example/attachment"
     assert recorder.query() == []

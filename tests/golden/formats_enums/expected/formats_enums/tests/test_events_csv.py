@@ -20,7 +20,7 @@ def _export_events_request() -> _rt.Request[str]:
 
 def test_export_events_raw_body() -> None:
     recorder = _Recorder(200, None)
-    result = _send_both(Client, AsyncClient, _export_events_request(), recorder)
+    _send_both(Client, AsyncClient, _export_events_request(), recorder)
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/events.csv"
     assert recorder.query() == []

@@ -24,7 +24,7 @@ def _create_pet_request() -> _rt.Request[Pet]:
 
 def test_create_pet_synthesised() -> None:
     recorder = _Recorder(201, _example(__file__, "create_pet_synthesised.json"))
-    result = _send_both(Client, AsyncClient, _create_pet_request(), recorder)
+    _send_both(Client, AsyncClient, _create_pet_request(), recorder)
     assert recorder.requests[0].method == "POST"
     assert recorder.path() == "/pets"
     assert recorder.query() == []
@@ -38,7 +38,7 @@ def _get_pet_request() -> _rt.Request[Pet]:
 
 def test_get_pet_synthesised() -> None:
     recorder = _Recorder(200, _example(__file__, "get_pet_synthesised.json"))
-    result = _send_both(Client, AsyncClient, _get_pet_request(), recorder)
+    _send_both(Client, AsyncClient, _get_pet_request(), recorder)
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/pets/example"
     assert recorder.query() == []

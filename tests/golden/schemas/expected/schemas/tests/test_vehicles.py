@@ -22,7 +22,7 @@ def _get_vehicle_request() -> _rt.Request[Vehicle]:
 
 def test_get_vehicle_synthesised() -> None:
     recorder = _Recorder(200, _example(__file__, "get_vehicle_synthesised.json"))
-    result = _send_both(Client, AsyncClient, _get_vehicle_request(), recorder)
+    _send_both(Client, AsyncClient, _get_vehicle_request(), recorder)
     assert recorder.requests[0].method == "GET"
     assert recorder.path() == "/vehicles/example"
     assert recorder.query() == []

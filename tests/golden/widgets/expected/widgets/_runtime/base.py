@@ -489,7 +489,7 @@ def _token(text: str) -> str:
     )
 
 
-def _check_retries(max_retries: int) -> int:
+def _check_retries(max_retries: object) -> int:
     if (
         isinstance(max_retries, bool)
         or not isinstance(max_retries, int)
@@ -501,7 +501,7 @@ def _check_retries(max_retries: int) -> int:
     return max_retries
 
 
-def _check_strict(strict: bool) -> bool:
+def _check_strict(strict: object) -> bool:
     if not isinstance(strict, bool):
         raise ValueError(f"strict must be True or False, got {strict!r}")
     return strict

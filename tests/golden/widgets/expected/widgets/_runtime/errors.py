@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -172,7 +172,7 @@ class ApiError(SpecgenError):
         reason = httpx.codes.get_reason_phrase(self.status)
         text = f"{self.status} {reason}".rstrip()
         text += f": {self.method} {self.url}: {self.message}"
-        details = []
+        details: list[str] = []
         if self.code is not None:
             details.append(f"code {self.code}")
         if self.more_info:
@@ -324,18 +324,19 @@ def _message_from(data: object) -> tuple[str | None, int | str | None, str | Non
     """Extract (message, code, more_info) from a parsed error body."""
     if not isinstance(data, dict):
         return None, None, None
+    body = cast("dict[str, object]", data)  # parsed JSON
     message: str | None = None
     for key in ("message", "detail", "error_description", "error", "title"):
-        value = data.get(key)
+        value = body.get(key)
         if isinstance(value, dict):
-            value = value.get("message")
+            value = cast("dict[str, object]", value).get("message")
         if isinstance(value, str) and value:
             message = value
             break
-    code = data.get("code")
+    code = body.get("code")
     if isinstance(code, bool) or not isinstance(code, (int, str)):
         code = None
-    more_info = data.get("more_info")
+    more_info = body.get("more_info")
     return message, code, more_info if isinstance(more_info, str) else None
 
 

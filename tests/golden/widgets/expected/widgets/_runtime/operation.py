@@ -13,16 +13,16 @@ import dataclasses
 import enum as _enum
 import json as _json
 import os
+import inspect
 import re
-import sys
 import warnings
 from collections.abc import Mapping
 from functools import cached_property
-from typing import Any, Generic, Literal, Self, TypeVar
+from typing import Any, Generic, Literal, Self, TypeGuard, TypeVar, cast
 from urllib.parse import quote, unquote
 
 from . import regex, wire
-from .decode import Decoder, describe
+from .decode import Decoder, is_array
 from .rules import Rules, check_scalar
 
 __all__ = ["Param", "Operation", "Request", "PagedRequest", "Location"]
@@ -116,7 +116,7 @@ class Param:
     def check(self, value: object) -> None:
         """Raise ``ValueError`` if ``value`` (not ``None``) breaks a constraint."""
         if isinstance(value, (list, tuple)):
-            for item in value:
+            for item in cast("list[object] | tuple[object, ...]", value):
                 self._check_scalar(item)
         else:
             self._check_scalar(value)
@@ -153,8 +153,12 @@ class Operation(Generic[T]):
     path: str
     params: tuple[Param, ...] = ()
     response: Decoder[T]
-    responses: Mapping[str, Decoder[Any]] = dataclasses.field(default_factory=dict)
-    errors: Mapping[str, Decoder[Any]] = dataclasses.field(default_factory=dict)
+    responses: Mapping[str, Decoder[Any]] = dataclasses.field(
+        default_factory=dict[str, "Decoder[Any]"]
+    )
+    errors: Mapping[str, Decoder[Any]] = dataclasses.field(
+        default_factory=dict[str, "Decoder[Any]"]
+    )
     items: Decoder[Any] | None = None
     items_key: str | None = None
     page_size_param: str | None = None
@@ -224,7 +228,10 @@ def _caller_stacklevel() -> int:
     and generated code (e.g. the operation function and client method).
     """
     level = 1
-    frame = sys._getframe(1)
+    here = inspect.currentframe()  # (inspect is imported by httpx already)
+    frame = here.f_back if here is not None else None
+    if frame is None:  # a Python without frame objects
+        return level
     while frame.f_back is not None and frame.f_code.co_filename.startswith(
         _OUTER_PACKAGE
     ):
@@ -264,7 +271,7 @@ def _path_value(param: Param, value: object, text: str | None = None) -> str:
 
 def _expand_path(operation: Operation[Any], values: Mapping[str, str]) -> str:
     """The path with its parameters substituted and its literal text percent-encoded."""
-    out = []
+    out: list[str] = []
     last = 0
     template = operation.path
     for match in _PLACEHOLDER.finditer(template):
@@ -278,20 +285,27 @@ def _expand_path(operation: Operation[Any], values: Mapping[str, str]) -> str:
     return "".join(out)
 
 
+def _is_tuple(value: object) -> TypeGuard[tuple[Any, ...]]:
+    """Whether ``value`` is a tuple (a file as (name, content[, media[, headers]]))."""
+    return isinstance(value, tuple)
+
+
 def _file_part(param: Param, value: Any) -> Any:
     """One file part as httpx takes it: with the encoding's media type unless
     the caller named one, and the encoding's fixed part headers updated by the
     caller's (each checked: one line, a token name)."""
-    given = isinstance(value, tuple) and len(value) == 4
+    given = _is_tuple(value) and len(value) == 4
     if param.content_type is None and not param.part_headers and not given:
         return value
-    if isinstance(value, tuple):
+    rest: list[Any]
+    if _is_tuple(value):
         filename, content, *rest = value
     else:
         filename = os.path.basename(str(getattr(value, "name", "upload")))
         content, rest = value, []
     media = rest[0] if rest and rest[0] is not None else param.content_type
-    headers = {**dict(param.part_headers), **(dict(rest[1]) if len(rest) > 1 else {})}
+    extra: dict[str, str] = dict(rest[1]) if len(rest) > 1 else {}
+    headers = {**dict(param.part_headers), **extra}
     checked = {k: wire.check_part_header(k, v) for k, v in headers.items()}
     return (filename, content, media, checked)
 
@@ -391,9 +405,7 @@ class Request(Generic[T]):
         elif location == "file":
             if self.files is None:
                 self.files = []
-            items = (
-                value if isinstance(value, list) else [value]
-            )  # a list: one part each
+            items = value if is_array(value) else [value]  # a list: one part each
             self.files.extend((param.wire_name, _file_part(param, i)) for i in items)
         elif location == "path":
             path_values[param.wire_name] = _path_value(param, value)
@@ -462,7 +474,7 @@ class Request(Generic[T]):
         elif media is not None and wire.is_json_media(media):
             added = [(name, wire.media_text(data, media), media)]
         else:
-            items = data if isinstance(data, list) else [data]
+            items = data if is_array(data) else [data]
             if any(isinstance(item, (dict, list)) for item in items):
                 text = _json.dumps(data, separators=(",", ":"))
                 added = [(name, text, media or "application/json")]

@@ -26,7 +26,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 import httpx
 
 from .base import RawPage
-from .decode import describe
+from .decode import describe, is_array, is_object
 from .errors import (
     DecodeError,
     PaginationError,
@@ -34,7 +34,7 @@ from .errors import (
     TooManyPagesError,
     redact_url,
 )
-from .model import Model
+from .model import Model, attribute_for
 from .operation import PagedRequest
 from .urls import PageKey, page_key, same_origin
 
@@ -65,7 +65,7 @@ class Page(Generic[T, I]):
         )
 
 
-def _check_max_pages(max_pages: int | None) -> int | None:
+def _check_max_pages(max_pages: object) -> int | None:
     if max_pages is not None and (
         isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1
     ):
@@ -133,7 +133,7 @@ class _Cursor(Generic[T, I]):
         for fetched in (*response.history, response):
             self.seen.add(page_key(fetched.request.url, self.secret_params))
         data = raw.data
-        if not isinstance(data, dict):
+        if not is_object(data):
             raise self._error(f"expected an object, got {describe(data)}", raw, None)
         items = self._items(raw, data)
         if self.remaining is not None:
@@ -172,7 +172,7 @@ class _Cursor(Generic[T, I]):
         invalid one is kept in ``link_error`` (raised when it is followed)."""
         self.link_error = None
         meta = data.get("meta")
-        link = meta.get("next_page_url") if isinstance(meta, dict) else None
+        link = meta.get("next_page_url") if is_object(meta) else None
         if not isinstance(link, str) or not link:
             link = data.get("next_page_uri")
         if not isinstance(link, str) or not link:
@@ -195,14 +195,14 @@ class _Cursor(Generic[T, I]):
         values = data.get(key)
         if values is None:
             return []
-        if not isinstance(values, list):
+        if not is_array(values):
             raise self._error(f"expected an array, got {describe(values)}", raw, key)
         # Reuse the list already decoded inside the response model if any.
         parsed = raw.parsed
         if isinstance(parsed, Model):
-            attr = type(parsed)._attribute_for(key)
+            attr = attribute_for(type(parsed), key)
             decoded = getattr(parsed, attr) if attr is not None else None
-            if isinstance(decoded, list) and len(decoded) == len(values):
+            if is_array(decoded) and len(decoded) == len(values):
                 return decoded
         assert self.operation.items is not None  # checked by PagedRequest
         decode = self.operation.items.decode
@@ -221,7 +221,7 @@ class _Cursor(Generic[T, I]):
         if self.operation.items_key is not None:
             return self.operation.items_key
         meta = data.get("meta")
-        key = meta.get("key") if isinstance(meta, dict) else None
+        key = meta.get("key") if is_object(meta) else None
         if isinstance(key, str):
             return key
         arrays = [k for k, v in data.items() if isinstance(v, list)]

@@ -22,12 +22,14 @@ then skips the check: such a pattern is never handed to ``re``.
 from __future__ import annotations
 
 import functools
+import importlib
 import re
 import warnings
 from typing import Any, Callable
 
-import re._constants as _c  # type: ignore[import-not-found]  # Python 3.11+
-import re._parser as _parser  # type: ignore[import-not-found]
+# re's own parser and opcodes (Python 3.11+): untyped, so Any on purpose.
+_c: Any = importlib.import_module("re._constants")
+_parser: Any = importlib.import_module("re._parser")
 
 MAX_PATTERN = 5_000  # characters
 MAX_PROGRAM = 5_000  # instructions, after repeats are expanded
@@ -225,12 +227,15 @@ class _Compiler:
             low, high, sub = arg
             self.repeat(list(sub), low, high)
         else:
-            names = {_c.GROUPREF: "backreferences", _c.GROUPREF_EXISTS: "conditionals"}
+            names: dict[Any, str] = {
+                _c.GROUPREF: "backreferences",
+                _c.GROUPREF_EXISTS: "conditionals",
+            }
             names.update({_c.ASSERT: "lookaround", _c.ASSERT_NOT: "lookaround"})
             raise _Refused(names.get(op, f"{str(op).lower().replace('_', ' ')}"))
 
     def branch(self, alternatives: list[list[tuple[Any, Any]]]) -> None:
-        jumps = []
+        jumps: list[int] = []
         for index, alternative in enumerate(alternatives):
             if index < len(alternatives) - 1:
                 split = self.add(_SPLIT, None)
@@ -261,7 +266,7 @@ class _Compiler:
             self.add(_JMP, split)
             self.patch(split, _SPLIT, (split + 1, len(self.program)))
             return
-        splits = []
+        splits: list[int] = []
         for _ in range(high - low):
             splits.append(self.add(_SPLIT, None))
             self.emit(sub)
@@ -271,7 +276,7 @@ class _Compiler:
 
 def _char_set(items: list[tuple[Any, Any]]) -> Callable[[str], bool]:
     """The test of one ``[...]`` class (or ``\\d``, ``\\s``, ``\\w``)."""
-    negate = bool(items) and items[0][0] == _c.NEGATE
+    negate: bool = bool(items) and items[0][0] == _c.NEGATE
     chars: set[str] = set()
     ranges: list[tuple[int, int]] = []
     tests: list[Callable[[str], bool]] = []

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from functools import cached_property
-from typing import Protocol
+from typing import Protocol, cast
 
 from . import regex
 from .decode import describe
@@ -114,24 +114,27 @@ class Rules:
                 continue
             rules._check_one(item, path)
             if isinstance(item, dict) and rules.fields:
+                members = cast("dict[str, object]", item)  # JSON
                 for key, sub in rules._fields.items():
-                    if key in item:
-                        stack.append((sub, item[key], f"{path}.{key}"))
+                    if key in members:
+                        stack.append((sub, members[key], f"{path}.{key}"))
             if rules.items is not None:
                 if isinstance(item, list):
+                    array = cast("list[object]", item)  # JSON
                     stack.extend(
-                        (rules.items, v, f"{path}[{i}]") for i, v in enumerate(item)
+                        (rules.items, v, f"{path}[{i}]") for i, v in enumerate(array)
                     )
                 elif isinstance(item, dict) and not rules.fields:
+                    members = cast("dict[str, object]", item)
                     stack.extend(
-                        (rules.items, v, f"{path}.{k}") for k, v in item.items()
+                        (rules.items, v, f"{path}.{k}") for k, v in members.items()
                     )
 
     def _check_one(self, value: object, path: str) -> None:
         if not isinstance(value, list):
             check_scalar(self, self._regex, value, path)
         else:
-            count = len(value)
+            count = len(cast("list[object]", value))
             if self.min_items is not None and count < self.min_items:
                 least = f"at least {self.min_items}"
                 raise ValueError(f"{path}: must have {least} items, got {count}")

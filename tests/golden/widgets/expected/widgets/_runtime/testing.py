@@ -31,12 +31,13 @@ import json
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import parse_qsl
 
 import httpx
 
 from .client import AsyncClient, Client
+from .decode import is_array, is_object
 from .operation import Request
 
 __all__ = ["Recorder", "check", "credentials", "example", "expected", "send_both"]
@@ -58,8 +59,8 @@ def expected(module_file: str, case: str) -> list[dict[str, Any]]:
     is ``module_file``, one entry per test."""
     name = f"{Path(module_file).stem}.expected.json"
     cases = _expected_file(str(Path(module_file).parent / "examples" / name))
-    checks = cases.get(case) if isinstance(cases, dict) else None
-    if not isinstance(checks, list):
+    checks = cases.get(case) if is_object(cases) else None
+    if not is_array(checks):
         raise ValueError(f"{name}: no list of checks for {case!r}")
     return checks
 
@@ -84,7 +85,7 @@ def check(result: object, checks: Sequence[Mapping[str, Any]]) -> None:
     ``result`` (for example ``result.items[0].created: expected == datetime...``);
     raises ``ValueError`` for a check it cannot read.
     """
-    failures = []
+    failures: list[str] = []
     for index, item in enumerate(checks):
         op, wanted, where, actual = _prepare(result, item, index)
         if actual is _MISSING:
@@ -129,7 +130,7 @@ def _prepare(
         raise ValueError(f"check {index}: 'len' needs an integer: {item!r}")
     where = "result"
     actual: Any = result
-    for step in path:
+    for step in cast("list[object]", path):
         try:
             if isinstance(step, str):
                 where += f".{step}"
@@ -137,7 +138,7 @@ def _prepare(
             elif isinstance(step, int) and not isinstance(step, bool):
                 where += f"[{step}]"
                 actual = actual[step]
-            elif isinstance(step, dict) and set(step) == {"key"}:
+            elif is_object(step) and set(step) == {"key"}:
                 where += f"[{step['key']!r}]"
                 actual = actual[step["key"]]
             else:

@@ -26,18 +26,18 @@ that is not JSON at all raises ``ResponseParseError`` in both modes.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar, cast
 
-from .decode import Decoder, _DictOf, _ListOf, _Optional
+from .decode import Decoder, DictOf, ListOf, OptionalOf
 from .errors import DecodeError
 from .model import (
-    _MISSING,
+    NO_DEFAULT,
+    LazyDecoder,
     Model,
-    _LazyDecoder,
-    _ModelDecoder,
-    _table,
+    ModelDecoder,
     exact_decimals,
     new_instance,
+    table_of,
 )
 from .problems import DecodeProblem, render_path
 
@@ -81,10 +81,11 @@ def decode_model(cls: type[M], data: object) -> M:
     ``data`` is no JSON object."""
     if not isinstance(data, Mapping):
         return cls.from_dict(data)  # type: ignore[arg-type]  # raises
+    members = cast("Mapping[str, Any]", data)  # JSON
     try:
-        return cls.from_dict(data)
+        return cls.from_dict(members)
     except DecodeError:
-        return _model(cls, data, [], [])
+        return _model(cls, members, [], [])
 
 
 def _walk(
@@ -94,31 +95,32 @@ def _walk(
     frame: _Frame | None,
     found: list[Found],
 ) -> Any:
-    if isinstance(decoder, _Optional):
+    if isinstance(decoder, OptionalOf):
         if value is None:
             return None
         decoder = decoder.inner
-    if isinstance(decoder, (_ModelDecoder, _LazyDecoder)) and isinstance(
-        value, Mapping
-    ):
-        cls = decoder.cls if isinstance(decoder, _ModelDecoder) else decoder._target()
-        return _model(cls, value, path, found)
-    if isinstance(decoder, _ListOf) and isinstance(value, list):
-        items = []
-        for index, item in enumerate(value):
+    if isinstance(decoder, (ModelDecoder, LazyDecoder)) and isinstance(value, Mapping):
+        cls = decoder.cls if isinstance(decoder, ModelDecoder) else decoder.target()
+        return _model(cls, cast("Mapping[str, Any]", value), path, found)
+    if isinstance(decoder, ListOf) and isinstance(value, list):
+        item_decoder = cast("ListOf[object]", decoder).item
+        items: list[Any] = []
+        for index, item in enumerate(cast("list[object]", value)):
             path.append(index)
-            items.append(_walk(decoder.item, item, path, frame, found))
+            items.append(_walk(item_decoder, item, path, frame, found))
             path.pop()
         return items
-    if isinstance(decoder, _DictOf) and isinstance(value, Mapping):
-        out = {}
-        for key, item in value.items():
+    if isinstance(decoder, DictOf) and isinstance(value, Mapping):
+        item_decoder = cast("DictOf[object]", decoder).item
+        out: dict[str, Any] = {}
+        for key, item in cast("Mapping[str, object]", value).items():
             path.append(key)
-            out[key] = _walk(decoder.item, item, path, frame, found)
+            out[key] = _walk(item_decoder, item, path, frame, found)
             path.pop()
         return out
     try:
-        return decoder.decode(value)
+        # (any decoder: the checks above narrowed it to no one class)
+        return cast("Decoder[object]", decoder).decode(value)
     except DecodeError as exc:
         reason = f"{exc.location}: {exc.reason}" if exc.path else exc.reason
         _record(path, reason, value, frame, found)
@@ -129,8 +131,10 @@ def _model(
     cls: type[M], data: Mapping[str, Any], path: list[str | int], found: list[Found]
 ) -> M:
     """An instance of ``cls`` from ``data``, read field by field."""
-    table = _table(cls)
-    decoders = {attr: declared.spec.decoder for attr, declared in cls._specgen_fields}
+    table = table_of(cls)
+    decoders = {
+        attr: declared.spec.decoder for attr, declared in cls.__specgen_fields__
+    }
     owner = cls.__qualname__
     base = len(path)
     problems: list[DecodeProblem] = []
@@ -152,7 +156,7 @@ def _model(
             values[attr] = _walk(decoders[attr], value, path, frame, found)
         path.pop()
     for f in table.fields:
-        if f.default is _MISSING and f.wire not in data:
+        if f.default is NO_DEFAULT and f.wire not in data:
             path.append(f.wire)
             frame = _Frame(problems, base, owner, f.attr, f.wire)
             _record(path, "required field is missing", None, frame, found)

@@ -15,12 +15,13 @@ from __future__ import annotations
 import enum as _enum
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
+from typing import cast
 from urllib.parse import quote
 
-from .decode import format_datetime
-from .model import Model
+from .decode import format_datetime, is_array, is_object
+from .model import Model, request_items
 
 __all__ = [
     "DEFAULT_STYLES",
@@ -79,7 +80,7 @@ def to_wire(value: object) -> object:
     if isinstance(value, Model):
         return {
             wire: to_wire(item)
-            for wire, item, required in value._request_items()
+            for wire, item, required in request_items(value)
             if item is not None or required
         }
     if isinstance(value, _enum.Enum):
@@ -89,9 +90,10 @@ def to_wire(value: object) -> object:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, (list, tuple)):
-        return [to_wire(v) for v in value]
+        return [to_wire(v) for v in cast("Iterable[object]", value)]
     if isinstance(value, Mapping):
-        return {str(k): to_wire(v) for k, v in value.items()}
+        members = cast("Mapping[object, object]", value)
+        return {str(k): to_wire(v) for k, v in members.items()}
     return value
 
 
@@ -162,12 +164,12 @@ def pairs(
         return [(enc(k), enc(v)) for k, v in _deep(name, data)]
     delimiter = _DELIMITERS.get(style, ",")
     delimiter = enc(delimiter) if delimiter == " " else delimiter
-    if isinstance(data, list):
+    if is_array(data):
         items = [enc(_text(v)) for v in data if v is not None]
         if explode:
             return [(enc(name), item) for item in items]
         return [(enc(name), delimiter.join(items))]
-    if isinstance(data, dict):
+    if is_object(data):
         members = [(enc(k), enc(v)) for k, v in _object_items(data)]
         if explode and style == "form":
             return members
@@ -179,14 +181,14 @@ def pairs(
 def _deep(name: str, data: object) -> list[tuple[str, str]]:
     """``name[key]=value`` for each member; nested objects and lists go deeper
     (``name[a][b]``, ``name[a][0]``), as Stripe and Rails read them."""
-    if isinstance(data, dict):
+    if is_object(data):
         return [
             pair
             for key, item in data.items()
             if item is not None
             for pair in _deep(f"{name}[{key}]", item)
         ]
-    if isinstance(data, list):
+    if is_array(data):
         return [
             pair for i, item in enumerate(data) for pair in _deep(f"{name}[{i}]", item)
         ]
@@ -201,7 +203,7 @@ def path_text(name: str, value: object, style: str, explode: bool) -> str:
     """A path parameter's text, percent-encoded (delimiters left as they are)."""
     data = to_wire(value)
     enc = _path_escape
-    if isinstance(data, list):
+    if is_array(data):
         items = [enc(_text(v)) for v in data]
         if style == "label":
             return "." + ".".join(items)
@@ -210,7 +212,7 @@ def path_text(name: str, value: object, style: str, explode: bool) -> str:
                 return "".join(f";{enc(name)}={item}" for item in items)
             return f";{enc(name)}=" + ",".join(items)
         return ",".join(items)
-    if isinstance(data, dict):
+    if is_object(data):
         members = [(enc(k), enc(v)) for k, v in _object_items(data)]
         if style == "label":
             return "." + ".".join(
@@ -233,9 +235,9 @@ def header_text(value: object, explode: bool) -> str:
     """A header value (``simple`` style): list members and object members
     joined by commas, ``key=value`` when exploded."""
     data = to_wire(value)
-    if isinstance(data, list):
+    if is_array(data):
         return ",".join(_text(v) for v in data)
-    if isinstance(data, dict):
+    if is_object(data):
         members = _object_items(data)
         return ",".join(f"{k}={v}" if explode else f"{k},{v}" for k, v in members)
     return scalar(data)
