@@ -52,7 +52,7 @@ test: $(INSTALLED) $(NODE_INSTALLED) $(ORACLE_INSTALLED)
 # all; tests/test_pyright_strict.py runs pyright --strict on the packages).
 test-quick: $(INSTALLED)
 	$(BIN)/mypy --strict generator/
-	$(BIN)/pytest -q tests --ignore=tests/test_corpus.py --ignore=tests/test_oracle.py --ignore=tests/contract --ignore=tests/test_lenient_wild.py --ignore=tests/test_pyright_strict.py
+	$(BIN)/pytest -q tests --ignore=tests/test_corpus.py --ignore=tests/test_oracle.py --ignore=tests/contract --ignore=tests/validate/test_lenient_wild.py --ignore=tests/test_pyright_strict.py
 
 # 500 examples of the property-based fuzz (make test runs 15), 300 of the
 # union fuzz (make test runs 10).

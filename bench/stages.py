@@ -25,7 +25,7 @@ How the split is made, most precise first:
    child's, whose work is hidden by the overlap.
 
 ``generate_package`` gets what the CLI would pass it, for the parameters it
-has: ``cache`` (``generator.cache.Cache.from_env()``, i.e. whatever
+has: ``cache`` (``generator.commands.cache.Cache.from_env()``, i.e. whatever
 ``SPECGEN_CACHE_DIR`` names; the caller points it at an empty folder, so this
 is a cold generation) and ``jobs`` (the number of CPUs).
 """
@@ -105,7 +105,7 @@ def _cli_like_arguments(params: Any, lenient: bool = False) -> tuple[dict[str, A
         described.append("lenient=True")
     if "cache" in params:
         try:
-            from generator.cache import Cache  # type: ignore[import-not-found,unused-ignore]
+            from generator.commands.cache import Cache  # type: ignore[import-not-found,unused-ignore]
 
             kwargs["cache"] = Cache.from_env()
             described.append(f"cache={os.environ.get('SPECGEN_CACHE_DIR', '(default)')}")
@@ -189,7 +189,7 @@ def measure(spec: Path, out_dir: Path, lenient: bool = False) -> dict[str, Any]:
     files = getattr(generated, "files", generated)
     # Stage 6: write, as the CLI does it (into an empty folder).
     try:
-        write = importlib.import_module("generator.write")
+        write = importlib.import_module("generator.write.stage")
         started = time.perf_counter()
         write.write_packages(out_dir, files)
         stages["write"] = time.perf_counter() - started

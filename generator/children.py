@@ -1,7 +1,7 @@
 """Forked helper processes die with the process that forked them.
 
-A run forks helpers: the format helper (format_helper.py), the validation
-child (validate_beside.py) and black's pool of workers (format.py). Killed
+A run forks helpers: the format helper (format/helper.py), the validation
+child (validate/beside.py) and black's pool of workers (format/files.py). Killed
 with SIGKILL, the run cleans up nothing; a helper then waits for work that
 never comes (a pool worker reads a queue whose write end its siblings hold
 open) and would sleep on, orphaned. Each helper calls :func:`die_with_parent`

@@ -17,7 +17,8 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, NoReturn, Sequence, cast
 
-from . import __version__, setting_table
+from . import __version__
+from .commands import setting_table
 from .commands.base import EXIT_BREAKING, EXIT_FLUSH_FAILED, EXIT_OK, Ui, run_command
 
 
@@ -219,7 +220,7 @@ def _generate_or_check_arguments(p: argparse.ArgumentParser, name: str) -> None:
     if name == "check":
         p.add_argument("--diff", action="store_true", help="print the unified diff of every differing file")
     elif name == "watch":
-        from .watch import DEFAULT_INTERVAL  # not imported by the other commands
+        from .commands.watch_loop import DEFAULT_INTERVAL  # not imported by the other commands
 
         p.add_argument(
             "--interval",
@@ -231,7 +232,7 @@ def _generate_or_check_arguments(p: argparse.ArgumentParser, name: str) -> None:
 
 
 def _setting_arguments(p: argparse.ArgumentParser, name: str) -> None:
-    """The flags of the settings table (setting_table.py) that command ``name`` has, in the table's order."""
+    """The flags of the settings table (commands/setting_table.py) that command ``name`` has, in the table's order."""
     for setting in setting_table.SETTINGS:
         if name not in setting.commands or not setting.help:
             continue

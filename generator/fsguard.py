@@ -7,7 +7,7 @@ The rules (README, "Security"):
   the output root, the spec's folder are where such links lead.
 - A named file that is itself a symbolic link (a spec, the changelog) must
   lead into the folder holding the link, or below. A ``$ref``'d file must
-  resolve into the spec's folder (refs.py).
+  resolve into the spec's folder (load/refs.py).
 - Below an output root nothing is a link: a package folder, its folders and
   files are real. specgen reads none of them through a link, never writes
   through one, and replaces no folder that holds one.

@@ -6,13 +6,13 @@ process at ``<point>``; ``<point>:stop`` sends SIGSTOP instead, for a test to
 look at the process (its children) before it kills it. Inert unless the
 variable is set: one environment look-up per point. The points:
 
-- ``stage-created``: a package's hidden staging folder made, still empty (write.py);
+- ``stage-created``: a package's hidden staging folder made, still empty (write/stage.py);
 - ``stage-manifest``: its manifest written there, no other file yet;
 - ``commit``: every package staged, none swapped in yet;
 - ``swap-old-moved``: the old package moved aside, the new one not in place;
 - ``swap-new-moved``: the new one in place, the old one not removed yet;
 - ``old-emptied``: the old one removed but for its manifest;
-- ``format-pool``: black's pool of worker processes started (format.py).
+- ``format-pool``: black's pool of worker processes started (format/files.py).
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Callable
 
-DEFAULT_LINE_LENGTH = 88  # black's default (format.py and config.py say the same)
+DEFAULT_LINE_LENGTH = 88  # black's default (format/files.py and commands/config.py say the same)
 
 # (field name, value, the whole record) -> the field's entries in the manifest's options
 ManifestEntry = Callable[[str, Any, "Options"], dict[str, Any]]
@@ -52,7 +52,7 @@ class Options:
     # None: from the spec's file name. The manifest records the package at its top level.
     package: str | None = field(default=None, metadata={"manifest": _nothing})
     line_length: int = DEFAULT_LINE_LENGTH  # black's, and the docstrings' wrapping width
-    formatter: str = field(default="black", metadata={"manifest": _formatter})  # or "ruff" (ruff_format.py)
+    formatter: str = field(default="black", metadata={"manifest": _formatter})  # or "ruff" (format/ruff.py)
     # The formatter's version (the CLI finds it); recorded beside a formatter other than black.
     formatter_version: str = field(default="", metadata={"manifest": _nothing})
     # Template overrides. The manifest hashes the templates used (templates_sha256);
@@ -60,8 +60,8 @@ class Options:
     templates: Path | None = field(default=None, metadata={"manifest": _nothing})
     # Environment variables a spec may name (config allow-env); client.py lists the ones it reads.
     allow_env: frozenset[str] = field(default=frozenset(), metadata={"manifest": _nothing})
-    lenient: bool = field(default=False, metadata={"manifest": _if_true})  # see lenient.py
-    # Request body media types sent rather than the spec's first (config prefer-media-types; build_media.py).
+    lenient: bool = field(default=False, metadata={"manifest": _if_true})  # see validate/lenient.py
+    # Request body media types sent rather than the spec's first (config prefer-media-types; ir/build_media.py).
     prefer_media_types: tuple[str, ...] = field(default=(), metadata={"manifest": _if_any})
 
     def manifest_options(self) -> dict[str, Any]:

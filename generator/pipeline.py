@@ -7,28 +7,31 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .build import build_api
+from .ir.build import build_api
 from .store import Store, digest
 from .errors import Diagnostic, SpecError
-from .format import format_files
+from .format.files import format_files
 from .pipeline_types import Built, Generated
-from .load import LoadedSpec, dump_json, load_spec
+from .load.spec import LoadedSpec
+from .load.document import dump_json
+from .load.loader import load_spec
 from .options import DEFAULT_LINE_LENGTH, Options
-from .ruff_format import find_ruff
-from .manifest import build_manifest, manifest_path, templates_digest
-from .render import environment, record_templates, render
-from . import validate as validate_module
-from .lenient import validate_lenient
-from .lenient_beside import LenientRun, start_lenient
-from .validate import validate, validation_view
-from .validate_beside import BackgroundValidation, start_validation
+from .format.ruff import find_ruff
+from .write.manifest import build_manifest, manifest_path, templates_digest
+from .render.package import environment, record_templates, render
+from .validate import checks as validate_module
+from .validate.lenient import validate_lenient
+from .validate.lenient_beside import LenientRun, start_lenient
+from .validate.checks import validate, validation_view
+from .validate.beside import BackgroundValidation, start_validation
 from .versions import installed_version
 
 if TYPE_CHECKING:
-    from .format_helper import FormatHelper
+    from .format.helper import FormatHelper
 
-# What validation's verdict depends on beside validate.py (read, not imported: they import the validator, slow to import).
-_CHECK_FILES = ("validate_located.py", "validate_messages.py", "validate_cost.py", "lenient.py")
+# What validation's verdict depends on beside validate/checks.py, in its folder (read, not imported:
+# they import the validator, slow to import).
+_CHECK_FILES = ("located.py", "messages.py", "cost.py", "lenient.py")
 
 
 def generate_package(
@@ -44,19 +47,19 @@ def generate_package(
     ``settings`` replace fields of it (``package="x"``, ``lenient=True``...).
     ``cache`` and ``jobs`` only make it faster: with or without them the bytes
     are the same (the CLI passes them).
-    ``format_helper`` (the CLI's; see format_helper.py) formats small batches of
+    ``format_helper`` (the CLI's; see format/helper.py) formats small batches of
     blocks in a child that imported black while this process did the rest.
 
     With ``jobs > 1`` (and ``os.fork``), validation runs in a forked child beside
     the IR build, rendering and formatting (see
-    :func:`generator.validate_beside.start_validation` for when it stays inline), and
+    :func:`generator.validate.beside.start_validation` for when it stays inline), and
     its verdict is awaited before returning. The outcome is the serial
     pipeline's: an invalid spec raises the same :class:`SpecError`, even if a
     later stage failed on it meanwhile (that failure is its ``__cause__``).
 
     ``options.lenient``: harmless defects are warnings, the spec mended where needed
-    (see lenient.py); validation runs beside the rest in the same way, the build
-    reading the spec as lenient_beside.py predicts the verdict leaves it, and
+    (see validate/lenient.py); validation runs beside the rest in the same way, the build
+    reading the spec as validate/lenient_beside.py predicts the verdict leaves it, and
     building again if the verdict leaves it otherwise."""
     options = replace(options or Options(), **settings)
     if options.formatter == "ruff" and not options.formatter_version:
@@ -125,7 +128,7 @@ def _build(
         helper=format_helper,
     )
     files = {f"{api.package}/{path}": text for path, text in formatted.items()}
-    # Last: the manifest records the hash of every file above (see manifest.py).
+    # Last: the manifest records the hash of every file above (see write/manifest.py).
     manifest = build_manifest(api, spec.sha256, files, templates_digest(used.sources), options.manifest_options())
     files[manifest_path(api.package)] = manifest
     if background is not None:
@@ -137,10 +140,10 @@ def warm_up(formatter: str = "black", line_length: int = DEFAULT_LINE_LENGTH) ->
     """Import what a cache miss needs beyond this module: black (with its
     grammar loaded, by formatting one line) and the validator. For a resident
     process (``specgen watch``), between runs rather than after the next save."""
-    import openapi_spec_validator  # noqa: F401  (slow to import; see validate.py)
+    import openapi_spec_validator  # noqa: F401  (slow to import; see validate/checks.py)
 
     if formatter == "black":
-        from .format import format_block
+        from .format.blocks import format_block
 
         format_block(("x = 1\n", line_length))
 
@@ -149,12 +152,12 @@ def _validated_key(spec: LoadedSpec, lenient: bool = False) -> str | None:
     """What validation depends on: the validator's version, specgen's own checks
     (the bytes of the modules that make them: a new check must not be skipped
     by an old verdict), the mode, and the resolved document, prose left out
-    (see :func:`generator.validate.validation_view`). A lenient verdict holds
+    (see :func:`generator.validate.checks.validation_view`). A lenient verdict holds
     messages: there the line of each pointer counts too."""
     try:
         validator = installed_version("openapi_spec_validator", "openapi-spec-validator")
         checks = Path(validate_module.__file__).read_bytes()
-        checks += b"".join(Path(__file__).with_name(name).read_bytes() for name in _CHECK_FILES)
+        checks += b"".join(Path(validate_module.__file__).with_name(name).read_bytes() for name in _CHECK_FILES)
     except Exception:
         return None
     lines = dump_json(spec.lines) if lenient else ""
@@ -171,7 +174,7 @@ def build_ir(
 ) -> Built:
     """Load (unless given loaded), validate and build one spec: the IR that
     ``lint`` and ``diff`` read. Raises :class:`SpecError` for a spec that cannot
-    be used; ``lenient``: harmless defects are worked around (see lenient.py)."""
+    be used; ``lenient``: harmless defects are worked around (see validate/lenient.py)."""
     loaded = spec if isinstance(spec, LoadedSpec) else load_spec(spec)
     worked_around: tuple[Diagnostic, ...] = ()
     if lenient:

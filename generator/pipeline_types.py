@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .errors import Diagnostic
-    from .ir import Api
-    from .load import LoadedSpec
+    from .ir.nodes import Api
+    from .load.spec import LoadedSpec
 
 
 @dataclass(frozen=True)
@@ -19,10 +19,10 @@ class Generated:
     files: dict[str, str]
     warnings: tuple[str, ...]
     api: Api | None  # None when the CLI took the package from its cache
-    # Lenient mode: the defects it worked around, as located warnings (see lenient.py).
+    # Lenient mode: the defects it worked around, as located warnings (see validate/lenient.py).
     # Apart from ``warnings``: --strict does not count them, the spec's lenient setting accepted them.
     worked_around: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()  # renamed names (naming.py's word rule): printed with --verbose
+    notes: tuple[str, ...] = ()  # renamed names (ir/naming.py's word rule): printed with --verbose
 
 
 @dataclass(frozen=True)
@@ -31,4 +31,4 @@ class Built:
 
     spec: LoadedSpec
     api: Api
-    worked_around: tuple[Diagnostic, ...] = ()  # lenient mode's warnings (see lenient.py)
+    worked_around: tuple[Diagnostic, ...] = ()  # lenient mode's warnings (see validate/lenient.py)

@@ -2,7 +2,7 @@
 
 The pure core (load, build, render, format: ``pipeline.generate_package``)
 never makes one and never names a folder of its own: the CLI passes its disk
-cache (:class:`generator.cache.Cache`), a test may pass a dict. Without one the
+cache (:class:`generator.commands.cache.Cache`), a test may pass a dict. Without one the
 core writes nothing anywhere (tests/test_pure_core.py). Entries are only ever
 a speed-up: a store that loses or refuses them changes no output byte.
 """

@@ -49,7 +49,7 @@ class Entry:
 
 # The wild corpus, in ONE place (this script, tests/test_corpus.py and
 # tests/test_oracle.py read it). Lenient where the validator finds harmless
-# defects (see generator/lenient.py); the reason is what it finds.
+# defects (see generator/validate/lenient.py); the reason is what it finds.
 WILD = (
     Entry("adyen_checkout.yaml"),
     Entry("box.json"),
@@ -137,9 +137,9 @@ def spec_operation_count(path: Path) -> int:
 
 
 def _generate_one(spec: str, name: str, lenient: str, out: str) -> SpecResult:
-    from generator.cache import Cache
+    from generator.commands.cache import Cache
     from generator.pipeline import generate_package
-    from generator.write import write_packages
+    from generator.write.stage import write_packages
 
     result = SpecResult(name, lenient=lenient)
     started = time.perf_counter()

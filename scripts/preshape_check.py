@@ -3,13 +3,13 @@
 For every spec of the corpus: render the package, split each file into the
 blocks the format stage formats, and format every block with black, then:
 
-- the pre-shaping pass (preshape.py): every block the pass reshapes is
+- the pre-shaping pass (format/preshape.py): every block the pass reshapes is
   formatted with and without it. A difference is a bug in the pass (it costs
   nothing but time in production, since black has the last word, but the pass
   exists to spare black work). Also reports how many blocks black leaves
   unchanged after the pass: those are formatted in one pass, without a search
   for where to split.
-- docstring masking (docmask.py): every block with docstrings masked is
+- docstring masking (format/docmask.py): every block with docstrings masked is
   formatted masked, and the docstrings put back. A difference means wrong
   bytes in production, where black never sees a masked docstring; a block
   whose placeholders do not come back costs a second formatting only.
@@ -17,7 +17,7 @@ blocks the format stage formats, and format every block with black, then:
     python scripts/preshape_check.py [--corpus DIR] [--jobs N]
 
 Not part of ``make test``: it triples black's time over the corpus (minutes).
-tests/test_preshape.py and tests/test_docmask.py run the same comparisons on
+tests/format/test_preshape.py and tests/format/test_docmask.py run the same comparisons on
 every golden case.
 """
 
@@ -35,10 +35,10 @@ sys.path.insert(0, str(ROOT))
 
 
 def _blocks(spec: str) -> list[str]:
-    from generator.build import build_api
-    from generator.format import _needs_black, split_blocks
-    from generator.load import load_spec
-    from generator.render import environment, render
+    from generator.ir.build import build_api
+    from generator.format.files import _needs_black, split_blocks
+    from generator.load.loader import load_spec
+    from generator.render.package import environment, render
 
     out: list[str] = []
     for path, source in render(build_api(load_spec(spec)), environment()).items():
@@ -50,9 +50,9 @@ def _blocks(spec: str) -> list[str]:
 def _check(blocks: list[str]) -> tuple[int, int, list[str], int, int, list[str]]:
     import black
 
-    from generator.docmask import unmask
-    from generator.format import black_mode, format_block, masked_blocks
-    from generator.preshape import preshape
+    from generator.format.docmask import unmask
+    from generator.format.files import black_mode, format_block, masked_blocks
+    from generator.format.preshape import preshape
 
     shaped = stable = masked = returned = 0
     differences: list[str] = []

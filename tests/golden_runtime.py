@@ -15,7 +15,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from generator.render import runtime_files
+from generator.render.package import runtime_files
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"

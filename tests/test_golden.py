@@ -25,10 +25,10 @@ from pathlib import Path
 import pytest
 
 from conftest import GOLDEN, ROOT, SPECS
-from generator.config import load_config, parse_section
+from generator.commands.config import load_config, parse_section
 from generator.pipeline import generate_package
 from golden_runtime import RUNTIME, RUNTIME_CASE, assemble, header_of, runtime_files, without_runtime
-from generator.write import diff, read_package, write_packages
+from generator.write.stage import diff, read_package, write_packages
 
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 REFRESH = "UPDATE_GOLDEN=1 pytest tests/test_golden.py"

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from conftest import ROOT
-from generator.cache import package_key
+from generator.commands.cache import package_key
 from generator.options import Options
 from generator.pipeline import generate_package
 

@@ -1,7 +1,7 @@
 """The pure core (issue 17, part 2): ``generate(spec) -> {path: text}`` writes nothing.
 
 Every disk cache belongs to the CLI: the core takes a :class:`generator.store.Store`
-from its caller and never imports generator.cache. Checked in a child process
+from its caller and never imports generator.commands.cache. Checked in a child process
 (an audit hook cannot be removed), after a first run has imported everything.
 """
 
@@ -98,8 +98,8 @@ def test_generate_writes_nothing_with_or_without_a_store(tmp_path: Path) -> None
 
 def test_the_core_does_not_import_the_disk_cache() -> None:
     code = (
-        "import sys, generator.pipeline, generator.build, generator.runtime_names, generator.format\n"
-        "print('generator.cache' in sys.modules)\n"
+        "import sys, generator.pipeline, generator.ir.build, generator.ir.runtime_names, generator.format.files\n"
+        "print('generator.commands.cache' in sys.modules)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert done.returncode == 0, done.stderr

@@ -10,14 +10,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, TextIO
 
-from .. import setting_table
-from ..cache import Cache
-from ..config import Config, ConfigError, load_config
+from . import setting_table
+from .cache import Cache
+from .config import Config, ConfigError, load_config
 from ..errors import Diagnostic, SpecError
 from ..fsguard import PathError
-from ..lock import LockError
-from ..ruff_format import RuffNotFound, find_ruff
-from ..setting_table import Setting
+from ..write.lock import LockError
+from ..format.ruff import RuffNotFound, find_ruff
+from .setting_table import Setting
 from ..terminal import escape
 
 
@@ -210,7 +210,7 @@ def run_command(command: Callable[[argparse.Namespace, Ui], int], args: argparse
 
 
 def _check_hint() -> str:
-    from .check import check_hint  # check's own advice, for a bare `specgen check`
+    from .hints import check_hint  # check's own advice, for a bare `specgen check`
 
     return check_hint()
 
@@ -225,7 +225,7 @@ def result_diag(spec: Path, message: str) -> Diagnostic:
 
 @dataclass
 class Settings:
-    """The run's settings: each from its flag, else [tool.specgen], else its default (setting_table.py)."""
+    """The run's settings: each from its flag, else [tool.specgen], else its default (commands/setting_table.py)."""
 
     config: Config
     templates: Path | None

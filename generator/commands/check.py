@@ -1,15 +1,14 @@
-"""``specgen check``: is every package fresh (freshness.py gives each verdict), and what would change."""
+"""``specgen check``: is every package fresh (write/freshness.py gives each verdict), and what would change."""
 
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
-from ..config import Config
-from ..freshness import NothingToCheck, Verdict, against_manifest, against_spec
-from ..lock import hold
-from ..manifest import MANIFEST_NAME
+from .config import Config
+from ..write.freshness import NothingToCheck, Verdict, against_manifest, against_spec
+from ..write.lock import hold
+from ..write.manifest import MANIFEST_NAME
 from ..pipeline_types import Generated
 from ..terminal import plural
 from .base import (
@@ -31,7 +30,7 @@ from .targets import Target, find_targets
 def command(args: argparse.Namespace, ui: Ui) -> int:
     settings = read_settings(args)
     roots = _check_roots(args, settings.config)
-    with hold(roots, exclusive=False, say=ui.note):  # no package is read half swapped (lock.py)
+    with hold(roots, exclusive=False, say=ui.note):  # no package is read half swapped (write/lock.py)
         return _check(args, ui, settings, roots)
 
 
@@ -56,7 +55,7 @@ def _check_roots(args: argparse.Namespace, config: Config) -> list[Path]:
 
 def _check(args: argparse.Namespace, ui: Ui, settings: Settings, folders: list[Path]) -> int:
     """``check``, its output ``folders`` locked."""
-    from ..recover import describe
+    from ..write.recover import describe
 
     for folder in folders:
         for line in describe(folder):
@@ -66,7 +65,7 @@ def _check(args: argparse.Namespace, ui: Ui, settings: Settings, folders: list[P
 
     def take(target: Target, result: Generated) -> None:
         assert target.spec is not None
-        compared[id(target)] = against_spec(target.out / result.package, target.spec, result, args.diff)
+        compared[id(target)] = against_spec(target.out / result.package, target.spec, result.files, result.package, args.diff)
 
     results = generate_targets(targets, settings, ui, take, checking=True)
     if results is None:
@@ -120,37 +119,3 @@ def _summary(verdicts: list[Verdict], where: str) -> str:
         return f"{packages}: {len(verdicts) - intact} up to date, {intact} intact (no spec to compare with)"
     verb = "is" if len(verdicts) == 1 else "are"
     return f"{packages} {verb} {'intact (no spec to compare with)' if intact else 'up to date'}"
-
-
-def check_hint(limit: int = 2000) -> str:
-    """For a bare ``check`` without specs: where vendored packages are, or what to run.
-
-    Looks at the folders of the working folder and their subfolders (at most
-    ``limit`` entries) for a package's manifest; no link is followed.
-    """
-    found: list[str] = []
-    budget = limit
-    try:
-        with os.scandir(".") as top:
-            folders = sorted(e.name for e in top if not e.name.startswith(".") and e.is_dir(follow_symlinks=False))
-    except OSError:
-        folders = []
-    for name in folders[:limit]:
-        try:
-            with os.scandir(name) as inner:
-                for entry in inner:
-                    budget -= 1
-                    if budget < 0 or entry.is_dir(follow_symlinks=False) and os.path.isfile(
-                        os.path.join(entry.path, MANIFEST_NAME)
-                    ):
-                        break
-                else:
-                    continue
-        except OSError:
-            continue
-        if budget < 0:
-            break
-        found.append(f"`specgen check {name}/`")
-    if found:
-        return f"; to check the vendored packages against their manifests, run {' or '.join(found[:3])}"
-    return "; to check vendored packages, run `specgen check <folder of packages>`; to start a spec, `specgen init`"

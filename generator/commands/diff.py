@@ -6,10 +6,10 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ..config import load_config
+from .config import load_config
 from ..errors import Diagnostic, SpecError
 from ..fsguard import NotRegular, open_regular
-from ..manifest import MANIFEST_NAME, ManifestError, parse_manifest
+from ..write.manifest import MANIFEST_NAME, ManifestError, parse_manifest
 from ..terminal import plural
 from .base import EXIT_BREAKING, EXIT_OK, Ui, UsageError
 from .targets import lenient_for
@@ -36,7 +36,7 @@ def _api_side(path: Path, lenient: bool, ui: Ui) -> tuple[dict[str, Any], str, s
             raise UsageError(f"{manifest_file} has no API summary")
         return manifest.api, manifest.package, str(manifest.api.get("version", "?"))
     from ..pipeline import build_ir
-    from ..specdiff import summarize
+    from ..render.specdiff import summarize
 
     built = build_ir(path, lenient=lenient)
     for warning in built.worked_around:
@@ -46,7 +46,7 @@ def _api_side(path: Path, lenient: bool, ui: Ui) -> tuple[dict[str, Any], str, s
 
 
 def command(args: argparse.Namespace, ui: Ui) -> int:
-    from ..specdiff import compare, prepend_changelog, render_markdown, render_text
+    from ..render.specdiff import compare, prepend_changelog, render_markdown, render_text
 
     errors: list[Diagnostic] = []
     sides = []

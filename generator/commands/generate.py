@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ..freshness import package_files, read_manifest
+from ..write.freshness import package_files, read_manifest
 from ..fsguard import PackageScan, PathError, check_replaceable, file_to_write, kind_of, link_text, scan_package
-from ..lock import hold
-from ..manifest import MANIFEST_NAME, Manifest, parse_manifest, verify
+from ..write.lock import hold
+from ..write.manifest import MANIFEST_NAME, Manifest, parse_manifest, verify
 from ..pipeline_types import Generated
 from ..terminal import plural
-from ..write import Staged, commit, discard, signals_held, split_packages, stage_package
+from ..write.stage import Staged, commit, discard, signals_held, split_packages, stage_package
 from .base import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, Settings, Ui, read_settings
 from .packages import generate_targets
 from .targets import Target, find_targets
@@ -33,11 +33,11 @@ def command(args: argparse.Namespace, ui: Ui) -> int:
 
         def lock() -> None:
             """Before the first look at the output folders: one run at a time in
-            them (lock.py), and what a killed run left there cleaned up (recover.py).
+            them (write/lock.py), and what a killed run left there cleaned up (write/recover.py).
             Runs into one folder generate side by side, and take turns to write."""
             if locked:
                 return
-            from ..recover import recover
+            from ..write.recover import recover
 
             for root in roots:  # first: taking the lock creates the folder, through a dangling link too
                 _check_output_root(root)
@@ -136,7 +136,7 @@ def _count(counts: _Counts, package_dir: Path, disk: dict[str, bytes], new: dict
 
 
 def _stage(out: Path, result: Generated, package_dir: Path) -> Staged:
-    """The package written beside its folder (write.py), to be swapped in when every spec succeeded."""
+    """The package written beside its folder (write/stage.py), to be swapped in when every spec succeeded."""
     try:
         return stage_package(out, result.package, split_packages(result.files)[result.package])
     except OSError as exc:  # a full disk, a folder made read-only meanwhile: bad ground, not a bug
@@ -145,7 +145,7 @@ def _stage(out: Path, result: Generated, package_dir: Path) -> Staged:
 
 def _api_changes(old_manifest: Manifest, result: Generated, ui: Ui) -> tuple[str, str] | None:
     """The API changes since the last generation, as (text report, changelog entry); None if there are none."""
-    from ..specdiff import compare, render_markdown, render_text
+    from ..render.specdiff import compare, render_markdown, render_text
 
     assert old_manifest.api
     new_manifest = parse_manifest(result.files[f"{result.package}/{MANIFEST_NAME}"])
@@ -189,7 +189,7 @@ def _generate(
                 commit(staged)
                 committed = True
                 if changelog is not None and reports:
-                    from ..specdiff import prepend_changelog
+                    from ..render.specdiff import prepend_changelog
 
                     for _text, entry in reports:
                         prepend_changelog(changelog, entry)

@@ -9,7 +9,7 @@ from .base import EXIT_OK, Ui
 
 
 def command(args: argparse.Namespace, ui: Ui) -> int:
-    from ..scaffold import init_project
+    from .scaffold import init_project
 
     result = init_project(Path.cwd())
     verb = "created" if result.created_pyproject else "added [tool.specgen] to"

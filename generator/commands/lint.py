@@ -11,8 +11,8 @@ from .targets import allow_env_for, lenient_for
 
 
 def command(args: argparse.Namespace, ui: Ui) -> int:
-    from ..lint import lint
-    from ..lint_ack import sort_out
+    from ..lint.checks import lint
+    from ..lint.acknowledge import sort_out
     from ..pipeline import build_ir
 
     settings = read_settings(args)

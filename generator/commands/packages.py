@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from ..cache import PACKAGE_GENERATIONS, digest, package_key, spec_fingerprint
+from .cache import PACKAGE_GENERATIONS, digest, package_key, spec_fingerprint
 from ..errors import Diagnostic, SpecError
 from ..fsguard import spec_file_problem
 from ..pipeline_types import Generated
@@ -17,7 +17,7 @@ from .base import Settings, Ui, formatter_version, result_diag
 from .targets import Target, options_for
 
 if TYPE_CHECKING:
-    from ..format_helper import FormatHelper
+    from ..format.helper import FormatHelper
 
 
 def generate_targets(
@@ -91,7 +91,7 @@ def generate_targets(
 
 
 class _RunHelper:
-    """The run's format helper (see format_helper.py): forked on the first
+    """The run's format helper (see format/helper.py): forked on the first
     cache miss, before the pipeline is imported, with ``--jobs`` above 1 and
     black formatting; one attempt per run, closed when the run ends."""
 
@@ -102,7 +102,7 @@ class _RunHelper:
     def get(self) -> FormatHelper | None:
         if self._wanted:
             self._wanted = False
-            from ..format_helper import FormatHelper
+            from ..format.helper import FormatHelper
 
             self._helper = FormatHelper.start()
         return self._helper

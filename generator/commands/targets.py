@@ -6,11 +6,11 @@ import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import setting_table
-from ..config import Config, SpecEntry
+from . import setting_table
+from .config import Config, SpecEntry
 from ..errors import SpecError
-from ..manifest import MANIFEST_NAME
-from ..naming import module_name
+from ..write.manifest import MANIFEST_NAME
+from ..ir.naming import module_name
 from ..options import Options
 from .base import Settings, UsageError, formatter_version
 
@@ -98,7 +98,7 @@ def package_targets(folder: Path) -> list[Target]:
         sorted(p for p in folder.iterdir() if not p.name.startswith(".") and (p / MANIFEST_NAME).is_file())
         if folder.is_dir()
         else []
-    )  # hidden: a run's staging folders (recover.py), never packages
+    )  # hidden: a run's staging folders (write/recover.py), never packages
     if not found:
         raise UsageError(f"{folder} is neither a generated package nor a folder of them (no {MANIFEST_NAME} found)")
     return [Target(None, p.name, folder) for p in found]

@@ -1,4 +1,4 @@
-"""``specgen watch``: generate, then again on every change of its inputs (the loop is generator/watch.py)."""
+"""``specgen watch``: generate, then again on every change of its inputs (the loop is generator/commands/watch_loop.py)."""
 
 from __future__ import annotations
 
@@ -8,22 +8,22 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..config import ConfigError, load_config
+from .config import ConfigError, load_config
 from .base import EXIT_FLUSH_FAILED, Settings, Ui, UsageError, formatter_version, read_settings, run_command
 from .generate import command as generate
 from .targets import find_targets
 
 if TYPE_CHECKING:
-    from ..watch import Inputs
+    from .watch_loop import Inputs
 
 
 def command(args: argparse.Namespace, ui: Ui) -> int:
-    """generate, then again on every change of its inputs (see watch.py)."""
+    """generate, then again on every change of its inputs (see commands/watch_loop.py)."""
     import signal
 
-    from ..cache import code_fingerprint
-    from ..ruff_format import forget_versions
-    from ..watch import StopWatching, watch
+    from .cache import code_fingerprint
+    from ..format.ruff import forget_versions
+    from .watch_loop import StopWatching, watch
 
     if not 0.01 <= args.interval <= 60:
         raise UsageError(f"--interval: expected 0.01 to 60 seconds, got {args.interval:g}")
@@ -71,9 +71,9 @@ def command(args: argparse.Namespace, ui: Ui) -> int:
 
 
 def watch_inputs(args: argparse.Namespace) -> Inputs:
-    """What the next run of ``specgen watch`` depends on (see watch.py)."""
-    from ..config import PYPROJECT, find_pyproject
-    from ..watch import inputs_for
+    """What the next run of ``specgen watch`` depends on (see commands/watch_loop.py)."""
+    from .config import PYPROJECT, find_pyproject
+    from .watch_loop import inputs_for
 
     # Without a pyproject.toml, one created here is a change too.
     config_file = find_pyproject(Path.cwd()) or Path.cwd() / PYPROJECT

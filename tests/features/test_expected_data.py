@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from generator.pipeline import generate_package
-from generator.write import write_packages
+from generator.write.stage import write_packages
 
 # Example data shaped like the checks themselves ("type", "value", "$datetime",
 # "key"): it must stay data, and the date-time field must be compared as one.

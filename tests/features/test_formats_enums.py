@@ -355,7 +355,7 @@ def test_deprecated_parameter_warns_when_used() -> None:
 
 
 def test_lint_accepts_a_response_example_without_write_only_fields() -> None:
-    from generator.load import load_spec
+    from generator.load.loader import load_spec
 
     from ._support import GOLDEN
 
@@ -365,7 +365,7 @@ def test_lint_accepts_a_response_example_without_write_only_fields() -> None:
 
 def _lint(spec: Any) -> list[str]:
     """``specgen lint``'s findings for a loaded spec."""
-    from generator.lint import lint
+    from generator.lint.checks import lint
     from generator.pipeline import build_ir
 
     built = build_ir(spec)

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from generator.pipeline import Generated, generate_package
-from generator.write import write_packages
+from generator.write.stage import write_packages
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = "names_that_read"

@@ -23,7 +23,7 @@ import pytest
 
 from generator.errors import SpecError
 from generator.pipeline import generate_package
-from generator.write import write_packages
+from generator.write.stage import write_packages
 
 from ._support import Recorder, Reply, body_json
 

@@ -171,7 +171,7 @@ def test_prefer_media_types_chooses_the_body(tmp_path: Path, prefer: tuple[str, 
 
 def test_the_packages_own_tests_expect_the_same(media: tuple[ModuleType, Any]) -> None:
     """The generated tests' expected query, header, path and form values
-    (build.py, written apart from the runtime) agree with what is sent."""
+    (ir/build.py, written apart from the runtime) agree with what is sent."""
     package, _ = media
     out = Path(package.__file__).parent.parent
     proc = subprocess.run(

@@ -1,11 +1,11 @@
-"""generator/constraints.py names the runtime's own keyword arguments: those of
+"""generator/ir/constraints.py names the runtime's own keyword arguments: those of
 ``Param`` and ``Rules`` (runtime/operation.py, runtime/rules.py)."""
 
 from __future__ import annotations
 
 import dataclasses
 
-from generator.constraints import EXCLUSIVE_KEYWORDS, ITEM_KEYWORDS, SCALAR_KEYWORDS
+from generator.ir.constraints import EXCLUSIVE_KEYWORDS, ITEM_KEYWORDS, SCALAR_KEYWORDS
 from generator.runtime.operation import Param
 from generator.runtime.rules import Rules
 

@@ -1,4 +1,4 @@
-"""The operation draft (generator/build_draft.py): what an operation's tests and
+"""The operation draft (generator/ir/build_draft.py): what an operation's tests and
 IR read of its primary response, and what a path key requests."""
 
 from __future__ import annotations
@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from generator.build_draft import OperationDraft, fixed_query, request_path
-from generator.build_responses import ResponseDraft, Responses
-from generator.ir import Code, Requirements, TypeRef
-from generator.naming import Identifier
+from generator.ir.build_draft import OperationDraft, fixed_query, request_path
+from generator.ir.build_responses import ResponseDraft, Responses
+from generator.ir.nodes import Code, Requirements, TypeRef
+from generator.ir.naming import Identifier
 
 ANYONE = Requirements((), (), True, Code("()"), Code(""))
 

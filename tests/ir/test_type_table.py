@@ -1,4 +1,4 @@
-"""The type table (generator/type_table.py), one row per way a kind is spelled.
+"""The type table (generator/ir/type_table.py), one row per way a kind is spelled.
 
 ``test_types.py`` reaches the table from schemas; these rows give it type
 references no schema makes on its own: a file part, raw bytes, a model
@@ -9,15 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from generator.ir import TypeRef
-from generator.naming import Identifier
-from generator.type_table import (
-    KINDS,
-    annotation,
-    decoder,
-    field_annotation,
-    value_decoder,
-)
+from generator.ir.nodes import TypeRef
+from generator.ir.naming import Identifier
+from generator.ir.type_table import KINDS, annotation, decoder, field_annotation, value_decoder
 
 PET = TypeRef("model", name=Identifier("Pet"))
 FILE = TypeRef("file")

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from generator.build_types import TypeBuilder
-from generator.ir import TypeRef
-from generator.naming import Scope
-from generator.type_table import annotation, field_annotation, value_decoder
+from generator.ir.build_types import TypeBuilder
+from generator.ir.nodes import TypeRef
+from generator.ir.naming import Scope
+from generator.ir.type_table import annotation, field_annotation, value_decoder
 
 COMPONENTS: dict[str, Any] = {
     "Pet": {"type": "object", "properties": {"name": {"type": "string"}}},

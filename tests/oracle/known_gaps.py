@@ -84,7 +84,7 @@ GAPS: tuple[Gap, ...] = (
         " required field missing from them (box.json /oauth2/revoke requires grant_type) is"
         " dropped before validation, though the client sends it (the captured body has"
         " grant_type=example)",
-        "tests/test_test_arguments.py: test_a_required_form_field_missing_from_the_properties_is_an_argument",
+        "tests/ir/test_test_arguments.py: test_a_required_form_field_missing_from_the_properties_is_an_argument",
         spec=r"^box\.json$",
     ),
     Gap(
@@ -92,7 +92,7 @@ GAPS: tuple[Gap, ...] = (
         r"^ServerNotFound: Server not found for https://api\.digitalocean\.com/<upload_url>",
         "DigitalOcean's <upload_url> operation has servers: [{url: 'https://'}], a URL with no"
         " host; the client warns and sends to its base_url, which openapi-core finds in no server",
-        "tests/test_wild_regressions.py: test_a_server_without_a_host_falls_back_to_the_base_url",
+        "tests/ir/test_wild_regressions.py: test_a_server_without_a_host_falls_back_to_the_base_url",
         spec=r"^DigitalOcean-public\.v2\.yaml$",
     ),
     Gap(
@@ -101,7 +101,7 @@ GAPS: tuple[Gap, ...] = (
         "openapi-core applies readOnly to a parameter's schema (OpenAPI: it concerns properties"
         " only); DigitalOcean's ssh_key_identifier is anyOf [a readOnly id, a readOnly"
         " fingerprint], so no value at all passes",
-        "tests/test_do_regressions.py: test_a_path_parameter_of_read_only_schemas_is_sent",
+        "tests/ir/test_do_regressions.py: test_a_path_parameter_of_read_only_schemas_is_sent",
         spec=r"^DigitalOcean-public\.v2\.yaml$",
     ),
 )

@@ -61,9 +61,9 @@ def spec_operations(spec: Path) -> int:
 
 def run_spec(spec: Path, work: Path) -> OracleResult:
     """Generate ``spec`` under ``work``, capture its tests' requests, judge them."""
-    from generator.cache import Cache
+    from generator.commands.cache import Cache
     from generator.pipeline import generate_package
-    from generator.write import write_packages
+    from generator.write.stage import write_packages
 
     result = OracleResult(spec.name)
     try:

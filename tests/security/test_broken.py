@@ -26,7 +26,7 @@ import pytest
 
 from conftest import tree_hash
 from generator import cli
-from generator.naming import module_name
+from generator.ir.naming import module_name
 from generator.pipeline import generate_package
 
 from ._support import ROOT, run_cli

@@ -25,9 +25,9 @@ from urllib.parse import parse_qsl, unquote
 import httpx
 import pytest
 
-from generator import ir
+from generator.ir import nodes as ir
 from generator.pipeline import Generated, generate_package
-from generator.write import write_packages
+from generator.write.stage import write_packages
 
 from ._support import HANG_GUARD
 

@@ -24,7 +24,7 @@ import pytest
 from conftest import ROOT
 from generator import cli
 from generator.pipeline import generate_package
-from generator.write import write_packages
+from generator.write.stage import write_packages
 
 SECRET = "s3cr3t-from-the-environment"
 # kind -> (security scheme, x-specgen-env keys with the default name's suffix)

@@ -42,16 +42,16 @@ import jinja2.nodes as jn
 import pytest
 from openapi_spec_validator import validate as openapi_validate
 
-from generator import ir
+from generator.ir import nodes as ir
 from generator.errors import SpecError, TemplateSafetyError
-from generator.load import load_spec
-from generator.examples import string_for_pattern
-from generator.filters import FILTERS
-from generator.naming import Identifier
+from generator.load.loader import load_spec
+from generator.ir.examples import string_for_pattern
+from generator.render.filters import FILTERS
+from generator.ir.naming import Identifier
 from generator.pipeline import Generated, generate_package
-from generator.render import environment, templates_dir
-from generator.validate import validate
-from generator.write import write_packages
+from generator.render.package import environment, templates_dir
+from generator.validate.checks import validate
+from generator.write.stage import write_packages
 
 from ._support import HANG_GUARD, ROOT, KnownBug, run_cli
 
@@ -1210,7 +1210,7 @@ def _is_safe(tp: Any) -> bool:
 
 
 def allow_list() -> set[tuple[str, str]]:
-    """IR fields typed Code, Identifier or int (optionally None): derived from ir.py."""
+    """IR fields typed Code, Identifier or int (optionally None): derived from ir/nodes.py."""
     allowed = set()
     for name, cls in _ir_classes().items():
         for f in fields(cls):
@@ -1275,7 +1275,7 @@ class _Printed:
 
 
 class TemplateScan:
-    """Every ``{{ ... }}`` of every template: filtered, or typed by ir.py."""
+    """Every ``{{ ... }}`` of every template: filtered, or typed by ir/nodes.py."""
 
     ELEMENT_FILTERS = {
         "list",

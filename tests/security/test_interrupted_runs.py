@@ -3,7 +3,7 @@
 A generate killed with SIGKILL at each point of the package swap (driven by
 the ``SPECGEN_TEST_KILL_AT`` hook, generator/killpoint.py) leaves nothing the
 next run does not recover; ``check`` never counts the hidden staging folders
-as packages; concurrent runs into one folder take turns (generator/lock.py);
+as packages; concurrent runs into one folder take turns (generator/write/lock.py);
 the helper processes of a SIGKILLed run die with it (generator/children.py).
 
 Every run is a real ``python -m generator`` process. The two versions of the
@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from generator.killpoint import VARIABLE as KILL_AT
-from generator.lock import LOCK_NAME, TIMEOUT_VARIABLE
+from generator.write.lock import LOCK_NAME, TIMEOUT_VARIABLE
 
 from ._support import ROOT
 
@@ -423,7 +423,7 @@ def test_a_sigkilled_run_leaves_no_helper_process(tmp_path: Path) -> None:
 LOCK_THEN_DIE = """
 import os, signal, sys, time
 from pathlib import Path
-from generator.lock import hold
+from generator.write.lock import hold
 
 with hold([Path("out")], exclusive=True, say=print):
     child = os.fork()

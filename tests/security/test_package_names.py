@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from generator import cli
-from generator.naming import module_name, package_name, snake
+from generator.ir.naming import module_name, package_name, snake
 from generator.pipeline import generate_package
 
 TINY = {
@@ -49,7 +49,7 @@ def test_the_same_spec_under_two_names_gives_two_packages(workdir: Path, capsys:
 # -- no package shadows a module it or its users import ------------------------
 
 # What the generated package imports and needs at run and test time, written out
-# here rather than taken from naming.py.
+# here rather than taken from ir/naming.py.
 DEPENDENCIES = ("httpx", "httpcore", "h11", "anyio", "sniffio", "certifi", "idna", "pytest", "pluggy")
 STDLIB = tuple(sorted(n for n in sys.stdlib_module_names if not n.startswith("_")))
 FORBIDDEN = {n.lower() for n in (*sys.stdlib_module_names, *DEPENDENCIES)}

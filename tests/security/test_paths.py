@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from generator import cli
-from generator.naming import WINDOWS_RESERVED, Scope, module_name
+from generator.ir.naming import WINDOWS_RESERVED, Scope, module_name
 from generator.pipeline import Generated, generate_package
-from generator.write import safe_target, write_packages
+from generator.write.stage import safe_target, write_packages
 
 DEVICES = [
     "CON",

@@ -16,9 +16,10 @@ from typing import Any
 
 import pytest
 
-from generator import cli, load
+from generator import cli
+from generator.load import document as load
 from generator.errors import SpecError
-from generator.load import load_spec
+from generator.load.loader import load_spec
 
 VALID = 'openapi: 3.0.3\ninfo:\n  title: Safe\n  version: "1"\npaths: {}\n'
 MARKER = "SECRET-MARKER-7f3c"

@@ -19,17 +19,18 @@ from typing import Any
 import pytest
 
 import generator.runtime as rt
-from generator import SpecError, patterns
-from generator.build import build_api
-from generator.build_tests import MAX_SAMPLE_VALUES
-from generator.examples import string_for_pattern
-from generator.lint import lint
+from generator import SpecError
+from generator import patterns
+from generator.ir.build import build_api
+from generator.ir.build_tests import MAX_SAMPLE_VALUES
+from generator.ir.examples import string_for_pattern
+from generator.lint.checks import lint
 from generator.pipeline import build_ir
-from generator.lint_keywords import MAX_STEPS
-from generator.load import load_spec
-from generator.naming import Scope
-from generator.render import render
-from generator.validate import validate
+from generator.lint.keywords import MAX_STEPS
+from generator.load.loader import load_spec
+from generator.ir.naming import Scope
+from generator.render.package import render
+from generator.validate.checks import validate
 
 DEADLINE = 20  # seconds; the fixed code needs well under 2 for any test here
 OUTPUT_CAP = 400_000  # characters of rendered (unformatted) package; ~90 KB for these specs

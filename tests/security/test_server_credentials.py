@@ -166,6 +166,6 @@ def test_the_client_sends_to_the_hosts_without_the_credentials(package: Any) -> 
     ],
 )
 def test_strip_userinfo(url: str, expected: str, had: bool) -> None:
-    from generator.server_urls import strip_userinfo
+    from generator.ir.server_urls import strip_userinfo
 
     assert strip_userinfo(url) == (expected, had)

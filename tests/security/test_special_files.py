@@ -102,7 +102,7 @@ def test_watch_does_not_open_a_fifo_named_as_the_spec(tmp_path: Path) -> None:
     """watch works out its inputs from the spec's text: never from a FIFO's."""
     pipe = fifo(tmp_path / "api.yaml")
     code = (
-        "import sys; from pathlib import Path; from generator.watch import inputs_for, snapshot\n"
+        "import sys; from pathlib import Path; from generator.commands.watch_loop import inputs_for, snapshot\n"
         f"inputs = inputs_for([Path({str(pipe)!r})], None, None)\n"
         "snapshot(inputs); print(len(inputs.files))\n"
     )

@@ -27,7 +27,7 @@ import pytest
 from openapi_spec_validator import validate as openapi_validate
 
 from generator.pipeline import generate_package
-from generator.write import write_packages
+from generator.write.stage import write_packages
 
 from ._support import HANG_GUARD
 from ._unions import V30, V31, components, ref

@@ -77,7 +77,7 @@ def test_a_write_that_fails_while_staging(
     code, _out, err = run(capsys, "generate", "spec/api.yaml", "--out", "out")
     assert code == 2, err
     assert err == "specgen generate: cannot write out/api: Permission denied\n"
-    # the output root this run created (for its lock) is removed again once empty (lock.py)
+    # the output root this run created (for its lock) is removed again once empty (write/lock.py)
     assert set(snapshot(project)) == set(before), "nothing left behind"
 
 

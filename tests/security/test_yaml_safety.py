@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import load
+from generator.load import document as load
 from generator.errors import SpecError
-from generator.load import load_spec
+from generator.load.loader import load_spec
 from generator.pipeline import generate_package
-from generator.validate import validate
+from generator.validate.checks import validate
 
 from ._support import run_cli
 
@@ -80,7 +80,7 @@ def test_every_parse_goes_through_the_chosen_loader(
 
     monkeypatch.setattr(load, "_Loader", Spy)
     load_spec(write(tmp_path, VALID))
-    assert used, "load_spec did not use generator.load._Loader"
+    assert used, "load_spec did not use generator.load.document._Loader"
 
 
 TAGS = [

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from generator.config import load_config
-from generator.scaffold import example_spec, guide_path
+from generator.commands.config import load_config
+from generator.commands.scaffold import example_spec, guide_path
 
 from .conftest import PACKAGE, CliRunner, make_repo
 

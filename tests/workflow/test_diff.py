@@ -9,7 +9,7 @@ from typing import Any, Callable
 import yaml
 
 from generator.commands.base import EXIT_BREAKING, EXIT_INPUT, EXIT_OK
-from generator.specdiff import compare
+from generator.render.specdiff import compare
 
 from .conftest import PACKAGE, SEED, CliRunner, make_repo
 

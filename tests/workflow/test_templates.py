@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.filters import markdown
+from generator.render.filters import markdown
 from generator.pipeline import generate_package
-from generator.write import diff
+from generator.write.stage import diff
 
 from .conftest import PACKAGE, CliRunner, make_repo
 

@@ -1,7 +1,7 @@
 """`specgen watch`, the command: start-up errors and settings in-process
 (bounded: the wait for a change is replaced by Ctrl-C), and end to end in a
 subprocess, as a user runs it, with every wait bounded by a deadline. The
-loop itself is tested in tests/test_watch_loop.py.
+loop itself is tested in tests/commands/test_watch_loop.py.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-import generator.watch
+import generator.commands.watch_loop
 from generator.cli import _parser
 from generator.commands.base import read_settings
 from generator.commands.watch import watch_inputs
@@ -35,7 +35,7 @@ def _no_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
     def interrupted(*args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(generator.watch, "_wait_for_change", interrupted)
+    monkeypatch.setattr(generator.commands.watch_loop, "_wait_for_change", interrupted)
 
 
 # -- the command: start-up errors (in-process) ----------------------------------------
@@ -65,10 +65,10 @@ def test_a_broken_pyproject_stops_before_watching(tmp_path: Path, cli: CliRunner
 def test_watch_stops_when_specgens_own_code_changes_on_disk(
     repo: Path, cli: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import generator.cache
+    import generator.commands.cache
 
     fingerprints = iter(["code at start", "code after an upgrade"])
-    monkeypatch.setattr(generator.cache, "code_fingerprint", lambda: next(fingerprints))
+    monkeypatch.setattr(generator.commands.cache, "code_fingerprint", lambda: next(fingerprints))
     run = cli("watch", cwd=repo)
     assert run.code == 0
     assert "specgen's own code changed on disk (an upgrade?); restart `specgen watch`" in run.err
@@ -108,7 +108,7 @@ def test_watch_inputs_follow_the_configuration(tmp_path: Path, monkeypatch: pyte
 
 def test_an_interrupt_during_the_swap_waits_for_it(repo: Path, cli: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
     import generator.commands.generate
-    from generator.write import commit
+    from generator.write.stage import commit
 
     def commit_then_ctrl_c(staged: list[object]) -> None:
         os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C as the swap starts: held until it is done
@@ -296,7 +296,7 @@ def test_watch_stops_when_nobody_reads_its_output(watched_repo: tuple[Path, Call
 
 
 def test_signals_held_delays_ctrl_c_until_the_block_is_done() -> None:
-    from generator.write import signals_held
+    from generator.write.stage import signals_held
 
     reached = []
     with pytest.raises(KeyboardInterrupt):
@@ -312,7 +312,7 @@ def test_an_interrupt_after_the_swap_still_writes_the_changelog(
     generated_repo: Path, cli: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import generator.commands.generate
-    from generator.write import commit
+    from generator.write.stage import commit
 
     spec = generated_repo / "spec" / "twilio_trunking_v1.yaml"
     spec.write_text(spec.read_text().replace("enum: [none, any, local, foreign]", "enum: [none, any, local]", 1))

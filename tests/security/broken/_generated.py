@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from generator import load
+from generator.load import document as load
 
 HEADER = b'openapi: 3.0.3\ninfo:\n  title: Broken\n  version: "1"\n'
 
@@ -86,7 +86,7 @@ def deep_block_mappings() -> dict[str, bytes]:
 
 
 def oversize() -> dict[str, bytes]:
-    """A valid spec one byte above ``generator.load.MAX_BYTES`` (the real limit)."""
+    """A valid spec one byte above ``generator.load.document.MAX_BYTES`` (the real limit)."""
     head = HEADER + b'paths: {}\nx-padding: "'
     tail = b'"\n'
     return {
