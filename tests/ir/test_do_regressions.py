@@ -10,7 +10,7 @@ import yaml
 from generator.ir.nodes import Model
 from generator.pipeline import generate_package
 from generator.ir.sample_values import synthesise
-from test_wild_regressions import generated_tests, spec_with
+from .test_wild_regressions import generated_tests, spec_with
 
 CREATED = {"201": {"description": "created", "content": {"application/json": {"schema": {"type": "object"}}}}}
 
