@@ -7,21 +7,13 @@ import unicodedata
 from typing import Any
 
 from .naming import Identifier
+from ..terminal import escape_char as _escape_char
 from .nodes import Code
 
 
 # Categories escaped everywhere: controls, format (bidi overrides, zero-width),
 # line and paragraph separators, surrogates, private use, unassigned.
 _UNSAFE_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
-
-
-def _escape_char(char: str) -> str:
-    code = ord(char)
-    if code < 0x100:
-        return f"\\x{code:02x}"
-    if code < 0x10000:
-        return f"\\u{code:04x}"
-    return f"\\U{code:08x}"
 
 
 def _is_unsafe(char: str) -> bool:

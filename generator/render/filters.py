@@ -14,8 +14,9 @@ from typing import Any, Callable
 
 from ..ir.nodes import Code
 from ..ir.naming import Identifier
-from ..ir.literals import _escape_char, _is_unsafe, _plain, literal
+from ..ir.literals import _is_unsafe, _plain, literal
 from ..options import DEFAULT_LINE_LENGTH
+from ..terminal import escape_char as _escape_char
 
 
 def _docstring_text(text: str) -> str:
