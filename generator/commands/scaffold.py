@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .config import PYPROJECT, STARTER, ConfigError
 from ..fsguard import file_to_write, open_regular
+from ..paths import PACKAGE_DIR
 
 EXAMPLE_PATH = Path("spec") / "example.yaml"
 
@@ -109,7 +110,7 @@ components:
 
 def guide_path() -> Path:
     """The transcribing guide this specgen has: in the wheel, or in a checkout's docs/."""
-    here = Path(__file__).resolve().parent
+    here = PACKAGE_DIR.resolve()
     shipped = here / "docs" / GUIDE  # pyproject.toml force-includes docs/transcribing.md here
     checkout = here.parent / "docs" / GUIDE  # an editable install or a clone
     return shipped if shipped.is_file() or not checkout.is_file() else checkout

@@ -77,7 +77,7 @@ def test_a_changed_reader_is_not_answered_from_the_cache(tmp_path: Path, monkeyp
     cache = Cache(tmp_path / "cache")
     rn.runtime_names(cache)
     rn._memo.clear()
-    changed = tmp_path / "ir/runtime_names.py"
+    changed = tmp_path / "runtime_names.py"
     changed.write_text(Path(rn.__file__).read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     monkeypatch.setattr(rn, "__file__", str(changed))
     _no_parsing(monkeypatch)
