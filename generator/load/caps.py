@@ -1,14 +1,9 @@
 """Caps on what one spec may declare, beyond its bytes and values (load/document.py).
 
-The cost of a spec is the code it turns into, formatted by black (~8 ms a
-property on a busy 2-core machine), and it grows linearly with the number of
-properties once no schema is huge: one giant class is what black takes
-longer than linear on (a 1.5 MB spec of one schema with 40,000 properties
-took minutes and a gigabyte). Real schemas have at most a few hundred
-properties, hence 1,000 in one schema (~9 s). The total cap leaves room for
-the largest public specs (GitHub's and Stripe's have tens of thousands of
-properties), whose first, uncached run takes minutes: a cap that refused them
-would protect nobody. Each names the environment variable that changes it.
+Black's time grows with the number of properties, faster than linearly in one
+huge schema: so one schema is capped far below the whole spec, and the total
+leaves room for the largest public specs (docs/security.md). Each cap names
+the environment variable that changes it.
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
-"""Stage 1, load: YAML or JSON into plain data, with a line for every JSON pointer.
+"""YAML or JSON into plain data, with a line for every JSON pointer.
 
 Only the safe YAML loader is used (the C one when available). Tags that would
 construct objects are refused, alias expansion and nesting depth are capped,
 and so is the file size. A plain document (no anchors) is built in one pass
 over the parser's events; anything else goes through the composer, which also
-reports every problem, so both paths give the same data, lines and messages. Relative-file ``$ref``s are resolved here, so that
-nothing after this stage reads another file.
+reports every problem, so both paths give the same data, lines and messages.
+Files a ``$ref`` names are read through here too (load/refs.py).
 """
 
 from __future__ import annotations
@@ -29,8 +29,7 @@ try:  # the C composer is several times faster; the Python one is the fallback
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-# 32 MiB: room for the largest public specs (GitHub's bundled REST spec is ~10 MB,
-# Stripe's ~7 MB); loading runs at ~30 us a value, and the node cap below bounds
+# Room for the largest public specs (docs/security.md); the node cap below bounds
 # what a file of that size can cost. SPECGEN_MAX_BYTES raises or lowers it.
 _BYTES_ENV = "SPECGEN_MAX_BYTES"
 MAX_BYTES = int(os.environ[_BYTES_ENV]) if os.environ.get(_BYTES_ENV, "").isdigit() else 32 * 1024 * 1024

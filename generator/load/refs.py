@@ -1,4 +1,4 @@
-"""Stage 1, load (continued): ``$ref``s to other files, resolved.
+"""``$ref``s to other files, resolved.
 
 Referenced files are read through :mod:`generator.load.document` (same limits, same
 safe loader), so nothing after the load stage reads another file. Imported
