@@ -1,4 +1,4 @@
-"""Stage 2, validate, beside the rest: :func:`generator.validate.checks.validate` (or
+"""Validation beside the rest: :func:`generator.validate.checks.validate` (or
 lenient mode's check) in a forked child process, so that the pipeline builds,
 renders and formats on the other core meanwhile (with ``jobs > 1``).
 
@@ -125,10 +125,9 @@ class BackgroundValidation:
 _NO_VERDICT = object()
 _VALIDATOR = "openapi_spec_validator"
 # Specs with fewer located nodes (``len(spec.lines)``) validate inline once the
-# validator is imported: a fork and the pages it makes the parent copy cost more
-# (tens of ms on a large heap) than such a validation, which a 2,000-node spec
-# takes about 70 ms for. The first spec of a process is always worth it: the
-# child also hides the validator's import (~0.2 s).
+# validator is imported: a fork costs more than such a validation (figures in
+# docs/speed.md). The first spec of a process always forks: the child also
+# hides the validator's import.
 BESIDE_MIN_NODES = 2000
 _forked_before = False  # a child imported the validator; later ones could inherit it
 
@@ -147,7 +146,7 @@ def start_validation(spec: LoadedSpec, jobs: int, check: Check = _strict) -> Bac
         return None
     if _forked_before and _VALIDATOR not in sys.modules:
         # Several specs in one run: import the validator here once (as without a
-        # child), for later children to inherit, rather than in each (~0.2 s each).
+        # child), for later children to inherit, rather than in each.
         import openapi_spec_validator  # noqa: F401
     if _VALIDATOR in sys.modules and len(spec.lines) < BESIDE_MIN_NODES:
         return None  # a small spec: validating here costs less than a fork

@@ -1,4 +1,4 @@
-"""Stage 2, validate: openapi-spec-validator plus the checks it does not make.
+"""openapi-spec-validator plus the checks it does not make.
 
 Every problem becomes one located line; all of them are reported at once.
 
