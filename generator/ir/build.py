@@ -1,4 +1,4 @@
-"""Stage 3, IR: a validated spec becomes an :class:`~generator.ir.nodes.Api`.
+"""A validated spec becomes an :class:`~generator.ir.nodes.Api`.
 
 Every decision about the generated code is made here and in the ``build_*``
 modules: names, types, arguments, imports, pagination, module layout, tests.

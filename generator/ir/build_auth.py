@@ -7,9 +7,9 @@ requirements (the spec-level ``security`` unless it declares its own). See
 
 Argument names: ``username``/``password`` for the API's HTTP basic scheme
 and ``token`` for its bearer token (HTTP bearer, OAuth 2, OpenID Connect),
-or for its one API key when it has no bearer scheme, as before there were
-several schemes; other schemes, and all of a kind the API has several of,
-are named after the scheme (``api_key``, ``admin_username``).
+or for its one API key when it has no bearer scheme; other schemes, and all
+of a kind the API has several of, are named after the scheme (``api_key``,
+``admin_username``).
 """
 
 from __future__ import annotations

@@ -2,9 +2,7 @@
 test checks, and which of them an operation's tests share.
 
 Every test of one operation sends the same request (its module's
-``_<operation>_request()``), one test per response example: Adyen's
-``post_payments`` has 13, each of which asserted the same ~450-line JSON body.
-Assertions that all the tests of an operation make are printed once, as a
+``_<operation>_request()``), one test per response example. Assertions that all the tests of an operation make are printed once, as a
 module-level function each test calls; a test keeps inline only its own.
 """
 

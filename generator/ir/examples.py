@@ -242,7 +242,7 @@ def parse_datetime(text: str) -> datetime | None:
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        from email.utils import parsedate_to_datetime  # ~10 ms to import: only for RFC 2822
+        from email.utils import parsedate_to_datetime  # slow to import (docs/speed.md): only for RFC 2822
 
         try:
             value = parsedate_to_datetime(text)

@@ -2,8 +2,8 @@
 
 Read from the runtime's own source with :mod:`ast`, so that a spec can never
 produce an operation called ``send`` or a property called ``to_dict``.
-Parsing the runtime's ~3,200 lines takes ~50 ms, a large part of a
-regeneration after a one-line change, so the result is kept in the cache
+Parsing the runtime is a large part of a regeneration after a one-line change
+(docs/speed.md), so the result is kept in the cache
 (kind ``names``), keyed by the runtime's bytes and this module's, and in a
 per-process memo.
 """
