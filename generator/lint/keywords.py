@@ -20,8 +20,8 @@ from jsonschema.exceptions import ValidationError
 
 from .. import patterns
 
-MAX_STEPS = 20_000  # keyword calls for one example (real specs: under 200)
-MAX_TOTAL_STEPS = 400_000  # for all the examples of one spec (Twilio's largest: ~10,000)
+MAX_STEPS = 20_000  # keyword calls for one example, far above real specs (docs/security.md)
+MAX_TOTAL_STEPS = 400_000  # for all the examples of one spec
 Keyword = Callable[[Any, Any, Any, Any], Any]
 
 
