@@ -2,8 +2,9 @@
 
 Each filter turns untrusted text into a :class:`Code` fragment that is inert in
 its context: a docstring, a string literal, a comment, or an identifier. The
-render stage refuses to print any plain ``str`` (see ``render.finalize``), so a
-template that forgets a filter fails loudly instead of emitting spec text.
+render stage refuses to print any plain ``str`` (``finalize`` in
+render/package.py), so a template that forgets a filter fails loudly instead
+of emitting spec text.
 """
 
 from __future__ import annotations

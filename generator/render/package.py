@@ -1,4 +1,4 @@
-"""Stage 4, render: the IR through Jinja2 templates into unformatted source.
+"""The output table: the IR through Jinja2 templates into unformatted source, one text per file.
 
 The environment is strict: an undefined name is an error, and ``finalize``
 refuses to print any value that is not generator-made code, an identifier or a
