@@ -2,8 +2,9 @@
 test checks, and which of them an operation's tests share.
 
 Every test of one operation sends the same request (its module's
-``_<operation>_request()``), one test per response example. Assertions that all the tests of an operation make are printed once, as a
-module-level function each test calls; a test keeps inline only its own.
+``_<operation>_request()``), one test per response example. Assertions that
+all the tests of an operation make are printed once, as a module-level
+function each test calls; a test keeps inline only its own.
 """
 
 from __future__ import annotations
