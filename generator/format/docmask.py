@@ -1,4 +1,4 @@
-"""Stage 5, format: docstrings kept out of black's way, and out of the cache keys.
+"""Docstrings kept out of black's way, and out of the cache keys.
 
 Descriptions are the spec text edited most, and they reach generated code as
 docstrings. black leaves a docstring alone when it is already in black's shape,
@@ -19,7 +19,7 @@ statement, with no text line indented less. A placeholder keeps whether its
 docstring is one line or several, which is all black's blank-line rules look
 at. Putting a docstring back checks that black left its placeholder, once, on a
 line of its own, indented as the docstring was: else the block is formatted
-whole (see ``format.format_files``).
+whole (see ``format_files`` in format/files.py).
 
 tests/format/test_docmask.py compares black's own output with this route on every
 block of every golden case and on random descriptions, through the filters;

@@ -1,4 +1,4 @@
-"""Stage 5, format: black, in-process, with a mode pinned in code (or ruff).
+"""black, in-process, with a mode pinned in code (or ruff), over every rendered file.
 
 Files are formatted one top-level statement at a time, then joined with the
 blank lines black puts between them. The result is what black makes of the
@@ -33,9 +33,9 @@ if TYPE_CHECKING:
     from ..store import Store
     from .helper import FormatHelper
 
-# black is imported where it first formats (~80 ms): a regeneration whose blocks
-# are all cached never imports it, and with a helper (format/helper.py) the
-# parent does not either.
+# black is imported where it first formats (docs/speed.md): a regeneration whose
+# blocks are all cached never imports it, and with a helper (format/helper.py)
+# the parent does not either.
 _PARALLEL_MIN_LINES = 1000  # below this, worker start-up (a fork: black is imported) saves little
 
 
@@ -483,7 +483,7 @@ def _run(texts: list[str], line_length: int, jobs: int, helper: FormatHelper | N
         helper.close()  # the parent imports black for the pool: the helper's memory goes back now
     import gc
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor  # ~20 ms to import: only for a pool
+    from concurrent.futures import ProcessPoolExecutor  # slow to import (docs/speed.md): only for a pool
 
     import black  # noqa: F401  (before the fork: the workers start with black imported)
 

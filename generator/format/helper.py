@@ -1,8 +1,8 @@
-"""Stage 5, format, started early: black imported in a forked child while the
+"""Formatting started early: black imported in a forked child while the
 parent imports and runs the rest of the pipeline.
 
-Importing black takes ~80 ms, about a quarter of a regeneration after a
-one-line spec change, where black then formats one or two blocks. With
+Importing black is a large part of a regeneration after a one-line spec
+change, where black then formats one or two blocks (docs/speed.md). With
 ``jobs > 1`` the CLI forks this helper as soon as it knows the cache cannot
 answer, before it imports the pipeline: the child imports black on the other
 core while the parent imports Jinja2 and PyYAML, loads, builds and renders.
