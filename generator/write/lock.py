@@ -117,7 +117,7 @@ def _acquire(folder: Path, shown: Path, exclusive: bool, say: Callable[[str], No
             continue
         except OSError as exc:
             if not exclusive:
-                return None  # check in a folder it cannot write: no lock, as before locks
+                return None  # check in a folder it cannot write: it reads unlocked
             raise LockError(f"cannot lock {shown}/ for this run: {shown / LOCK_NAME}: {exc.strerror or exc}") from None
         try:
             _check_regular(fd, shown / LOCK_NAME)
@@ -144,7 +144,7 @@ def _acquire(folder: Path, shown: Path, exclusive: bool, say: Callable[[str], No
             continue
         _held.add(fd)
         if exclusive:  # fixed width, over whatever a killed holder wrote: no truncation,
-            # which ext4 would follow with a flush of the file on close (~5 ms)
+            # which ext4 would follow with a flush of the file on close (docs/speed.md)
             with contextlib.suppress(OSError):
                 os.pwrite(fd, f"{os.getpid():>{_PID_WIDTH}}\n".encode("ascii"), 0)
         return _Lock(fd, path, exclusive, created)

@@ -1,4 +1,4 @@
-"""Stage 6, write: replace output packages atomically, or compare with them."""
+"""Replace output packages atomically, or compare with them."""
 
 from __future__ import annotations
 
