@@ -3,8 +3,8 @@
 Four kinds of entries, each keyed by sha256 of everything that decides it:
 
 - ``pack``: black's output for one generated package, in one file, named by
-  black's version, the mode and the package's name. Inside, content-addressed
-  as before: each top-level block of generated source formatted, keyed by
+  black's version, the mode and the package's name. Inside, content-addressed:
+  each top-level block of generated source formatted, keyed by
   black's version, the mode and the block's text (a one-line spec change
   reformats one block, not the whole file), and each file's layout (the
   blank lines before each of its blocks, and the block's key), keyed the same

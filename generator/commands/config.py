@@ -164,7 +164,7 @@ def load_config(cwd: Path | None = None) -> Config:
 
 def _defaults(cwd: Path, path: Path | None) -> Config:
     # Without a [tool.specgen] section paths are relative to the working
-    # directory, as they always were.
+    # directory (docs/architecture.md).
     values = _settings({}, PYPROJECT, cwd)
     return Config(root=cwd, file=path, has_section=False, specs=None, values=values, **_fields(values))
 
@@ -172,8 +172,8 @@ def _defaults(cwd: Path, path: Path | None) -> Config:
 def _settings(section: dict[str, Any], label: str, root: Path) -> dict[str, Any]:
     """The value of every setting with a key (commands/setting_table.py), its default where ``section`` has none.
 
-    Paths are read first, then the rest in the table's order: of two wrong keys,
-    the one reported is the one it always was.
+    Paths are read first, then the rest in the table's order, so that of two
+    wrong keys the same one is always reported (docs/architecture.md).
     """
     keyed = [s for s in setting_table.SETTINGS if s.key is not None]
     read = {s.name: _value(s, section, label, root) for s in sorted(keyed, key=lambda s: s.kind != "path")}
