@@ -23,9 +23,9 @@ from .commands.base import EXIT_BREAKING, EXIT_FLUSH_FAILED, EXIT_OK, Ui, run_co
 
 
 class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
-    """argparse builds a formatter for every argument it adds (to check its
-    metavar), and each asked for the terminal's size through shutil, whose
-    import (with its compression modules) was ~3 ms of every run."""
+    """argparse's help formatter, without importing shutil: argparse builds one for
+    every argument it adds, and each would ask shutil for the terminal's size
+    (docs/speed.md)."""
 
     def __init__(self, prog: str) -> None:
         super().__init__(prog, width=_help_width())
@@ -305,7 +305,7 @@ def run() -> NoReturn:
     When ``main`` returns, the command is over: what it wrote is on disk (each
     file renamed into place, every file object closed by its ``with``), its
     helper processes are reaped, and only the interpreter's teardown is left,
-    freeing every module and object: ~15-25 ms, as long as a no-op's own work.
+    freeing every module and object, as long as a no-op's own work (docs/speed.md).
     So the program flushes stdout and stderr and ends with ``os._exit``, as mypy
     does. ``main`` itself returns normally: the tests and other callers use it.
     An exception out of ``main`` (SystemExit from ``--help`` too) ends the

@@ -4,7 +4,7 @@ Spec patterns are untrusted: ``re`` backtracks (``^(a+)+$`` hangs on 40
 characters), so the generator (example checks, invalid test values, lint)
 uses the runtime's linear-time matcher, ``runtime/regex.py``. It is loaded by
 path, as a module of its own: importing ``generator.runtime.regex`` would
-import the whole runtime (httpx, ~0.3 s) first.
+import the whole runtime (httpx) first (docs/speed.md).
 """
 
 from __future__ import annotations

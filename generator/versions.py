@@ -2,8 +2,7 @@
 
 The validator's version keys every cached verdict. :mod:`importlib.metadata`
 would give it, but importing it (it imports the ``email`` package) and
-searching ``sys.path`` takes ~25 ms, a tenth of a regeneration after a
-one-line change. So the version is read from the name of the
+searching ``sys.path`` is slow (docs/speed.md). So the version is read from the name of the
 ``<name>-<version>.dist-info`` folder beside the module that an import would
 load (the wheel and install specs require that name), without importing the
 module. Anything unusual (no such folder, or more than one) falls back to
@@ -69,7 +68,7 @@ def _from_dist_info(module: str, distribution: str) -> str | None:
 
 
 def black_version() -> str:
-    """``black.__version__``, without importing black (~80 ms): black takes it from
+    """``black.__version__``, without importing black: black takes it from
     its top-level ``_black_version`` module, and so does this."""
     try:
         from _black_version import version  # type: ignore[import-untyped]  # black's own, typed by its .pyi only
