@@ -144,6 +144,7 @@ class Ui:
 
 
 def colour_diff(text: str, ui: Ui) -> str:
+    """A unified diff coloured for the terminal (additions green, removals red), if ``ui`` colours."""
     if not ui.colour_out:
         return text
     lines = []
@@ -220,6 +221,7 @@ class UsageError(Exception):
 
 
 def result_diag(spec: Path, message: str) -> Diagnostic:
+    """A diagnostic about a whole spec, with no line or pointer."""
     return Diagnostic(str(spec), None, "", message)
 
 
@@ -242,6 +244,7 @@ class Settings:
 
 
 def read_settings(args: argparse.Namespace) -> Settings:
+    """The run's :class:`Settings`, from the command line, ``[tool.specgen]`` and the defaults."""
     config = load_config()
     values = {s.name: _chosen(s, args, config) for s in setting_table.SETTINGS}
     _check(args, values)

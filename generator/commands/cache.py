@@ -68,6 +68,8 @@ _LEGACY_FOLDERS = ("block", "file", "ruff")  # older versions' formatting caches
 
 
 class Cache:
+    """The disk cache under one folder: entries by kind and key (see the module's docstring)."""
+
     def __init__(self, root: Path) -> None:
         self.root = root
 

@@ -28,6 +28,7 @@ from .targets import Target, find_targets
 
 
 def command(args: argparse.Namespace, ui: Ui) -> int:
+    """Run ``specgen check``; return its exit code."""
     settings = read_settings(args)
     roots = _check_roots(args, settings.config)
     with hold(roots, exclusive=False, say=ui.note):  # no package is read half swapped (write/lock.py)

@@ -46,6 +46,7 @@ def _api_side(path: Path, lenient: bool, ui: Ui) -> tuple[dict[str, Any], str, s
 
 
 def command(args: argparse.Namespace, ui: Ui) -> int:
+    """Run ``specgen diff``; return its exit code."""
     from ..render.specdiff import compare, prepend_changelog, render_markdown, render_text
 
     errors: list[Diagnostic] = []

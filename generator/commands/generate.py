@@ -22,6 +22,7 @@ from .targets import Target, find_targets
 
 
 def command(args: argparse.Namespace, ui: Ui) -> int:
+    """Run ``specgen generate``; return its exit code."""
     from contextlib import ExitStack
 
     started = time.perf_counter()

@@ -1,4 +1,4 @@
-"""``specgen init``: a starter [tool.specgen] section and a spec skeleton."""
+"""``specgen init``: writes the starter files (commands/scaffold.py) and says what it did."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from .base import EXIT_OK, Ui
 
 
 def command(args: argparse.Namespace, ui: Ui) -> int:
+    """Run ``specgen init`` in the working directory; return its exit code."""
     from .scaffold import init_project
 
     result = init_project(Path.cwd())

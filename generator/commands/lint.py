@@ -11,6 +11,7 @@ from .targets import allow_env_for, lenient_for
 
 
 def command(args: argparse.Namespace, ui: Ui) -> int:
+    """Run ``specgen lint``; return its exit code."""
     from ..lint.checks import lint
     from ..lint.acknowledge import sort_out
     from ..pipeline import build_ir

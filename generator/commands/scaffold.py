@@ -1,4 +1,4 @@
-"""``specgen init``: a starter ``[tool.specgen]`` section and a spec skeleton."""
+"""What ``specgen init`` writes: a starter ``[tool.specgen]`` section and a spec skeleton."""
 
 from __future__ import annotations
 
@@ -126,6 +126,8 @@ def example_spec() -> str:
 
 @dataclass(frozen=True)
 class InitResult:
+    """What :func:`init_project` did: the files it names, and whether it wrote each."""
+
     pyproject: Path
     created_pyproject: bool
     spec: Path

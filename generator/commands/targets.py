@@ -17,6 +17,8 @@ from .base import Settings, UsageError, formatter_version
 
 @dataclass
 class Target:
+    """One spec (or a package checked against its manifest only) and the settings it is generated with."""
+
     spec: Path | None  # None: check a package against its manifest only
     package: str | None  # the configured package name, if any
     out: Path
@@ -37,6 +39,7 @@ def lenient_for(args: argparse.Namespace, config: Config, path: Path) -> bool:
 
 
 def find_targets(args: argparse.Namespace, config: Config, for_check: bool) -> list[Target]:
+    """The targets of a run: the specs named on the command line, else those the configuration lists or finds."""
     out_override: Path | None = getattr(args, "out", None)
     targets: list[Target] = []
     if args.specs:

@@ -155,6 +155,7 @@ class Snapshot(NamedTuple):
 
 
 def snapshot(inputs: Inputs) -> Snapshot:
+    """The inputs' ``stat`` stamps now, and the content hash of each changed too recently to trust its mtime."""
     stamps: dict[str, tuple[int, int, int] | None] = {}
     hashes: dict[str, str] = {}
     now = time.time_ns()
