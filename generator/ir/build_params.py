@@ -48,11 +48,14 @@ _COMPOUND = ("model", "list", "dict", "union", "any")
 
 
 def is_json_media(media: str) -> bool:
+    """Whether a media type is JSON (``application/json`` or any ``+json``)."""
     base = media.split(";")[0].strip().lower()
     return base == "application/json" or base.endswith("+json")
 
 
 class ParamBuilder:
+    """Builds one operation's parameters and request body as IR arguments."""
+
     def __init__(
         self, doc: dict[str, Any], types: bt.TypeBuilder, warn: Callable[[str, str], None], prefer: tuple[str, ...] = ()
     ) -> None:

@@ -42,6 +42,8 @@ class ResponseDraft:
 
 @dataclass(frozen=True)
 class Responses:
+    """An operation's responses, sorted into the primary success, all successes and errors."""
+
     primary: ResponseDraft | None
     successes: tuple[ResponseDraft, ...]  # primary first
     errors: tuple[ResponseDraft, ...]

@@ -252,6 +252,7 @@ def parse_datetime(text: str) -> datetime | None:
 
 
 def parse_date(text: str) -> date | None:
+    """The generator's own reading of an example date, or None if it is not ISO 8601."""
     try:
         return date.fromisoformat(text)
     except ValueError:

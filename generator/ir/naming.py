@@ -63,14 +63,17 @@ def _ascii_words(raw: str) -> tuple[str, ...]:
 
 
 def snake(raw: str) -> str:
+    """``raw`` as ``snake_case`` ASCII words (not yet kept clear of keywords or collisions)."""
     return join_words("snake", ascii_words(raw))
 
 
 def pascal(raw: str) -> str:
+    """``raw`` as ``PascalCase`` ASCII words (not yet kept clear of keywords or collisions)."""
     return join_words("pascal", ascii_words(raw))
 
 
 def upper_snake(raw: str) -> str:
+    """``raw`` as ``UPPER_SNAKE`` ASCII words (not yet kept clear of keywords or collisions)."""
     return join_words("upper", ascii_words(raw))
 
 

@@ -25,6 +25,8 @@ _FORMAT = "1"  # the entry's layout
 
 @dataclass(frozen=True)
 class RuntimeNames:
+    """The names the runtime defines, by where a spec's name could clash with them."""
+
     exports: frozenset[str]  # every module's __all__
     client: frozenset[str]  # attributes of the client classes
     model: frozenset[str]  # attributes of Model
