@@ -38,6 +38,8 @@ class RuffError(Exception):
 
 @dataclass(frozen=True)
 class Ruff:
+    """A ruff executable found at run time, and its version."""
+
     executable: str
     version: str  # as ``ruff --version`` prints it, e.g. "0.17.6"
 
