@@ -19,6 +19,8 @@ _LOCATION = re.compile(r"^.*?:\d+: ")
 
 @dataclass
 class Sorted:
+    """Lint warnings sorted out: those to print, how many were acknowledged, and unused entries."""
+
     shown: list[str] = field(default_factory=list)  # warnings to print
     quiet: int = 0  # warnings an entry acknowledged
     unused: list[str] = field(default_factory=list)  # entries that matched no warning
