@@ -38,6 +38,7 @@ HEADER_TEMPLATE = "_header.jinja"
 
 
 def finalize(value: Any) -> Any:
+    """Jinja2's ``finalize``: let through only generator-made code, identifiers and numbers."""
     if isinstance(value, (Code, Identifier)):
         return value
     if isinstance(value, int) and not isinstance(value, bool):

@@ -272,6 +272,7 @@ def _plain(text: str) -> str:
 
 
 def change_line(change: Change) -> str:
+    """One change as plain text, without its breaking mark."""
     detail = f": {change.plain()}" if change.text else ""
     return _plain(f"{change.section} {change.subject} {change.where}{detail}")
 
