@@ -443,5 +443,6 @@ def _unresolvable_message(text: str) -> str:
 
 
 def shorten(text: str, limit: int = 300) -> str:
+    """``text`` on one line, cut with ``...`` at ``limit`` characters."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -109,6 +109,7 @@ def follow(schema: Any, doc: dict[str, Any]) -> Any:
 
 
 def type_of(value: Any) -> str:
+    """The JSON Schema type name of a JSON value."""
     if value is None:
         return "null"
     if isinstance(value, bool):
