@@ -47,10 +47,12 @@ def templates_digest(sources: dict[str, str]) -> str:
 
 
 def sha256_text(text: str) -> str:
+    """The hex sha256 of ``text`` as UTF-8."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def manifest_path(package: str) -> str:
+    """The manifest's path, relative to the output root."""
     return f"{package}/{MANIFEST_NAME}"
 
 
@@ -83,11 +85,14 @@ def build_manifest(
 
 
 def dumps(data: dict[str, Any]) -> str:
+    """JSON text as the manifest is written: indented, sorted keys, ASCII, deterministic."""
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=True) + "\n"
 
 
 @dataclass(frozen=True)
 class Manifest:
+    """A package's manifest, as read from or written to ``_specgen.json``."""
+
     package: str
     generator_version: str
     spec_source: str

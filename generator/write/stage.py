@@ -53,6 +53,7 @@ def _umask() -> int:
 
 
 def split_packages(files: dict[str, str]) -> dict[str, dict[str, str]]:
+    """``{package/inner path: text}`` grouped by package: ``{package: {inner path: text}}``."""
     packages: dict[str, dict[str, str]] = {}
     for relative, text in files.items():
         package, _, inner = relative.partition("/")
