@@ -292,6 +292,7 @@ _ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser, str], None]] = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one ``specgen`` command line; return its exit code (the tests call this)."""
     words = sys.argv[1:] if argv is None else list(argv)
     args = _parser(words[0] if words and words[0] in _ARGUMENTS else None).parse_args(words)
     ui = Ui(quiet=args.quiet, verbose=args.verbose)

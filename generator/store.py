@@ -15,6 +15,8 @@ from typing import Protocol
 
 
 class Store(Protocol):
+    """A key-value store of bytes by kind and key; losing an entry is never an error."""
+
     def get(self, kind: str, key: str) -> bytes | None:
         """The entry, or None (missing or unreadable)."""
 
