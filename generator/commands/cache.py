@@ -1,45 +1,18 @@
 """A content-addressed cache on disk, for the CLI only (the core stays pure).
 
-Four kinds of entries, each keyed by sha256 of everything that decides it:
+Entries, each keyed by sha256 of everything that decides it (docs/speed.md
+lists what goes into each key):
 
-- ``pack``: black's output for one generated package, in one file, named by
-  black's version, the mode and the package's name. Inside, content-addressed:
-  each top-level block of generated source formatted, keyed by
-  black's version, the mode and the block's text (a one-line spec change
-  reformats one block, not the whole file), and each file's layout (the
-  blank lines before each of its blocks, and the block's key), keyed the same
-  way by the file's unformatted text (the files a change leaves alone are
-  neither split nor reformatted, only joined from their blocks). JSON,
-  read once and written once per package and run, only if it changed, with
-  just the files of that run and their blocks (so it never grows). A pack of
-  another version or shape is a miss, and entries keyed by content make a
-  wrong pack a miss too. Two runs writing one pack: the last one wins, whole.
-  (The ``block/`` and ``file/`` folders of older versions, one file per
-  entry, are deleted when a pack is written.)
-- with ``formatter = "ruff"``, a ``pack`` too, named by ruff's version, its
-  command-line flags and the package's name: ruff's output for each whole
-  file, keyed by the same and the file's text. (The ``ruff/`` folder of older
-  versions, one file per entry, is deleted when a pack is written.)
-- ``valid``: the validator's verdict on a spec, keyed by its version,
-  specgen's own checks (validate/checks.py) and the spec with its prose left out (a
-  reworded description is not revalidated).
-- ``names``: the names the runtime defines (which a spec's names must
-  never take), keyed by the runtime's bytes (see ir/runtime_names.py).
-- ``package``: a whole generated package, keyed by the bytes of the spec (and
-  of every spec file beside it, for ``$ref``s), the generator's fingerprint
-  (its version and the bytes of its code, templates and runtime), the
-  options (the formatter and its version among them), the spec's path as
-  given (the package is named from it, warnings name it) and its folder and
-  file name as resolved (the manifest and headers name those), and the
-  Python version (names avoid its builtins and soft keywords). A regeneration
-  with nothing changed reads one entry. Only the last ``PACKAGE_GENERATIONS``
-  entries of each spec path and package name to be written or read are kept
-  (see :meth:`Cache.keep_recent`): every edit of a spec makes a new entry,
-  megabytes for a large spec, and ``specgen watch`` makes one per save.
+- ``pack``: a package's formatted blocks and file layouts, one file per
+  package and formatter (black's, or ruff's with ``formatter = "ruff"``);
+- ``valid``: the validator's verdict on a spec;
+- ``names``: the names the runtime defines (ir/runtime_names.py);
+- ``package``: a whole generated package; only the last
+  ``PACKAGE_GENERATIONS`` of each spec path and package name are kept
+  (:meth:`Cache.keep_recent`).
 
-Beside them, ``jinja/`` holds Jinja2's compiled templates (its own
-``FileSystemBytecodeCache``, keyed by Jinja2 by each template's source), and
-``recent/`` marks the package entries kept for each spec.
+Beside them, ``jinja/`` holds Jinja2's compiled templates, and ``recent/``
+marks the package entries kept for each spec.
 
 Entries are written atomically; a cache that cannot be read or written is
 ignored, never an error. ``SPECGEN_CACHE_DIR`` sets the folder (empty:
