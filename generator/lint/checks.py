@@ -1,4 +1,4 @@
-"""``specgen lint``: the checks a hand transcription needs beyond validity.
+"""The checks a hand transcription needs beyond validity.
 
 A spec copied from a docs page is usually *valid* and still wrong: the page's
 example shows a field its schema never declares, an empty string where the
