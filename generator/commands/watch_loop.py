@@ -1,4 +1,4 @@
-"""``specgen watch``: generate, then generate again whenever an input changes.
+"""The watch loop: which files are inputs, how a change is seen, and when a run starts.
 
 The inputs are each spec; for a spec with ``$ref``s to other files, every
 spec file under its folder (where load/refs.py reads them), output folders and
