@@ -63,6 +63,9 @@ class Options:
     lenient: bool = field(default=False, metadata={"manifest": _if_true})  # see validate/lenient.py
     # Request body media types sent rather than the spec's first (config prefer-media-types; ir/build_media.py).
     prefer_media_types: tuple[str, ...] = field(default=(), metadata={"manifest": _if_any})
+    # The shared runtime package the package imports instead of its own ``_runtime`` copy
+    # (config shared-runtime; ir/runtime_import.py, render/shared_runtime.py).
+    shared_runtime: str | None = field(default=None, metadata={"manifest": _if_any})
 
     def manifest_options(self) -> dict[str, Any]:
         """The manifest's ``options``: each field's entry (``{name: value}`` unless its metadata says otherwise)."""

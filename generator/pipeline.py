@@ -110,7 +110,7 @@ def _build(
 ) -> tuple[dict[str, str], Any]:
     """The package's files, the manifest last, and the API they came from; the
     verdict of ``background`` awaited before the longest stage if it is there, and at the end."""
-    api = build_api(spec, options.package, cache, options.allow_env, options.prefer_media_types)
+    api = build_api(spec, options.package, cache, options.allow_env, options.prefer_media_types, options.shared_runtime)
     env = environment(options.templates, cache.folder("jinja") if cache is not None else None, options.line_length)
     used = record_templates(env)  # the manifest hashes the templates actually loaded
     rendered = render(api, env)

@@ -37,6 +37,7 @@ OTHER: dict[str, Any] = {
     "allow_env": frozenset({"SOME_TOKEN"}),
     "lenient": True,
     "prefer_media_types": ("multipart/form-data",),
+    "shared_runtime": "api_runtime",
 }
 
 
@@ -96,6 +97,8 @@ def test_the_manifest_options_of_the_existing_fields_are_unchanged() -> None:
     }
     ruff = Options(formatter="ruff", formatter_version="0.17.6")
     assert ruff.manifest_options() == {"line_length": 88, "formatter": "ruff", "ruff_version": "0.17.6"}
+    # the shared runtime only while set: manifests from before it stay fresh
+    assert Options(shared_runtime="api_runtime").manifest_options() == {"line_length": 88, "shared_runtime": "api_runtime"}
 
 
 def test_settings_replace_fields(tmp_path: Path) -> None:

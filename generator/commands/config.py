@@ -53,6 +53,7 @@ from typing import Any, Mapping
 from . import setting_table
 from ..ir.build_media import MEDIA_PATTERN
 from ..ir.naming import ENV_NAME, shadows
+from ..ir.runtime_import import runtime_name_problem
 from .setting_table import Setting
 from ..terminal import escape
 
@@ -219,6 +220,12 @@ def _value(setting: Setting, table: dict[str, Any], label: str, root: Path) -> A
         return _media_types(table, label, setting.default, key)
     if kind == "warnings":
         return _acknowledged(table, label, key)
+    if kind == "package-name":
+        name = _string(table, key, label, setting.default)
+        problem = runtime_name_problem(name) if name is not None else None
+        if problem is not None:
+            raise ConfigError(f"{label} {key}: {problem}")
+        return name
     raise AssertionError(f"setting {setting.name}: no reader for the kind {kind!r}")
 
 

@@ -17,12 +17,18 @@ from typing import Any, Callable, Mapping
 
 from ..options import DEFAULT_LINE_LENGTH
 from ..format.ruff import FORMATTERS
+from ..ir.runtime_import import runtime_name_problem
 
 RUN_COMMANDS = ("generate", "watch", "check")  # the commands that generate packages
 
 
 def _templates_exist(value: Any) -> str | None:
     return f"templates folder {value} does not exist" if value is not None and not value.is_dir() else None
+
+
+def _runtime_name(value: Any) -> str | None:
+    problem = runtime_name_problem(value) if value is not None else None
+    return f"--shared-runtime: {problem}" if problem is not None else None
 
 
 @dataclass(frozen=True)
@@ -34,7 +40,7 @@ class Setting:
     name: str
     # How [tool.specgen] gives it (commands/config.py reads each kind): "int" (within ``bounds``),
     # "bool", "choice" (one of ``choices``), "path" (relative to pyproject.toml), "env-names",
-    # "media-types", "warnings"; "" for a flag only.
+    # "media-types", "warnings", "package-name"; "" for a flag only.
     kind: str = ""
     help: str = ""  # the flag's help; no flag if empty
     commands: tuple[str, ...] = RUN_COMMANDS  # the commands that have the flag
@@ -125,5 +131,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("allow_env", "env-names", commands=(), key="allow-env", default=frozenset(), option=True),
     Setting("prefer_media_types", "media-types", commands=(), key="prefer-media-types", default=(), option=True),
     Setting("lint_acknowledged", "warnings", commands=(), key="lint-acknowledged", default=()),
+    Setting(
+        "shared_runtime",
+        "package-name",
+        "generated packages import one shared runtime package NAME, written once beside them, instead of "
+        "a _runtime copy each: one exception hierarchy, one copy to vendor (config: shared-runtime; "
+        "default: a copy in each package)",
+        key="shared-runtime",
+        check=_runtime_name,
+        argument={"metavar": "NAME"},
+        option=True,
+    ),
 )
 

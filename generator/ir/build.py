@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -25,6 +26,7 @@ from .imports import STANDARD_NAMES, standard_imports
 from .nodes import Api, ClientClass, Exports
 from ..load.spec import LoadedSpec
 from .naming import Identifier, Scope, package_name
+from .runtime_import import runtime_import
 from .runtime_names import by_origin, runtime_names
 from .server_urls import CREDENTIALS_WARNING, strip_userinfo
 from ..store import Store
@@ -40,6 +42,7 @@ def build_api(
     cache: Store | None = None,
     allow_env: frozenset[str] = frozenset(),
     prefer_media_types: tuple[str, ...] = (),
+    shared_runtime: str | None = None,
 ) -> Api:
     """The IR of one validated spec. ``cache`` only makes it faster (see ir/runtime_names.py).
 
@@ -47,8 +50,10 @@ def build_api(
     credentials (``x-specgen-env``); any other name is warned about and unused.
     ``prefer_media_types``: request body media types sent rather than the
     spec's first (``prefer-media-types``; see ir/build_media.py).
+    ``shared_runtime``: the shared runtime package the modules import, if any (ir/runtime_import.py).
     """
-    return _Builder(spec, package, cache, allow_env, prefer_media_types).build()
+    api = _Builder(spec, package, cache, allow_env, prefer_media_types).build()
+    return replace(api, runtime=runtime_import(shared_runtime)) if shared_runtime is not None else api
 
 
 class _Builder:

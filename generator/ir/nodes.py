@@ -320,6 +320,26 @@ class Exports:
 
 
 @dataclass(frozen=True)
+class RuntimeImport:
+    """How a package's modules reach the runtime: its own ``_runtime`` copy, or a
+    shared runtime package (option ``shared_runtime``; see ir/runtime_import.py).
+    ``top``/``nested``: the import of ``_rt`` in a module at the package's top
+    level or one folder down; ``top_path``/``nested_path``: what ``from`` names."""
+
+    top: Code
+    nested: Code
+    top_path: Code
+    nested_path: Code
+    shared: Identifier | None = None  # the shared runtime package's name, if any
+
+
+# Each package's own copy, ``_runtime``: the default.
+BUNDLED_RUNTIME = RuntimeImport(
+    Code("from . import _runtime as _rt"), Code("from .. import _runtime as _rt"), Code("._runtime"), Code(".._runtime")
+)
+
+
+@dataclass(frozen=True)
 class Api:
     package: Identifier
     source_name: str
@@ -345,3 +365,5 @@ class Api:
     # OpenAPI says to ignore (the client sets those headers itself).
     ignored_headers: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()  # names the word rule changed (ir/naming.py); printed with --verbose
+    # How its modules import the runtime (ir/runtime_import.py); the bundled copy by default.
+    runtime: RuntimeImport = BUNDLED_RUNTIME

@@ -85,7 +85,8 @@ def render(api: Api, env: jinja2.Environment | None = None) -> dict[str, str]:
     for group in api.groups:
         for pattern, name in GROUP_OUTPUTS:
             files[pattern.format(group=group.name)] = env.get_template(name).render(api=api, group=group)
-    files.update(runtime_files(env.get_template(HEADER_TEMPLATE).render(api=api)))
+    if api.runtime.shared is None:  # else the modules import the shared runtime package (write/shared_runtime.py)
+        files.update(runtime_files(env.get_template(HEADER_TEMPLATE).render(api=api)))
     files["py.typed"] = ""
     files.update(api.data_files)  # JSON example bodies: data, not code, so no template
     return files

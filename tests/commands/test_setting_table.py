@@ -95,6 +95,7 @@ def test_the_table_keeps_the_keys_in_their_documented_order() -> None:
         "allow-env",
         "prefer-media-types",
         "lint-acknowledged",
+        "shared-runtime",
     ]
 
 
