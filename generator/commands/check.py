@@ -77,6 +77,7 @@ def _check(args: argparse.Namespace, ui: Ui, settings: Settings, folders: list[P
             ui.note(f"specgen: note: {target.note}")
         verdict = compared.get(id(target))
         verdicts.append(verdict if verdict is not None else _manifest_verdict(target))
+    verdicts += _runtime_verdicts(settings.values["shared_runtime"], targets, args.diff)
     for verdict in verdicts:
         for line in verdict.lines:
             ui.result(line)
@@ -101,6 +102,17 @@ def _check(args: argparse.Namespace, ui: Ui, settings: Settings, folders: list[P
         roots = sorted({str(t.out) for t in targets})
         ui.info(f"specgen: {_summary(verdicts, ', '.join(r + '/' for r in roots))}")
     return worst
+
+
+def _runtime_verdicts(name: str | None, targets: list[Target], show_diff: bool) -> list[Verdict]:
+    """The shared runtime of each output folder a spec was compared in, against this specgen's runtime."""
+    if name is None:
+        return []
+    from ..write.shared_runtime import shared_runtime_files
+
+    files = shared_runtime_files(name)
+    roots = dict.fromkeys(t.out for t in targets if t.spec is not None)
+    return [against_spec(root / name, None, files, name, show_diff) for root in roots]
 
 
 def _manifest_verdict(target: Target) -> Verdict:

@@ -12,7 +12,7 @@ from typing import Callable
 from ..write.freshness import package_files, read_manifest
 from ..fsguard import PackageScan, PathError, check_replaceable, file_to_write, kind_of, link_text, scan_package
 from ..write.lock import hold
-from ..write.manifest import MANIFEST_NAME, Manifest, parse_manifest, verify
+from ..write.manifest import MANIFEST_NAME, PACKAGE_KIND, SHARED_RUNTIME_KIND, Manifest, parse_manifest, verify
 from ..pipeline_types import Generated
 from ..terminal import plural
 from ..write.stage import Staged, commit, discard, signals_held, split_packages, stage_package
@@ -80,7 +80,9 @@ class _Run:
 
     ui: Ui
     lock: Callable[[], None]  # called before each look at the output folders
+    shared_runtime: str | None = None  # the shared runtime package's name (write/shared_runtime.py)
     counts: _Counts = field(default_factory=_Counts)
+    runtime_roots: set[Path] = field(default_factory=set)  # the output folders whose shared runtime is taken
     staged: list[Staged] = field(default_factory=list)
     reports: list[tuple[str, str]] = field(default_factory=list)  # (text report, changelog entry)
 
@@ -91,23 +93,47 @@ class _Run:
         _check_output_root(target.out)
         scan = scan_package(package_dir)
         old_manifest = _replaceable(package_dir, scan, self.ui)
+        self._take_runtime(target.out)
         if not _count(self.counts, package_dir, scan.files, package_files(result.files, result.package)):
             return
-        self.staged.append(_stage(target.out, result, package_dir))
+        self.staged.append(_stage(target.out, result.package, result.files, package_dir))
         if old_manifest is not None and old_manifest.api:
             report = _api_changes(old_manifest, result, self.ui)
             if report is not None:
                 self.reports.append(report)
 
+    def _take_runtime(self, out: Path) -> None:
+        """The shared runtime of the output folder ``out``, once per run: compared and staged like a package."""
+        root = out.resolve()
+        if self.shared_runtime is None or root in self.runtime_roots:
+            return
+        self.runtime_roots.add(root)
+        from ..write.shared_runtime import shared_runtime_files
 
-def _replaceable(package_dir: Path, scan: PackageScan, ui: Ui) -> Manifest | None:
+        name = self.shared_runtime
+        runtime_dir = out / name
+        scan = scan_package(runtime_dir)
+        _replaceable(runtime_dir, scan, self.ui, SHARED_RUNTIME_KIND)
+        files = shared_runtime_files(name)
+        if _count(self.counts, runtime_dir, scan.files, package_files(files, name)):
+            self.staged.append(_stage(out, name, files, runtime_dir))
+
+
+def _replaceable(package_dir: Path, scan: PackageScan, ui: Ui, kind: str = PACKAGE_KIND) -> Manifest | None:
     """The package's manifest on disk, if any, once the folder may be replaced.
 
-    Only what the manifest proves specgen wrote is replaced (fsguard.py):
+    Only what the manifest proves specgen wrote is replaced (fsguard.py), and
+    only by the same ``kind`` (a package, or the shared runtime):
     PathError (exit 2) otherwise. A file edited by hand is noted, then overwritten.
     """
     old_manifest, _why = read_manifest(scan.files)
     check_replaceable(package_dir, scan, None if old_manifest is None else {*old_manifest.files, MANIFEST_NAME})
+    if old_manifest is not None and old_manifest.kind != kind:
+        what = {PACKAGE_KIND: "a generated package", SHARED_RUNTIME_KIND: "specgen's shared runtime"}
+        raise PathError(
+            f"{package_dir} holds {what.get(old_manifest.kind, old_manifest.kind)}, not "
+            f"{what[kind]}: specgen does not replace it (choose another name, or remove the folder)"
+        )
     if old_manifest is not None:
         integrity = verify(old_manifest, scan.files)
         for path in integrity.modified:
@@ -136,10 +162,10 @@ def _count(counts: _Counts, package_dir: Path, disk: dict[str, bytes], new: dict
     return package_changed
 
 
-def _stage(out: Path, result: Generated, package_dir: Path) -> Staged:
+def _stage(out: Path, package: str, files: dict[str, str], package_dir: Path) -> Staged:
     """The package written beside its folder (write/stage.py), to be swapped in when every spec succeeded."""
     try:
-        return stage_package(out, result.package, split_packages(result.files)[result.package])
+        return stage_package(out, package, split_packages(files)[package])
     except OSError as exc:  # a full disk, a folder made read-only meanwhile: bad ground, not a bug
         raise PathError(f"cannot write {package_dir}: {exc.strerror or exc}") from None
 
@@ -173,7 +199,7 @@ def _generate(
     lock: Callable[[], None],
 ) -> int:
     """``generate``; ``lock`` is called before each look at the output folders."""
-    run = _Run(ui, lock)
+    run = _Run(ui, lock, settings.values["shared_runtime"])
     staged, reports = run.staged, run.reports
     changelog: Path | None = None if args.command == "watch" else settings.values["changelog"]
     committed = interrupted = False
@@ -223,8 +249,9 @@ def _summarise(ui: Ui, run: _Run, changelog: Path | None, written_to: list[Targe
     elapsed = time.perf_counter() - started
     written = counts.new + counts.changed
     outs = sorted({str(t.out) for t in written_to})
+    shared = f" and their shared runtime {run.shared_runtime}" if run.runtime_roots else ""
     ui.info(
         f"specgen: wrote {plural(written, 'file')} ({counts.new} new, {counts.changed} changed), "
         f"{counts.unchanged} unchanged, {counts.removed} removed; "
-        f"{plural(len(written_to), 'package')} in {', '.join(o + '/' for o in outs)} in {elapsed:.2f}s"
+        f"{plural(len(written_to), 'package')}{shared} in {', '.join(o + '/' for o in outs)} in {elapsed:.2f}s"
     )

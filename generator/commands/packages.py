@@ -59,6 +59,16 @@ def generate_targets(
                 raise SpecError(
                     [result_diag(target.spec, f"package {result.package!r} is also generated from {seen[key]}")]
                 )
+            if result.package == settings.values["shared_runtime"]:
+                raise SpecError(
+                    [
+                        result_diag(
+                            target.spec,
+                            f"package {result.package!r} has the name of the shared runtime (shared-runtime): "
+                            "choose another name for one of them",
+                        )
+                    ]
+                )
             seen[key] = target.spec
             results.append((target, result.package))
             warnings.extend(result.warnings)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..fsguard import PackageScan, scan_package
-from .manifest import MANIFEST_NAME, Integrity, Manifest, ManifestError, parse_manifest, verify
+from .manifest import MANIFEST_NAME, SHARED_RUNTIME_KIND, Integrity, Manifest, ManifestError, parse_manifest, verify
 from ..terminal import plural
 from .stage import diff
 
@@ -112,16 +112,17 @@ def against_manifest(folder: Path) -> Verdict:
     integrity = verify(manifest, files)
     if not integrity.intact:
         return Verdict(label, "edited", _edit_reason(integrity), _integrity_lines(label, integrity))
-    return Verdict(
-        label,
-        "fresh",
-        f" (intact; generated from {manifest.spec_source} by specgen {manifest.generator_version})",
-        intact_only=True,
-    )
+    shared = manifest.options.get("shared_runtime")
+    if isinstance(shared, str) and not (folder.parent / shared / MANIFEST_NAME).is_file():
+        line = f"{label}: imports the shared runtime {shared}, which is not beside it"
+        return Verdict(label, "edited", f"its shared runtime {folder.parent / shared} is missing", [line])
+    source = "specgen's shared runtime" if manifest.kind == SHARED_RUNTIME_KIND else f"generated from {manifest.spec_source}"
+    return Verdict(label, "fresh", f" (intact; {source} by specgen {manifest.generator_version})", intact_only=True)
 
 
-def against_spec(folder: Path, spec: Path, files: dict[str, str], package: str, show_diff: bool) -> Verdict:
-    """A package against what its spec produces now: fresh, stale, or edited by hand."""
+def against_spec(folder: Path, spec: Path | None, files: dict[str, str], package: str, show_diff: bool) -> Verdict:
+    """A package against what its spec produces now: fresh, stale, or edited by hand.
+    ``spec`` None: the shared runtime (write/shared_runtime.py), against this specgen's runtime."""
     label = str(folder)
     scan = scan_package(folder)  # no link followed, no special file opened: --diff prints only real files
     disk = scan.files
@@ -144,7 +145,7 @@ def against_spec(folder: Path, spec: Path, files: dict[str, str], package: str, 
     elif MANIFEST_NAME in disk:
         return Verdict(label, "edited", str(why), [], diffs)
     if disk == expected:
-        return Verdict(label, "fresh", f" (matches {spec})")
+        return Verdict(label, "fresh", f" (matches {spec})" if spec is not None else " (matches specgen's runtime)")
     lines = []
     for path in sorted(set(disk) | set(expected)):
         if path == MANIFEST_NAME or disk.get(path) == expected.get(path):
@@ -165,8 +166,10 @@ def _stale_reason(disk: dict[str, bytes], old: Manifest | None, why: str | None,
         reasons.append(f"the spec changed ({new.spec_source})")
     if old.generator_version != new.generator_version:
         reasons.append(f"specgen changed ({old.generator_version} -> {new.generator_version})")
-    if old.templates_sha256 != new.templates_sha256:
-        reasons.append("the templates or the runtime changed")
+    if old.kind != new.kind:
+        reasons.append(f"its manifest is a {old.kind}'s, not a {new.kind}'s")
+    elif old.templates_sha256 != new.templates_sha256:
+        reasons.append("the runtime changed" if new.kind == SHARED_RUNTIME_KIND else "the templates or the runtime changed")
     if old.options != new.options:
         before, after = _shown_options(old.options), _shown_options(new.options)
         changed = ", ".join(

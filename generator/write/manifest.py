@@ -30,6 +30,8 @@ if TYPE_CHECKING:  # the CLI reads manifests without importing the IR
 
 MANIFEST_NAME = "_specgen.json"
 FORMAT = 1
+PACKAGE_KIND = "package"  # a package's manifest names no kind
+SHARED_RUNTIME_KIND = "shared-runtime"  # the shared runtime's (write/shared_runtime.py): no spec, no options, no API
 
 
 class ManifestError(Exception):
@@ -101,6 +103,7 @@ class Manifest:
     options: dict[str, Any]
     files: dict[str, str]
     api: dict[str, Any]
+    kind: str = PACKAGE_KIND
 
 
 def parse_manifest(text: str) -> Manifest:
@@ -115,6 +118,21 @@ def parse_manifest(text: str) -> Manifest:
         files = data["files"]
         if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
             raise ManifestError("'files' must map paths to sha256 hashes")
+        kind = data.get("kind", PACKAGE_KIND)
+        if kind == SHARED_RUNTIME_KIND:
+            return Manifest(
+                package=str(data["package"]),
+                generator_version=str(data["generator"]["version"]),
+                spec_source="",
+                spec_sha256="",
+                templates_sha256=str(data["templates_sha256"]),
+                options={},
+                files=dict(files),
+                api={},
+                kind=kind,
+            )
+        if kind != PACKAGE_KIND:
+            raise ManifestError(f"unknown kind {kind!r}")
         return Manifest(
             package=str(data["package"]),
             generator_version=str(data["generator"]["version"]),
