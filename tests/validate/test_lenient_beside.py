@@ -144,3 +144,29 @@ def test_an_invalid_spec_fails_as_serially() -> None:
     with pytest.raises(SpecError) as beside:
         generate_package(spec, lenient=True, jobs=2)
     assert str(beside.value) == str(serial.value)
+
+
+def test_the_lenient_verdict_is_in_before_black_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The validation child's memory is gone before black's workers start: the
+    verdict is awaited before formatting, not only when it happens to be ready."""
+    started: list[Any] = []
+    real_start, real_format = pipeline.start_lenient, pipeline.format_files
+    seen: list[bool] = []
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        started.append(real_start(*args, **kwargs))
+        return started[-1]
+
+    def formatting(*args: Any, **kwargs: Any) -> Any:
+        seen.append(started[-1].finished)
+        return real_format(*args, **kwargs)
+
+    def never_ready(self: Any) -> bool:
+        return False  # the child still checking when rendering is done (a large spec)
+
+    monkeypatch.setattr(pipeline, "start_lenient", recording)
+    monkeypatch.setattr(pipeline, "format_files", formatting)
+    monkeypatch.setattr(lenient_beside.LenientRun, "ready", never_ready)
+    generate_package(HARMLESS[0], lenient=True, jobs=2)
+    assert started and started[0].background is not None, "validation did not run beside the build"
+    assert seen == [True]
