@@ -4,8 +4,8 @@ A vendored package is type-checked as part of its user's project, and many
 users run pyright (VS Code's checker) in strict mode. ``make test`` runs
 ``mypy --strict`` on the same packages (see the Makefile); this runs pyright,
 pinned in package.json and installed by ``npm ci`` with Prism, once over every
-golden package (its runtime put back, see tests/golden_runtime.py) and
-generated/.
+golden package (its runtime put back, see tests/golden_runtime.py),
+generated/, and two packages sharing one runtime package (``--shared-runtime``).
 """
 
 from __future__ import annotations
@@ -66,7 +66,14 @@ def test_golden_and_generated_packages_are_clean_under_pyright_strict(tmp_path: 
     goldens = tmp_path / "goldens"
     for case in cases():
         assemble(case, goldens / case)
-    folders = [goldens, *sorted(p for p in GENERATED.iterdir() if (p / "__init__.py").is_file())]
+    shared = tmp_path / "shared"  # two packages importing one runtime package (issue 18 item 6)
+    subprocess.run(
+        [sys.executable, "-m", "generator", "generate", "--shared-runtime", "specgen_rt", "--out", str(shared),
+         str(ROOT / "spec" / "twilio_trunking_v1.yaml"), str(ROOT / "tests" / "golden" / "widgets" / "widgets.yaml")],
+        check=True, capture_output=True, cwd=tmp_path, timeout=600,
+    )
+    assert sorted(p.name for p in shared.iterdir()) == ["specgen_rt", "twilio_trunking_v1", "widgets"]
+    folders = [goldens, shared, *sorted(p for p in GENERATED.iterdir() if (p / "__init__.py").is_file())]
     report = _run(folders, tmp_path)
     summary = report.get("summary")
     assert isinstance(summary, dict) and summary.get("filesAnalyzed", 0) > 0, report
